@@ -1,0 +1,126 @@
+"""Plain records passed between the stages.
+
+Every offset anywhere in storytrace is a character offset into ``Article.text``,
+the article's text exactly as it was read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Span = tuple[int, int]
+
+
+@dataclass
+class Article:
+    """One article as ingested. ``text`` is never modified after reading."""
+
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    byline: str | None = None
+    origin: str | None = None  # file (and line) the article came from, for messages
+    credits: list[str] = field(default_factory=list)
+    furniture: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class Token:
+    norm: str  # normalised form used for matching (lower case, unified quotes and spellings)
+    start: int
+    end: int
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    first_token: int  # index into Doc.tokens
+    last_token: int  # exclusive
+    paragraph: int
+
+
+@dataclass
+class Doc:
+    """An article segmented: paragraphs, sentences and tokens of its body (furniture excluded)."""
+
+    article: Article
+    paragraphs: list[Span]
+    sentences: list[Sentence]
+    tokens: list[Token]
+    body_chars: int  # characters of body text (furniture and whitespace excluded): coverage denominator
+
+    @property
+    def id(self) -> str:
+        return self.article.id
+
+    def sentence_text(self, index: int) -> str:
+        s = self.sentences[index]
+        return self.article.text[s.start : s.end]
+
+
+@dataclass
+class Passage:
+    """Text shared by a pair: a span in each article, how it matches, and how well."""
+
+    a: Span
+    b: Span
+    kind: str  # "verbatim" or "paraphrase"
+    score: float
+
+    def to_json(self) -> dict:
+        return {"a": list(self.a), "b": list(self.b), "kind": self.kind, "score": round(self.score, 4)}
+
+
+@dataclass
+class Coverage:
+    verbatim: float = 0.0
+    paraphrase: float = 0.0
+
+    @property
+    def total(self) -> float:
+        return min(1.0, self.verbatim + self.paraphrase)
+
+    def to_json(self) -> dict:
+        return {"verbatim": round(self.verbatim, 4), "paraphrase": round(self.paraphrase, 4)}
+
+
+@dataclass
+class Pair:
+    a: str
+    b: str
+    relation: str
+    similarity: float
+    coverage_a: Coverage
+    coverage_b: Coverage
+    passages: list[Passage]
+    source: str | None = None
+    derived: str | None = None
+    evidence: dict = field(default_factory=dict)  # the figures the relation was decided on
+
+    def to_json(self) -> dict:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "relation": self.relation,
+            "similarity": round(self.similarity, 4),
+            "source": self.source,
+            "derived": self.derived,
+            "coverage": {"a": self.coverage_a.to_json(), "b": self.coverage_b.to_json()},
+            "passages": [p.to_json() for p in self.passages],
+            "evidence": {k: (round(v, 4) if isinstance(v, float) else v) for k, v in self.evidence.items()},
+        }
+
+
+@dataclass
+class Story:
+    id: str
+    articles: list[str]
+    origin: str
+    title: str | None
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "articles": self.articles, "origin": self.origin, "title": self.title}
