@@ -1,0 +1,140 @@
+"""Passages a pair shares: verbatim (seed and extend on hashed word n-grams) and paraphrase
+(sentence to sentence, in order, by meaning).
+
+Verbatim: every word 4-gram the two texts share is a seed; seeds on one diagonal merge into
+runs, and runs that follow each other in both texts across a small gap (an edited word, a
+moved comma) merge into one passage. Paraphrase: the sentences not already covered verbatim
+are scored pairwise, then the best order-preserving set of matches is chosen by dynamic programming.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import thresholds as T
+from .fingerprint import ngram_hashes
+from .model import Doc, Passage
+
+
+def _runs(ga: np.ndarray, gb: np.ndarray, n: int) -> list[list[int]]:
+    """Maximal runs of shared n-grams on one diagonal, as [a_start, a_end, b_start, b_end] in tokens."""
+    if len(ga) == 0 or len(gb) == 0:
+        return []
+    order_b = np.argsort(gb, kind="stable")
+    sorted_b = gb[order_b]
+    lo = np.searchsorted(sorted_b, ga, side="left")
+    hi = np.searchsorted(sorted_b, ga, side="right")
+    hits = np.flatnonzero(hi > lo)
+    if len(hits) == 0:
+        return []
+    counts = (hi - lo)[hits]
+    ia = np.repeat(hits, counts)
+    # positions in b of each hit: ranges lo..hi flattened
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    jb = order_b[np.repeat(lo[hits], counts) + offsets]
+    # a repeated phrase can match in many places; cap to keep pathological texts cheap
+    if len(ia) > T.MAX_SEED_MATCHES:
+        keep = np.argsort(np.abs((jb - ia)), kind="stable")[: T.MAX_SEED_MATCHES]
+        ia, jb = ia[keep], jb[keep]
+    diag = jb - ia
+    order = np.lexsort((ia, diag))
+    ia, diag = ia[order], diag[order]
+    breaks = np.flatnonzero((np.diff(diag) != 0) | (np.diff(ia) != 1)) + 1
+    starts = np.r_[0, breaks]
+    ends = np.r_[breaks, len(ia)]
+    runs = []
+    for s, e in zip(starts, ends):
+        a0 = int(ia[s])
+        a1 = int(ia[e - 1]) + n
+        d = int(diag[s])
+        runs.append([a0, a1, a0 + d, a1 + d])
+    return runs
+
+
+def _chain(runs: list[list[int]], gap: int) -> list[tuple[int, int, int, int, int]]:
+    """Merge runs that follow one another in both texts within ``gap`` tokens.
+    Returns (a_start, a_end, b_start, b_end, matched_tokens)."""
+    runs.sort(key=lambda r: (r[0], r[2]))
+    chains: list[list[int]] = []
+    for a0, a1, b0, b1 in runs:
+        merged = False
+        for c in reversed(chains[-8:]):  # a few recent chains: cheap and enough for ordered texts
+            if -2 <= a0 - c[1] <= gap and -2 <= b0 - c[3] <= gap and a0 >= c[0] and b0 >= c[2]:
+                new_tokens = max(0, a1 - max(a0, c[1]))
+                c[1], c[3] = max(c[1], a1), max(c[3], b1)
+                c[4] += new_tokens
+                merged = True
+                break
+        if not merged:
+            chains.append([a0, a1, b0, b1, a1 - a0])
+    return [tuple(c) for c in chains]
+
+
+def verbatim_passages(doc_a: Doc, doc_b: Doc, hashes_a: np.ndarray, hashes_b: np.ndarray) -> list[Passage]:
+    n = T.SEED_NGRAM
+    runs = _runs(ngram_hashes(hashes_a, n), ngram_hashes(hashes_b, n), n)
+    passages = []
+    for a0, a1, b0, b1, matched in _chain(runs, T.ALIGN_GAP_TOKENS):
+        if min(a1 - a0, b1 - b0) < T.MIN_PASSAGE_TOKENS:
+            continue
+        ta, tb = doc_a.tokens, doc_b.tokens
+        score = min(1.0, matched / max(a1 - a0, b1 - b0))
+        passages.append(Passage((ta[a0].start, ta[a1 - 1].end), (tb[b0].start, tb[b1 - 1].end), "verbatim", score))
+    return _drop_contained(passages)
+
+
+def _drop_contained(passages: list[Passage]) -> list[Passage]:
+    """Remove a passage lying inside a longer one on both sides (repeated phrases produce these)."""
+    passages.sort(key=lambda p: -(p.a[1] - p.a[0]))
+    kept: list[Passage] = []
+    for p in passages:
+        if any(k.a[0] <= p.a[0] and p.a[1] <= k.a[1] and k.b[0] <= p.b[0] and p.b[1] <= k.b[1] for k in kept):
+            continue
+        kept.append(p)
+    kept.sort(key=lambda p: (p.a[0], p.b[0]))
+    return kept
+
+
+def covered_tokens(doc: Doc, spans: list[tuple[int, int]]) -> np.ndarray:
+    """Boolean mask over doc.tokens: which tokens lie inside any of the character spans."""
+    mask = np.zeros(len(doc.tokens), dtype=bool)
+    if not spans or not doc.tokens:
+        return mask
+    starts = np.fromiter((t.start for t in doc.tokens), dtype=np.int64, count=len(doc.tokens))
+    for s, e in spans:
+        lo = np.searchsorted(starts, s, side="left")
+        hi = np.searchsorted(starts, e, side="left")
+        mask[lo:hi] = True
+    return mask
+
+
+def monotone_matches(weights: np.ndarray) -> list[tuple[int, int]]:
+    """The order-preserving set of (i, j) matches with the largest total positive weight
+    (weighted longest common subsequence; cells with weight <= 0 are never taken)."""
+    na, nb = weights.shape
+    best = np.zeros((na + 1, nb + 1))
+    move = np.zeros((na + 1, nb + 1), dtype=np.int8)  # 0 skip a, 1 skip b, 2 match
+    for i in range(1, na + 1):
+        wi = weights[i - 1]
+        for j in range(1, nb + 1):
+            skip_a, skip_b = best[i - 1, j], best[i, j - 1]
+            take = best[i - 1, j - 1] + wi[j - 1] if wi[j - 1] > 0 else -1.0
+            if take >= skip_a and take >= skip_b:
+                best[i, j], move[i, j] = take, 2
+            elif skip_a >= skip_b:
+                best[i, j], move[i, j] = skip_a, 0
+            else:
+                best[i, j], move[i, j] = skip_b, 1
+    matches = []
+    i, j = na, nb
+    while i > 0 and j > 0:
+        m = move[i, j]
+        if m == 2:
+            matches.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif m == 0:
+            i -= 1
+        else:
+            j -= 1
+    matches.reverse()
+    return matches

@@ -1,0 +1,96 @@
+"""Pairs worth comparing, found through indexes, never by an all-pairs loop.
+
+* shared text: an inverted index of content-sampled word 5-gram hashes (passim's idea, with
+  superfastmatch's cap on common n-grams); a pair sharing enough sampled n-grams is a candidate.
+* rewrites and same-event reports: nearest neighbours of article vectors (blocked matrix
+  products, top-k per article) and pairs sharing several uncommon names and numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import thresholds as T
+
+
+def pairs_sharing_keys(keys: np.ndarray, owners: np.ndarray, max_owners: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of owners (i < j) that share a key, with how many keys they share.
+
+    ``keys`` and ``owners`` are parallel arrays (one row per key an owner has). Keys held by more
+    than ``max_owners`` owners are ignored: they are boilerplate or common words, not evidence.
+    Vectorised: pairs are produced by comparing each row with the row ``d`` places later inside
+    its key's group, for d = 1 .. largest group size."""
+    if len(keys) == 0:
+        return np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
+    order = np.lexsort((owners, keys))
+    keys, owners = keys[order], owners[order]
+    distinct = np.ones(len(keys), dtype=bool)
+    distinct[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
+    keys, owners = keys[distinct], owners[distinct]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    sizes = np.diff(np.r_[starts, len(keys)])
+    group_size = np.repeat(sizes, sizes)
+    keep = (group_size >= 2) & (group_size <= max_owners)
+    keys, owners = keys[keep], owners[keep]
+    if len(keys) == 0:
+        return np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
+    largest = int(group_size[keep].max())
+    firsts, seconds = [], []
+    for d in range(1, largest):
+        same = keys[d:] == keys[:-d]
+        firsts.append(owners[:-d][same])
+        seconds.append(owners[d:][same])
+    a = np.concatenate(firsts).astype(np.int64)
+    b = np.concatenate(seconds).astype(np.int64)
+    n = int(max(a.max(), b.max())) + 1
+    codes, counts = np.unique(a * n + b, return_counts=True)
+    return np.stack([codes // n, codes % n], axis=1), counts
+
+
+def shared_text_candidates(sampled: list[np.ndarray]) -> set[tuple[int, int]]:
+    """Document index pairs sharing at least T.MIN_SHARED_SAMPLED_NGRAMS sampled n-grams."""
+    owners = np.repeat(np.arange(len(sampled), dtype=np.int64), [len(s) for s in sampled])
+    keys = np.concatenate(sampled) if sampled else np.zeros(0, dtype=np.uint64)
+    pairs, counts = pairs_sharing_keys(keys, owners, T.MAX_NGRAM_DOCUMENT_FREQUENCY)
+    sizes = np.array([len(s) for s in sampled])
+    # a short article shares few sampled n-grams even when copied whole: scale the bar down for it
+    need = np.minimum(T.MIN_SHARED_SAMPLED_NGRAMS,
+                      np.maximum(1, np.minimum(sizes[pairs[:, 0]], sizes[pairs[:, 1]]) // 2)) if len(pairs) else []
+    keep = counts >= need
+    return {(int(i), int(j)) for i, j in pairs[keep]}
+
+
+def shared_term_candidates(terms: list[set[str]]) -> set[tuple[int, int]]:
+    """Document index pairs sharing at least T.MIN_SHARED_KEY_TERMS uncommon names or numbers."""
+    vocabulary: dict[str, int] = {}
+    keys, owners = [], []
+    for i, ts in enumerate(terms):
+        for t in ts:
+            keys.append(vocabulary.setdefault(t, len(vocabulary)))
+            owners.append(i)
+    max_owners = max(T.MIN_TERM_OWNERS_CAP, int(T.MAX_TERM_DOCUMENT_SHARE * len(terms)))
+    pairs, counts = pairs_sharing_keys(np.array(keys, dtype=np.int64), np.array(owners, dtype=np.int64), max_owners)
+    keep = counts >= T.MIN_SHARED_KEY_TERMS
+    return {(int(i), int(j)) for i, j in pairs[keep]}
+
+
+def vector_neighbour_candidates(vectors: np.ndarray) -> set[tuple[int, int]]:
+    """Pairs whose article vectors are among each other's top-k neighbours above a cosine floor.
+    Blocked so memory stays O(block x N) whatever the corpus size."""
+    n = len(vectors)
+    found: set[tuple[int, int]] = set()
+    if n < 2:
+        return found
+    k = min(T.VECTOR_NEIGHBOURS, n - 1)
+    block = 2048
+    for start in range(0, n, block):
+        sims = vectors[start : start + block] @ vectors.T
+        rows = np.arange(sims.shape[0])
+        sims[rows, start + rows] = -1.0  # not its own neighbour
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < n else np.argsort(-sims, axis=1)[:, :k]
+        for r in range(sims.shape[0]):
+            i = start + r
+            for j in top[r]:
+                if sims[r, j] >= T.MIN_ARTICLE_COSINE:
+                    found.add((min(i, int(j)), max(i, int(j))))
+    return found

@@ -1,0 +1,128 @@
+"""Command line: `storytrace analyze PATH... [--json FILE]` and `storytrace compare A B`.
+
+Exit status: 0 when something was analysed (input errors are reported on stderr, one line each),
+1 when no input could be read at all, 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from . import __version__
+
+
+def _progress_callback(progress: Progress):
+    tasks: dict[str, int] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(stage, total=total or 1)
+        progress.update(tasks[stage], completed=done, total=total or 1)
+
+    return update
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from .ingest import read_inputs
+    from .pipeline import analyze_articles
+
+    err = Console(stderr=True, highlight=False)
+    ingested = read_inputs(args.paths)
+    for line in ingested.errors:
+        err.print(f"storytrace: {line}", markup=False)
+    if not ingested.articles:
+        err.print("storytrace: no article could be read; nothing to analyse", markup=False)
+        return 1
+    started = time.perf_counter()
+    if args.quiet:
+        result = analyze_articles(ingested.articles, ingested.errors)
+    else:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err, transient=True) as progress:
+            result = analyze_articles(ingested.articles, ingested.errors, _progress_callback(progress))
+    data = result.to_json()
+    if args.json:
+        out = Path(args.json)
+        text = json.dumps(data, ensure_ascii=False, indent=1)
+        if args.json == "-":
+            sys.stdout.write(text + "\n")
+        else:
+            out.write_text(text + "\n", encoding="utf-8")
+    if not args.quiet and args.json != "-":
+        from .report import print_summary
+
+        print_summary(data, Console(highlight=False))
+        err.print(f"analysed {len(ingested.articles)} articles in {time.perf_counter() - started:.1f} s", markup=False)
+    return 0
+
+
+def _read_text_argument(value: str, err: Console) -> tuple[str, str] | None:
+    """A compare argument is a file path (read like any input); with --text it is the text itself."""
+    from .ingest import read_inputs
+
+    ingested = read_inputs([value])
+    for line in ingested.errors:
+        err.print(f"storytrace: {line}", markup=False)
+    if not ingested.articles:
+        return None
+    return ingested.articles[0].id, ingested.articles[0].text
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .pipeline import compare
+    from .report import print_pair
+
+    err = Console(stderr=True, highlight=False)
+    if args.text:
+        a, b = ("A", args.a), ("B", args.b)
+    else:
+        a, b = _read_text_argument(args.a, err), _read_text_argument(args.b, err)
+        if a is None or b is None:
+            return 1
+    pair = compare(a[1], b[1]).to_json()
+    pair["a"], pair["b"] = a[0], b[0]
+    if pair["source"]:
+        pair["source"] = a[0] if pair["source"] == "a" else b[0]
+        pair["derived"] = a[0] if pair["derived"] == "a" else b[0]
+    if args.json:
+        text = json.dumps(pair, ensure_ascii=False, indent=1)
+        if args.json == "-":
+            sys.stdout.write(text + "\n")
+            return 0
+        Path(args.json).write_text(text + "\n", encoding="utf-8")
+    print_pair(pair, a[1], b[1], Console(highlight=False))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="storytrace", description="Trace how a news story spreads.")
+    parser.add_argument("--version", action="version", version=f"storytrace {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("analyze", help="find copies, versions, rewrites, same-event reports and stories")
+    p.add_argument("paths", nargs="+", help="files (.txt, .jsonl) or folders, walked recursively")
+    p.add_argument("--json", metavar="FILE", help="write the full result as JSON ('-' for stdout)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress display and no summary")
+    p.set_defaults(run=cmd_analyze)
+    c = sub.add_parser("compare", help="compare two articles and show their shared passages side by side")
+    c.add_argument("a", help="first article file (or text with --text)")
+    c.add_argument("b", help="second article file (or text with --text)")
+    c.add_argument("--text", action="store_true", help="A and B are the texts themselves, not file paths")
+    c.add_argument("--json", metavar="FILE", help="write the pair as JSON ('-' for stdout)")
+    c.set_defaults(run=cmd_compare)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""Paraphrase alignment: the sentences of one article matched, in order, to those of the other.
+
+Sentence pairs close enough in vector space are scored by the learned pair scorer (vector
+cosine combined with shared names, numbers and rare words); the best order-preserving set of
+matches above the scorer's calibrated threshold is kept. A sentence split in two by the
+rewriter is caught by letting an unmatched neighbour of a matched sentence join the match.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import thresholds as T
+from .align import monotone_matches
+from .embed import get_encoder
+from .model import Doc, Passage
+from .pairscore import features_batch, get_scorer
+
+
+def sentence_vectors(doc: Doc) -> np.ndarray:
+    return get_encoder().encode([doc.sentence_text(i) for i in range(len(doc.sentences))])
+
+
+def _open_sentences(doc: Doc, verbatim_mask: np.ndarray) -> list[int]:
+    """Sentences not already mostly covered by verbatim passages."""
+    keep = []
+    for i, s in enumerate(doc.sentences):
+        n = s.last_token - s.first_token
+        if n and verbatim_mask[s.first_token : s.last_token].sum() / n < T.VERBATIM_SENTENCE_SHARE:
+            keep.append(i)
+    return keep
+
+
+def paraphrase_passages(doc_a: Doc, doc_b: Doc, vec_a: np.ndarray, vec_b: np.ndarray,
+                        mask_a: np.ndarray, mask_b: np.ndarray) -> list[Passage]:
+    open_a, open_b = _open_sentences(doc_a, mask_a), _open_sentences(doc_b, mask_b)
+    if not open_a or not open_b:
+        return []
+    cos = vec_a[open_a] @ vec_b[open_b].T
+    rows, cols = np.nonzero(cos >= T.PARAPHRASE_MIN_COSINE)
+    if len(rows) == 0:
+        return []
+    scorer = get_scorer()
+    texts = [(doc_a.sentence_text(open_a[r]), doc_b.sentence_text(open_b[c])) for r, c in zip(rows, cols)]
+    prob = scorer.paraphrase_probability(features_batch(texts, cos[rows, cols]))
+    weights = np.zeros(cos.shape)
+    weights[rows, cols] = prob - scorer.paraphrase_threshold
+    matches = monotone_matches(weights)
+    prob_at = np.zeros(cos.shape)
+    prob_at[rows, cols] = prob
+    matched_a = {r: c for r, c in matches}
+    matched_b = {c: r for r, c in matches}
+    # a sentence the rewriter split or merged: an unmatched neighbour that also matches the partner well
+    extra = []
+    for r, c in matches:
+        for nr in (r - 1, r + 1):
+            if 0 <= nr < len(open_a) and nr not in matched_a and prob_at[nr, c] - scorer.paraphrase_threshold > 0:
+                extra.append((nr, c))
+                matched_a[nr] = c
+        for nc in (c - 1, c + 1):
+            if 0 <= nc < len(open_b) and nc not in matched_b and prob_at[r, nc] - scorer.paraphrase_threshold > 0:
+                extra.append((r, nc))
+                matched_b[nc] = r
+    passages = []
+    for r, c in sorted(matches + extra):
+        sa, sb = doc_a.sentences[open_a[r]], doc_b.sentences[open_b[c]]
+        passages.append(Passage((sa.start, sa.end), (sb.start, sb.end), "paraphrase", float(prob_at[r, c])))
+    return passages

@@ -1,0 +1,228 @@
+"""The whole analysis, top to bottom: ingest, clean, segment, fingerprint, embed, candidates,
+align, relate, stories, provenance. Each step is a plain function over plain data; this module
+only wires them together (the CLI and the API are shells over ``analyze`` and ``compare``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+import numpy as np
+
+from . import thresholds as T
+from .align import covered_tokens, verbatim_passages
+from .candidates import shared_term_candidates, shared_text_candidates, vector_neighbour_candidates
+from .clean import mark_furniture
+from .embed import get_encoder
+from .event import event_features, get_event_model, weighted_overlap
+from .fingerprint import key_terms, sampled_ngrams, token_hashes
+from .ingest import read_inputs
+from .model import Article, Coverage, Doc, Pair
+from .pairscore import features_batch, get_scorer
+from .paraphrase import paraphrase_passages, sentence_vectors
+from .provenance import attach_sources
+from .relate import direction, event_relation, reuse_relation, reuse_similarity
+from .segment import segment
+from .stories import group_stories
+
+SCHEMA = "storytrace/1"
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class Prepared:
+    """A segmented article with its fingerprints; sentence vectors are computed on first need."""
+
+    doc: Doc
+    hashes: np.ndarray
+    terms: set[str]
+    lead: np.ndarray
+    _sentences: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def sentence_vectors(self) -> np.ndarray:
+        if self._sentences is None:
+            self._sentences = sentence_vectors(self.doc)
+        return self._sentences
+
+    @property
+    def body_vector(self) -> np.ndarray:
+        v = self.sentence_vectors
+        if not len(v):
+            return self.lead
+        mean = v.mean(axis=0)
+        return mean / (np.linalg.norm(mean) or 1.0)
+
+
+def lead_text(doc: Doc) -> str:
+    """Title and the first words of the body: what an editor reads to know what a story is about."""
+    words, parts = 0, []
+    title = doc.article.title
+    if title:
+        parts.append(title)
+    for i, s in enumerate(doc.sentences):
+        if title and i == 0 and doc.sentence_text(0).strip() == title.strip():
+            continue
+        parts.append(doc.sentence_text(i))
+        words += s.last_token - s.first_token
+        if words >= T.LEAD_WORDS:
+            break
+    return " ".join(parts)
+
+
+def prepare(articles: list[Article]) -> list[Prepared]:
+    docs = [segment(a) for a in articles]
+    leads = get_encoder().encode([lead_text(d) for d in docs]) if docs else np.zeros((0, 384), np.float32)
+    return [Prepared(d, token_hashes(d), key_terms(d), leads[i]) for i, d in enumerate(docs)]
+
+
+def _coverage(doc: Doc, verbatim_mask: np.ndarray, paraphrase_mask: np.ndarray) -> Coverage:
+    n = len(doc.tokens)
+    if n == 0:
+        return Coverage()
+    verbatim = float(verbatim_mask.sum()) / n
+    paraphrase = float((paraphrase_mask & ~verbatim_mask).sum()) / n
+    return Coverage(verbatim, paraphrase)
+
+
+def _is_short(p: Prepared) -> bool:
+    return len(p.doc.sentences) <= 2
+
+
+def compare_prepared(pa: Prepared, pb: Prepared, always_report: bool = False) -> Pair | None:
+    """Align one pair and decide its relation; None when the two are unrelated."""
+    da, db = pa.doc, pb.doc
+    verbatim = verbatim_passages(da, db, pa.hashes, pb.hashes)
+    vmask_a = covered_tokens(da, [p.a for p in verbatim])
+    vmask_b = covered_tokens(db, [p.b for p in verbatim])
+    cov_va = float(vmask_a.sum()) / max(1, len(da.tokens))
+    cov_vb = float(vmask_b.sum()) / max(1, len(db.tokens))
+    short = _is_short(pa) and _is_short(pb)
+    decided_by_copy = max(cov_va, cov_vb) >= T.VERSION_VERBATIM
+    lead_cos = float(pa.lead @ pb.lead)
+    paraphrase = []
+    if not decided_by_copy and (short or lead_cos >= T.PARAPHRASE_GATE_COSINE or max(cov_va, cov_vb) > 0):
+        paraphrase = paraphrase_passages(da, db, pa.sentence_vectors, pb.sentence_vectors, vmask_a, vmask_b)
+    pmask_a = covered_tokens(da, [p.a for p in paraphrase])
+    pmask_b = covered_tokens(db, [p.b for p in paraphrase])
+    cov_a, cov_b = _coverage(da, vmask_a, pmask_a), _coverage(db, vmask_b, pmask_b)
+    relation = reuse_relation(cov_a, cov_b)
+    evidence: dict = {"lead_cosine": lead_cos}
+
+    if short:
+        # sentence-sized texts: the learned pair scorer grades them directly
+        text_a, text_b = _body(da), _body(db)
+        cos = float(pa.body_vector @ pb.body_vector)
+        features = features_batch([(text_a, text_b)], np.array([cos]))
+        scorer = get_scorer()
+        similarity = float(scorer.similarity(features)[0])
+        evidence["paraphrase_probability"] = float(scorer.paraphrase_probability(features)[0])
+        if relation is None and always_report:
+            relation = "related" if similarity >= 0.5 else None
+    else:
+        if relation is None and not always_report and not worth_event_check(pa, pb):
+            return None
+        feats = pair_event_features(pa, pb)
+        model = get_event_model()
+        event_similarity = model.similarity(feats)
+        evidence.update(feats)
+        evidence["event_similarity"] = event_similarity
+        if relation is None:
+            relation = event_relation(event_similarity, model.same_event_threshold, model.related_threshold)
+            similarity = event_similarity
+        else:
+            similarity = max(reuse_similarity(cov_a, cov_b), event_similarity)
+        evidence["same_event"] = event_similarity >= model.same_event_threshold
+    if relation is None:
+        if not always_report:
+            return None
+        relation = "unrelated"
+    source, derived = direction(relation, da.id, db.id, cov_a, cov_b, da.article.published, db.article.published,
+                                len(da.tokens), len(db.tokens))
+    passages = sorted(verbatim + paraphrase, key=lambda p: (p.a[0], p.b[0]))
+    return Pair(da.id, db.id, relation, similarity, cov_a, cov_b, passages, source, derived, evidence)
+
+
+def worth_event_check(pa: Prepared, pb: Prepared) -> bool:
+    """Cheap gate before sentence vectors are computed: leads about the same subject, or several
+    distinctive names and numbers in common."""
+    return (float(pa.lead @ pb.lead) >= T.MIN_ARTICLE_COSINE
+            or weighted_overlap(pa.terms, pb.terms) >= T.MIN_EVENT_TERM_OVERLAP)
+
+
+def pair_event_features(pa: Prepared, pb: Prepared) -> dict[str, float]:
+    return event_features(pa.lead, pb.lead, pa.body_vector, pb.body_vector, pa.terms, pb.terms,
+                          pa.sentence_vectors, pb.sentence_vectors,
+                          pa.doc.article.published, pb.doc.article.published)
+
+
+def _body(doc: Doc) -> str:
+    return " ".join(doc.sentence_text(i) for i in range(len(doc.sentences)))
+
+
+def candidate_pairs(prepared: list[Prepared]) -> list[tuple[int, int]]:
+    sampled = [sampled_ngrams(p.hashes, T.SHINGLE_WORDS, T.NGRAM_SAMPLE_MODULUS) for p in prepared]
+    found = shared_text_candidates(sampled)
+    found |= shared_term_candidates([p.terms for p in prepared])
+    if prepared:
+        found |= vector_neighbour_candidates(np.stack([p.lead for p in prepared]))
+    return sorted(found)
+
+
+@dataclass
+class Result:
+    articles: list[Article]
+    pairs: list[Pair]
+    stories: list
+    errors: list[str]
+
+    def to_json(self) -> dict:
+        sources = attach_sources(self.articles, self.pairs)
+        return {
+            "schema": SCHEMA,
+            "articles": [
+                {"id": a.id, "title": a.title, "outlet": a.outlet, "published": a.published, "url": a.url,
+                 "byline": a.byline, "credits": a.credits, "furniture": [list(s) for s in a.furniture],
+                 "sources": sources.get(a.id, [])}
+                for a in self.articles
+            ],
+            "pairs": [p.to_json() for p in self.pairs],
+            "stories": [s.to_json() for s in self.stories],
+            "claims": [],
+            "errors": self.errors,
+        }
+
+
+def analyze_articles(articles: list[Article], errors: list[str] | None = None,
+                     progress: Progress | None = None) -> Result:
+    """Relations, stories and sources of already-ingested articles."""
+    progress = progress or (lambda stage, done, total: None)
+    # A stable order makes every later step independent of the order the inputs came in.
+    articles = sorted(articles, key=lambda a: a.id)
+    mark_furniture(articles)
+    progress("prepare", 0, len(articles))
+    prepared = prepare(articles)
+    progress("prepare", len(articles), len(articles))
+    candidates = candidate_pairs(prepared)
+    pairs: list[Pair] = []
+    for done, (i, j) in enumerate(candidates, 1):
+        pair = compare_prepared(prepared[i], prepared[j])
+        if pair is not None:
+            pairs.append(pair)
+        progress("compare", done, len(candidates))
+    stories = group_stories(articles, pairs)
+    return Result(articles, pairs, stories, list(errors or []))
+
+
+def analyze(inputs: Iterable | str, progress: Progress | None = None) -> Result:
+    """Read files, folders, dicts or Articles and analyse them together."""
+    ingested = read_inputs(inputs)
+    return analyze_articles(ingested.articles, ingested.errors, progress)
+
+
+def compare(text_a: str, text_b: str) -> Pair:
+    """One pair, always reported (relation "unrelated" when nothing links the texts)."""
+    a, b = Article("a", text_a), Article("b", text_b)
+    pa, pb = prepare([a, b])
+    return compare_prepared(pa, pb, always_report=True)

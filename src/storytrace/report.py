@@ -1,0 +1,71 @@
+"""Terminal summary with rich: stories first, then pairs with relation, coverage and source.
+
+Article text is untrusted: everything taken from it goes through ``escape`` so that markup-like
+text ("[bold]", "[link=...]") prints literally instead of styling the terminal.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.0f}%"
+
+
+def print_summary(result: dict, console: Console) -> None:
+    articles = {a["id"]: a for a in result["articles"]}
+    console.print(f"[bold]{len(articles)} articles, {len(result['stories'])} stories, "
+                  f"{len(result['pairs'])} related pairs[/bold]")
+    stories = Table(title="Stories", show_lines=False)
+    stories.add_column("story")
+    stories.add_column("origin")
+    stories.add_column("articles")
+    stories.add_column("title")
+    for s in result["stories"]:
+        stories.add_row(escape(s["id"]), escape(s["origin"]), escape(", ".join(s["articles"])),
+                        escape((s.get("title") or "")[:80]))
+    console.print(stories)
+    if result["pairs"]:
+        pairs = Table(title="Pairs")
+        for col in ("a", "b", "relation", "similarity", "covered a (verb+para)", "covered b (verb+para)", "source"):
+            pairs.add_column(col)
+        for p in sorted(result["pairs"], key=lambda p: -p["similarity"]):
+            ca, cb = p["coverage"]["a"], p["coverage"]["b"]
+            pairs.add_row(escape(p["a"]), escape(p["b"]), p["relation"], f"{p['similarity']:.2f}",
+                          f"{_pct(ca['verbatim'])}+{_pct(ca['paraphrase'])}",
+                          f"{_pct(cb['verbatim'])}+{_pct(cb['paraphrase'])}",
+                          escape(f"{p['source']} → {p['derived']}" if p["source"] else "-"))
+        console.print(pairs)
+    derived = [(a["id"], a["sources"]) for a in result["articles"] if a["sources"]]
+    if derived:
+        table = Table(title="Sources (best first)")
+        table.add_column("article")
+        table.add_column("sources")
+        for aid, sources in derived:
+            table.add_row(escape(aid), escape("; ".join(
+                f"{s['id']} ({s['relation']}, {_pct(s['coverage'])}{', credited' if s.get('credited') else ', uncredited'})"
+                for s in sources)))
+        console.print(table)
+
+
+def print_pair(pair: dict, text_a: str, text_b: str, console: Console) -> None:
+    """One pair with its passages side by side."""
+    ca, cb = pair["coverage"]["a"], pair["coverage"]["b"]
+    console.print(f"[bold]relation:[/bold] {pair['relation']}   [bold]similarity:[/bold] {pair['similarity']:.3f}   "
+                  f"covered A {_pct(ca['verbatim'])} verbatim + {_pct(ca['paraphrase'])} paraphrase, "
+                  f"B {_pct(cb['verbatim'])} + {_pct(cb['paraphrase'])}")
+    if pair.get("source"):
+        console.print(f"source: {escape(pair['source'])} → derived: {escape(pair['derived'])}")
+    if not pair["passages"]:
+        return
+    table = Table(show_lines=True)
+    table.add_column("A")
+    table.add_column("B")
+    table.add_column("kind")
+    for p in pair["passages"]:
+        (a0, a1), (b0, b1) = p["a"], p["b"]
+        table.add_row(escape(text_a[a0:a1]), escape(text_b[b0:b1]), f"{p['kind']} {p['score']:.2f}")
+    console.print(table)

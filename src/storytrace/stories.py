@@ -1,0 +1,81 @@
+"""Group articles into stories (one event each) from the relations found.
+
+Articles joined by reuse (duplicate, version, rewrite) or reported as the same event share a
+story; a partial copy joins only when the event evidence agrees, since reused background
+paragraphs do not make two events one. Connected components over sorted ids, so the stories
+are the same whatever order the articles came in.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .model import Article, Pair, Story
+
+LINKING = {"duplicate", "version", "rewrite", "same_event"}
+
+
+def _links(pair: Pair) -> bool:
+    return pair.relation in LINKING or (pair.relation == "partial" and bool(pair.evidence.get("same_event")))
+
+
+def _components(ids: list[str], pairs: list[Pair]) -> list[list[str]]:
+    parent = {i: i for i in ids}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for p in pairs:
+        if _links(p):
+            ra, rb = find(p.a), find(p.b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, list[str]] = {}
+    for i in sorted(ids):
+        groups.setdefault(find(i), []).append(i)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+def _published(article: Article) -> datetime | None:
+    try:
+        return datetime.fromisoformat((article.published or "").replace("Z", "+00:00")).replace(tzinfo=None)
+    except ValueError:
+        return None
+
+
+def _origin(members: list[str], by_id: dict[str, Article], pairs: list[Pair]) -> str:
+    """The article nothing in the story derives it from, most-copied first, then earliest, then smallest id."""
+    derived = {p.derived for p in pairs if p.derived and p.a in members}
+    sourced = {}
+    for p in pairs:
+        if p.source and p.a in members:
+            sourced[p.source] = sourced.get(p.source, 0) + 1
+    roots = [m for m in members if m not in derived] or members
+
+    def key(m: str):
+        date = _published(by_id[m])
+        return (-sourced.get(m, 0), date is None, date or datetime.min, m)
+
+    return min(roots, key=key)
+
+
+def _title(article: Article) -> str | None:
+    if article.title:
+        return article.title
+    for line in article.text.splitlines():
+        line = line.strip()
+        if line and not any(s <= article.text.find(line) < e for s, e in article.furniture):
+            return line[:200]
+    return None
+
+
+def group_stories(articles: list[Article], pairs: list[Pair]) -> list[Story]:
+    by_id = {a.id: a for a in articles}
+    stories = []
+    for n, members in enumerate(_components(list(by_id), pairs), 1):
+        origin = _origin(members, by_id, pairs)
+        stories.append(Story(f"story-{n}", members, origin, _title(by_id[origin])))
+    return stories

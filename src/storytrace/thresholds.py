@@ -1,0 +1,38 @@
+"""Every threshold storytrace decides with, in one place.
+
+Coverage is the share of an article's body words (furniture excluded) that align to the other
+article. How each figure was chosen is given beside it; the calibration scripts in
+``scripts/`` reproduce the calibrated ones from ../shared/data (never from the example corpus).
+"""
+
+# ---- candidate generation -------------------------------------------------------------
+SHINGLE_WORDS = 5                 # word n-gram length of the shared-text index
+NGRAM_SAMPLE_MODULUS = 4          # index 1 n-gram in 4 (chosen by hash value, so copies keep the same ones)
+MAX_NGRAM_DOCUMENT_FREQUENCY = 100  # n-grams in more documents are boilerplate (passim keeps 2..100)
+MIN_SHARED_SAMPLED_NGRAMS = 3     # ~12 shared 5-grams: a sentence or two of common text
+MIN_SHARED_KEY_TERMS = 4          # uncommon names/numbers two articles must share to be compared
+MAX_TERM_DOCUMENT_SHARE = 0.05    # names in more than 5% of the corpus are not distinctive ...
+MIN_TERM_OWNERS_CAP = 50          # ... unless the corpus is small
+VECTOR_NEIGHBOURS = 20            # nearest article vectors considered per article
+MIN_ARTICLE_COSINE = 0.45         # below this, article vectors are of different subjects
+
+# ---- alignment ------------------------------------------------------------------------
+SEED_NGRAM = 4                    # words in a verbatim seed
+ALIGN_GAP_TOKENS = 8              # an edit of up to this many words does not split a passage
+MIN_PASSAGE_TOKENS = 6            # shorter verbatim matches are phrases, not passages
+MAX_SEED_MATCHES = 200_000        # cap for texts made of one repeated phrase
+LEAD_WORDS = 80                   # words of the lead that make the article vector (with the title)
+VERBATIM_SENTENCE_SHARE = 0.6     # a sentence this much covered verbatim is not re-aligned by meaning
+PARAPHRASE_MIN_COSINE = 0.45      # sentence pairs below this cosine are not scored at all
+PARAPHRASE_GATE_COSINE = 0.55     # article pairs below this cosine skip sentence alignment
+
+# ---- relations (see ARCHITECTURE.md's table) -------------------------------------------
+DUPLICATE_VERBATIM = 0.9          # each side covered verbatim at least this much
+VERSION_VERBATIM = 0.5            # the more covered side covered verbatim at least this much
+REWRITE_COVERAGE = 0.5            # the derived side covered (verbatim + paraphrase) at least this much
+PARTIAL_COVERAGE = 0.15           # ... or at least this much, verbatim: partial reuse
+PARTIAL_PARAPHRASE_COVERAGE = 0.35  # paraphrase-only partial reuse needs more: same-event reports share facts
+DIRECTION_MARGIN = 0.1            # coverage asymmetry that decides which article derives from which
+MIN_EVENT_TERM_OVERLAP = 0.25     # or this rarity-weighted share of names/numbers in common, to judge the event
+# same_event / related thresholds are calibrated with the event model: data/event_model.json
+# (scripts/calibrate_events.py); the paraphrase threshold with the pair scorer: data/pair_scorer.json.
