@@ -1,0 +1,252 @@
+"""Mark page furniture (prompts, captions, link lines) and collect credit lines.
+
+Furniture is flagged, never deleted: ``Article.furniture`` holds whole-line spans
+into ``Article.text`` that later stages leave out of the body. Three sources:
+
+1. patterns that hold across sites, kept as data in ``data/furniture.json``;
+2. layout heuristics for what no pattern can name (photo tags, inline related
+   headlines) -- deliberately narrow, since flagging prose hides real text;
+3. the corpus: a line repeated across many articles of one outlet (or of the
+   whole corpus) is template, not reporting.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+from .model import Article, Span
+
+_DATA = json.loads(resources.files("storytrace").joinpath("data/furniture.json").read_text("utf-8"))
+FURNITURE = [(d["name"], re.compile(d["pattern"], re.I), d.get("caption", False)) for d in _DATA["furniture"]]
+CREDITS = [(d["name"], re.compile(d["pattern"], re.I)) for d in _DATA["credits"]]
+# Every credit pattern names one of these: a cheap test spares most lines the dozen searches.
+_ANY_AGENCY = re.compile(r"\b(ap|associated press|reuters|afp)\b", re.I)
+
+_QUOTES = str.maketrans("‘’‚‛′“”„‟″", "'''''\"\"\"\"\"")
+_TERMINAL = ".!?\"…"  # after folding, ” is a plain quote
+_CONNECTORS = {"a", "an", "and", "at", "for", "in", "of", "on", "the", "to", "vs", "vs."}
+# Last words of headline links ("... – war latest", "..., NATO chief says") that sub-headings lack.
+_HEADLINE_ENDS = {"says", "say", "latest", "live", "update", "updates", "explained", "warns", "claims",
+                  "reveals", "report", "reports", "analysis", "video", "watch", "photos", "opinion"}
+
+PER_OUTLET_MIN = 3  # articles of one outlet sharing a line
+OVERALL_MIN, OVERALL_SHARE = 5, 0.02  # articles of the corpus sharing a line: max(5, 2%)
+MIN_LINE_CHARS = 20  # shorter lines ("Kyiv, Ukraine") recur by chance
+SAME_STORY_OVERLAP = 0.5  # share of the smaller article's line characters two copies have in common
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    text: str  # stripped, quotes folded, whitespace collapsed
+
+    @property
+    def norm(self) -> str:
+        return self.text.lower()
+
+
+def mark_furniture(articles: list[Article]) -> None:
+    """Fill ``furniture`` (sorted, merged whole-line spans) and ``credits`` of each article, in place."""
+    lines = [_lines(a.text) for a in articles]
+    recurring = _recurring_lines(articles, lines)
+    for article, article_lines, common in zip(articles, lines, recurring):
+        flagged = _flag_lines(article_lines)
+        for i, line in enumerate(article_lines):
+            if line.norm in common:
+                flagged[i] = True
+        _flag_related_headlines(article_lines, flagged)
+        article.furniture = _merge(article.text, [(ln.start, ln.end) for ln, f in zip(article_lines, flagged) if f])
+        article.credits = _credits(article, article_lines)
+
+
+def _lines(text: str) -> list[_Line]:
+    """Non-blank lines with their offsets; the span is the whole line without its newline."""
+    out, pos = [], 0
+    for raw in text.split("\n"):
+        folded = " ".join(raw.translate(_QUOTES).split())
+        if folded:
+            out.append(_Line(pos, pos + len(raw.rstrip("\r")), folded))
+        pos += len(raw) + 1
+    return out
+
+
+def _is_credit(text: str) -> bool:
+    return bool(_ANY_AGENCY.search(text)) and any(rx.search(text) for _, rx in CREDITS)
+
+
+def _flag_lines(lines: list[_Line]) -> list[bool]:
+    """Pattern furniture, captions, and the photo tags that go with captions."""
+    flagged = [False] * len(lines)
+    captions = set()
+    for i, line in enumerate(lines):
+        for _, rx, caption in FURNITURE:
+            if rx.fullmatch(line.text):
+                flagged[i] = True
+                if caption:
+                    captions.add(i)
+                break
+    for i in captions:
+        # A credit on a line of its own ("Press Office via AP") follows its caption sentence -- unless it
+        # ends the text, where it credits an image shown elsewhere (seen on Space.com, BGR).
+        words = lines[i].text.split()
+        if 0 < i < len(lines) - 1 and len(words) <= 8 and not re.search(r"[.!?]\s", lines[i].text):
+            flagged[i - 1] = True
+    for i, line in enumerate(lines):
+        if flagged[i] or not _is_tag(line.text):
+            continue
+        # Photo tags ("Russia Ukraine War NATO") head captions; one also opening the page and repeated
+        # further down is a tag too. Repetition alone is not enough: tables and lists repeat labels.
+        repeats = [j for j, other in enumerate(lines) if other.norm == line.norm]
+        opening_repeat = repeats[0] == 0 and len(repeats) > 1 and repeats[-1] > 1
+        flagged[i] = i + 1 in captions or opening_repeat
+    return flagged
+
+
+def _is_tag(text: str) -> bool:
+    """A short Title Case label with no verb-like lowercase word and no final punctuation."""
+    words = text.split()
+    if not 2 <= len(words) <= 5 or _ends_sentence(text) or text[-1] in ",;:'":
+        return False
+    return all(w[0].isupper() or w[0].isdigit() or w.lower() in _CONNECTORS for w in words) and words[0][0].isupper()
+
+
+def _ends_sentence(text: str) -> bool:
+    # A closing single quote or bracket counts only after a stop: "... he said.'" but not "... 'encouraging'".
+    return text[-1] in _TERMINAL or (text[-1] in "')" and len(text) > 1 and text[-2] in _TERMINAL)
+
+
+def _words(text: str) -> int:
+    return sum(1 for w in text.split() if any(c.isalnum() for c in w))  # a dash is not a word
+
+
+def _is_body(text: str) -> bool:
+    return _ends_sentence(text) and _words(text) >= 6
+
+
+def _flag_related_headlines(lines: list[_Line], flagged: list[bool]) -> None:
+    """Headline links set between body paragraphs (003's "Poland: What we know about ...").
+
+    A candidate has no final punctuation, at most 16 words, is not the title (first unflagged
+    line), not a list item, and is not continued by the next line. In a run of candidates set
+    between body lines, those that look like headlines are flagged; sub-headings ("Focus on
+    defeating Russia") and lists (introduced by a line ending ":") are left alone.
+    """
+    body = [i for i, f in enumerate(flagged) if not f]  # flagged lines are transparent
+
+    def candidate(k: int) -> bool:
+        i = body[k]
+        text = lines[i].text
+        if k == 0 or _ends_sentence(text) or text[-1] == ":" or _words(text) > 16:
+            return False
+        if not (text[0].isalpha() or text[0] in "'\""):  # "1. ...", "* ...", "$99 ...": list items
+            return False
+        nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+        return not nxt[:1].islower()
+
+    k = 0
+    while k < len(body):
+        if not candidate(k):
+            k += 1
+            continue
+        end = k
+        while end + 1 < len(body) and candidate(end + 1):
+            end += 1
+        if _is_body(lines[body[k - 1]].text) and end + 1 < len(body) and _is_body(lines[body[end + 1]].text):
+            for j in range(k, end + 1):
+                if _looks_like_headline(lines[body[j]].text):
+                    flagged[body[j]] = True
+        k = end + 1
+
+
+def _looks_like_headline(text: str) -> bool:
+    """Marks of a headline: opens with a quote, "Topic: headline", "claim – twist", ends "says"/"latest"."""
+    if text[0] in "'\"" or text.split()[-1].lower() in _HEADLINE_ENDS:
+        return True
+    before, colon, after = text.partition(": ")
+    if colon and len(before) > 1 and _words(before) <= 3 and _words(after) >= 4:  # "Q: ..." is an interview
+        return True
+    parts = re.split(r" [–—-] ", text, maxsplit=1)
+    return len(parts) == 2 and _words(parts[0]) >= 3 and _words(parts[1]) >= 2
+
+
+def _recurring_lines(articles: list[Article], lines: list[list[_Line]]) -> list[set[str]]:
+    """Per article, its lines that recur as template across the corpus (credit lines excepted)."""
+    norms = [{ln.norm for ln in article_lines if len(ln.norm) >= MIN_LINE_CHARS} for article_lines in lines]
+    weight = [sum(len(n) for n in s) for s in norms]
+    where: dict[str, list[int]] = {}
+    for a, s in enumerate(norms):
+        for n in s:
+            where.setdefault(n, []).append(a)
+    overall_min = max(OVERALL_MIN, math.ceil(OVERALL_SHARE * len(articles)))
+    same: dict[tuple[int, int], bool] = {}
+
+    def same_story(a: int, b: int) -> bool:
+        # Copies of one story share most of their text; template lines are a small part of each page.
+        key = (min(a, b), max(a, b))
+        if key not in same:
+            shared = sum(len(n) for n in norms[a] & norms[b])
+            same[key] = shared > SAME_STORY_OVERLAP * max(1, min(weight[a], weight[b]))
+        return same[key]
+
+    def independent(group: list[int], need: int) -> bool:
+        # Count articles that are not copies of one another, so a republished story is not template.
+        # Compared with the first 20 representatives only, to bound the work on very common lines.
+        reps: list[int] = []
+        for a in group:
+            if not any(same_story(a, r) for r in reps[:20]):
+                reps.append(a)
+                if len(reps) >= need:
+                    return True
+        return False
+
+    result: list[set[str]] = [set() for _ in articles]
+    for n, group in where.items():
+        if len(group) < PER_OUTLET_MIN or _is_credit(n):
+            continue
+        if len(group) >= overall_min and independent(group, overall_min):
+            for a in group:
+                result[a].add(n)
+            continue
+        by_outlet: dict[str, list[int]] = {}
+        for a in group:
+            if articles[a].outlet:
+                by_outlet.setdefault(articles[a].outlet.lower(), []).append(a)
+        for members in by_outlet.values():
+            if len(members) >= PER_OUTLET_MIN and independent(members, PER_OUTLET_MIN):
+                for a in members:
+                    result[a].add(n)
+    return result
+
+
+def _credits(article: Article, lines: list[_Line]) -> list[str]:
+    """Agencies credited, in order of first appearance (byline first)."""
+    texts = ([" ".join(article.byline.split())] if article.byline else []) + [ln.text for ln in lines]
+    found = []
+    for t, text in enumerate(texts):
+        if not _ANY_AGENCY.search(text):
+            continue
+        for name, rx in CREDITS:
+            m = rx.search(text)
+            if m:
+                found.append((t, m.start(), name))
+    names: list[str] = []
+    for _, _, name in sorted(found):
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _merge(text: str, spans: list[Span]) -> list[Span]:
+    """Sorted spans, joined when only whitespace separates them."""
+    merged: list[Span] = []
+    for s, e in sorted(spans):
+        if merged and (s <= merged[-1][1] or not text[merged[-1][1] : s].strip()):
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
