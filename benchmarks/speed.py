@@ -1,0 +1,358 @@
+"""Speed, memory and planted-reuse recall of the whole storytrace pipeline on synthetic corpora.
+
+    python benchmarks/speed.py                 # 2,000 and 20,000 articles, baselines on 20,000
+    python benchmarks/speed.py --quick         # 500 and 2,000 articles, baselines on 2,000
+    python benchmarks/speed.py --sizes 1000,5000 --repeat 3 --no-baselines
+
+For each size the corpus from ``benchmarks/synthetic.py`` (seeded) is written as JSONL to a
+temporary directory and ``storytrace.analyze([path], quiet=True)`` is timed in a fresh
+subprocess, so each run's peak RSS (``ru_maxrss``) is its own: interpreter, imports, model
+and pipeline. Reported pairs whose relation is duplicate / version / rewrite / partial count
+as found reuse; recall and precision are against the planted pairs.
+
+Baselines, on the largest corpus, each in its own subprocess and timed over the
+near-duplicate stages alone (5-word shingles + MinHash 128 + LSH index + query of every
+document; reading the JSONL is not timed):
+
+* datasketch: ``MinHash(128)`` + ``MinHashLSH(params=(32, 4))`` (32 bands x 4 rows);
+* rensa: ``RMinHash(128)`` + ``RMinHashLSH(0.5, 128, 32)``.
+
+Their candidate pairs are scored against the planted pairs too (they are candidates, not
+classified relations). With ``--repeat N`` every figure is the median of N runs. Timing
+is reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REUSE = frozenset({"duplicate", "version", "rewrite", "partial"})
+KINDS = ("duplicate", "version", "partial")   # planted kinds shown separately
+_WORD = re.compile(r"\w+")
+
+
+# ---------------------------------------------------------------------------
+# Workers (run in a subprocess: ``speed.py --worker KIND CORPUS RESULT``)
+
+
+def _peak_rss_bytes() -> int:
+    import resource
+
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss if sys.platform == "darwin" else rss * 1024   # Linux reports KiB
+
+
+def _shingles(text: str, k: int = 5) -> set[str]:
+    w = _WORD.findall(text.lower())
+    return {" ".join(w[i:i + k]) for i in range(len(w) - k + 1)}
+
+
+def _read_jsonl(path: str) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def _worker_storytrace(corpus: str) -> dict:
+    t0 = time.perf_counter()
+    import storytrace
+
+    import_s = time.perf_counter() - t0
+    rss_import = _peak_rss_bytes()
+    analyze = storytrace.analyze
+    kwargs = {}
+    try:
+        import inspect
+
+        params = inspect.signature(analyze).parameters
+        if "quiet" in params or any(p.kind is p.VAR_KEYWORD for p in params.values()):
+            kwargs["quiet"] = True
+        elif "progress" in params:
+            kwargs["progress"] = None
+    except (TypeError, ValueError):
+        kwargs["quiet"] = True
+    t1 = time.perf_counter()
+    result = analyze([corpus], **kwargs)
+    seconds = time.perf_counter() - t1
+    pairs = result.get("pairs", [])
+    relations: dict[str, int] = {}
+    reuse = []
+    for p in pairs:
+        rel = p.get("relation")
+        relations[rel] = relations.get(rel, 0) + 1
+        if rel in REUSE:
+            reuse.append(sorted((str(p["a"]), str(p["b"]))))
+    return {"seconds": seconds, "import_seconds": import_s, "rss_import": rss_import,
+            "rss_peak": _peak_rss_bytes(), "found": reuse, "relations": relations,
+            "n_articles": len(result.get("articles", []))}
+
+
+def _worker_datasketch(corpus: str) -> dict:
+    from datasketch import MinHash, MinHashLSH
+
+    articles = _read_jsonl(corpus)
+    texts = [a["text"] for a in articles]
+    t0 = time.perf_counter()
+    lsh = MinHashLSH(num_perm=128, params=(32, 4))
+    sigs = []
+    for i, text in enumerate(texts):
+        m = MinHash(num_perm=128, seed=1)
+        m.update_batch([s.encode("utf-8") for s in _shingles(text)])
+        lsh.insert(i, m)
+        sigs.append(m)
+    found = set()
+    for i, m in enumerate(sigs):
+        for j in lsh.query(m):
+            if j != i:
+                found.add((min(i, j), max(i, j)))
+    seconds = time.perf_counter() - t0
+    ids = [a["id"] for a in articles]
+    return {"seconds": seconds, "rss_peak": _peak_rss_bytes(),
+            "found": [sorted((ids[i], ids[j])) for i, j in found]}
+
+
+def _worker_rensa(corpus: str) -> dict:
+    from rensa import RMinHash, RMinHashLSH
+
+    articles = _read_jsonl(corpus)
+    texts = [a["text"] for a in articles]
+    t0 = time.perf_counter()
+    lsh = RMinHashLSH(0.5, 128, 32)
+    sigs = []
+    for i, text in enumerate(texts):
+        m = RMinHash(128, 1)
+        m.update(list(_shingles(text)))
+        lsh.insert(i, m)
+        sigs.append(m)
+    found = set()
+    for i, m in enumerate(sigs):
+        for j in lsh.query(m):
+            if j != i:
+                found.add((min(i, j), max(i, j)))
+    seconds = time.perf_counter() - t0
+    ids = [a["id"] for a in articles]
+    return {"seconds": seconds, "rss_peak": _peak_rss_bytes(),
+            "found": [sorted((ids[i], ids[j])) for i, j in found]}
+
+
+_WORKERS = {"storytrace": _worker_storytrace, "datasketch": _worker_datasketch, "rensa": _worker_rensa}
+
+
+def _worker_main(kind: str, corpus: str, out: str) -> int:
+    try:
+        res = _WORKERS[kind](corpus)
+        res["ok"] = True
+    except Exception as exc:  # reported in the table, not raised
+        import traceback
+
+        traceback.print_exc()
+        res = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump(res, f)
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# Driver
+
+
+def _load_synthetic():
+    sys.path.insert(0, str(HERE))
+    try:
+        import synthetic
+    finally:
+        sys.path.remove(str(HERE))
+    return synthetic
+
+
+def _run(kind: str, corpus: Path, workdir: Path, tag: str, timeout: float | None) -> dict:
+    out = workdir / f"result-{kind}-{tag}.json"
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", kind, str(corpus), str(out)]
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+    except subprocess.TimeoutExpired:
+        return {"ok": False, "error": f"timed out after {timeout:.0f} s"}
+    if not out.exists():
+        tail = (proc.stderr or proc.stdout or "").strip().splitlines()[-3:]
+        return {"ok": False, "error": f"worker exited {proc.returncode}: {' | '.join(tail)}"}
+    res = json.loads(out.read_text(encoding="utf-8"))
+    if not res.get("ok"):
+        tail = (proc.stderr or "").strip().splitlines()[-1:]
+        res["error"] = res.get("error") or " | ".join(tail)
+    return res
+
+
+def _score(found: list, planted: dict[tuple[str, str], str]) -> dict:
+    found_set = {tuple(p) for p in found}
+    hit = found_set & planted.keys()
+    by_kind = {}
+    for k in KINDS:
+        want = [p for p, kind in planted.items() if kind == k]
+        by_kind[k] = (sum(1 for p in want if p in found_set) / len(want)) if want else float("nan")
+    return {"reported": len(found_set),
+            "recall": len(hit) / len(planted) if planted else float("nan"),
+            "precision": len(hit) / len(found_set) if found_set else float("nan"),
+            "by_kind": by_kind}
+
+
+def _median_runs(runs: list[dict]) -> dict:
+    ok = [r for r in runs if r.get("ok")]
+    if not ok:
+        return {"ok": False, "error": runs[-1].get("error", "failed") if runs else "not run"}
+    med = dict(ok[0])
+    for key in ("seconds", "rss_peak", "rss_import", "import_seconds"):
+        if key in ok[0]:
+            med[key] = statistics.median(r[key] for r in ok)
+    med["runs"] = len(ok)
+    med["failed_runs"] = len(runs) - len(ok)
+    return med
+
+
+def _mb(b: float) -> str:
+    return f"{b / 2**20:,.0f} MB"
+
+
+def _pct(x: float) -> str:
+    return "   -" if x != x else f"{100 * x:5.1f}%"
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    line = "  ".join(h.rjust(w) if i else h.ljust(w) for i, (h, w) in enumerate(zip(headers, widths)))
+    out = [line, "-" * len(line)]
+    for r in rows:
+        out.append("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))))
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--worker"]:
+        return _worker_main(*argv[1:4])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="2000,20000", help="corpus sizes, comma-separated (default 2000,20000)")
+    ap.add_argument("--quick", action="store_true", help="sizes 500,2000 for a fast check")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per measurement; medians are printed")
+    ap.add_argument("--seed", type=int, default=1, help="corpus seed")
+    ap.add_argument("--no-baselines", action="store_true", help="skip the datasketch and rensa baselines")
+    ap.add_argument("--baseline-size", type=int, help="corpus size for the baselines (default: the largest)")
+    ap.add_argument("--timeout", type=float, default=None, help="seconds allowed per run")
+    ap.add_argument("--keep", metavar="DIR", help="write corpora and results here instead of a temp dir")
+    args = ap.parse_args(argv)
+    sizes = [500, 2000] if args.quick else sorted({int(s) for s in args.sizes.split(",") if s.strip()})
+    base_size = args.baseline_size or max(sizes)
+    repeat = max(1, args.repeat)
+
+    synthetic = _load_synthetic()
+    tmp = None
+    if args.keep:
+        workdir = Path(args.keep)
+        workdir.mkdir(parents=True, exist_ok=True)
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="storytrace-speed-")
+        workdir = Path(tmp.name)
+
+    print(f"storytrace speed benchmark: sizes {', '.join(map(str, sizes))}; seed {args.seed}; "
+          f"repeat {repeat}; python {sys.version.split()[0]}; {os.cpu_count()} CPUs")
+    corpora: dict[int, tuple[Path, dict]] = {}
+    for n in sorted(set(sizes) | ({base_size} if not args.no_baselines else set())):
+        t0 = time.perf_counter()
+        articles, planted = synthetic.make_corpus_detailed(n, args.seed)
+        path = workdir / f"synthetic-{n}-seed{args.seed}.jsonl"
+        synthetic.write_jsonl(articles, path)
+        words = sum(len(a["text"].split()) for a in articles)
+        counts = {k: sum(1 for v in planted.values() if v == k) for k in KINDS}
+        print(f"  corpus {n:>6,}: {words / n:.0f} words/article, {len(planted):,} planted pairs "
+              f"(dup {counts['duplicate']:,}, version {counts['version']:,}, partial {counts['partial']:,}); "
+              f"generated in {time.perf_counter() - t0:.1f} s")
+        corpora[n] = (path, planted)
+
+    # storytrace, each size and repeat in its own process
+    results: dict[int, dict] = {}
+    for n in sizes:
+        runs = []
+        for r in range(repeat):
+            print(f"  running storytrace on {n:,} articles (run {r + 1}/{repeat}) ...", flush=True)
+            runs.append(_run("storytrace", corpora[n][0], workdir, f"{n}-{r}", args.timeout))
+        results[n] = _median_runs(runs)
+
+    print()
+    print("storytrace.analyze (whole pipeline, fresh process per run"
+          + (f", median of {repeat}" if repeat > 1 else "") + ")")
+    rows = []
+    for n in sizes:
+        res = results[n]
+        if not res.get("ok"):
+            rows.append([f"{n:,}", "error", "", "", "", "", "", "", "", ""])
+            continue
+        sc = _score(res["found"], corpora[n][1])
+        rows.append([f"{n:,}", f"{res['seconds']:.1f}", f"{n / res['seconds']:,.0f}", _mb(res["rss_peak"]),
+                     _mb(res["rss_import"]), f"{sc['reported']:,}", _pct(sc["recall"]), _pct(sc["precision"]),
+                     " / ".join(_pct(sc["by_kind"][k]).strip() for k in KINDS),
+                     f"{res['import_seconds']:.1f}"])
+    print(_table(["articles", "seconds", "articles/s", "peak RSS", "RSS after import", "reuse pairs",
+                  "recall", "precision", "recall dup / ver / part", "import s"], rows))
+    for n in sizes:
+        res = results[n]
+        if not res.get("ok"):
+            print(f"  {n:,}: {res.get('error')}")
+        else:
+            rel = ", ".join(f"{k} {v:,}" for k, v in sorted(res["relations"].items(), key=lambda kv: -kv[1]))
+            print(f"  {n:,}: relations reported: {rel or 'none'}")
+    for small, big in zip(sizes, sizes[1:]):
+        if results[small].get("ok") and results[big].get("ok"):
+            ratio = results[big]["seconds"] / results[small]["seconds"]
+            size_ratio = big / small
+            target = "; target <= 12" if abs(size_ratio - 10) < 1e-9 else ""
+            print(f"  time ratio {big:,}/{small:,}: {ratio:.2f} (size ratio {size_ratio:g}{target})")
+
+    if not args.no_baselines:
+        path, planted = corpora[base_size]
+        print()
+        print(f"near-duplicate baselines on {base_size:,} articles (shingle + MinHash + LSH index + query; "
+              f"LSH candidates scored as reuse)")
+        st = results.get(base_size)
+        st_rate = base_size / st["seconds"] if st and st.get("ok") else None
+        rows = []
+        for kind, label in (("datasketch", "datasketch MinHash128 + LSH 32x4"),
+                            ("rensa", "rensa RMinHash128 + RMinHashLSH(0.5, 32 bands)")):
+            runs = []
+            for r in range(repeat):
+                print(f"  running {kind} (run {r + 1}/{repeat}) ...", flush=True)
+                runs.append(_run(kind, path, workdir, f"{base_size}-{r}", args.timeout))
+            res = _median_runs(runs)
+            if not res.get("ok"):
+                rows.append([label, "error", "", "", "", "", "", ""])
+                print(f"  {kind}: {res.get('error')}")
+                continue
+            sc = _score(res["found"], planted)
+            rate = base_size / res["seconds"]
+            rows.append([label, f"{res['seconds']:.2f}", f"{rate:,.0f}", _mb(res["rss_peak"]),
+                         _pct(sc["recall"]), _pct(sc["precision"]),
+                         " / ".join(_pct(sc["by_kind"][k]).strip() for k in KINDS),
+                         f"{st_rate / rate:.3f}" if st_rate else "-"])
+        print()
+        print(_table(["baseline", "seconds", "docs/s", "peak RSS", "recall", "precision",
+                      "recall dup / ver / part", "storytrace/baseline speed"], rows))
+        if st_rate is None:
+            print(f"  (no storytrace run at {base_size:,} articles to compare with)")
+
+    if tmp is not None:
+        tmp.cleanup()
+    else:
+        print(f"\ncorpora and results kept in {workdir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
