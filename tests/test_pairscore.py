@@ -1,0 +1,115 @@
+"""The learned sentence-pair scorer: model file, numpy heads, and behaviour on clear cases."""
+
+import json
+import random
+
+import numpy as np
+import pytest
+
+from storytrace import pairscore
+from storytrace.pairscore import (
+    FEATURE_NAMES,
+    MODEL_PATH,
+    PairScorer,
+    _lcs,
+    features_batch,
+    get_scorer,
+    score_sentences,
+    sentence_features,
+)
+
+PARA_A = "The company said profits rose 5% in the quarter."
+PARA_B = "Profits at the company increased by 5% during the quarter, it said."
+UNRELATED = "Heavy rain flooded several villages in the north of the country on Sunday."
+FIFTY = "The company said profits rose 50% in the quarter."
+
+
+def test_model_file_loads_and_is_small():
+    assert MODEL_PATH.stat().st_size <= 5 * 1024 * 1024
+    spec = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    assert tuple(spec["features"]) == FEATURE_NAMES
+    scorer = PairScorer.load()
+    assert 0.0 < scorer.paraphrase_threshold < 1.0
+    assert get_scorer() is get_scorer()
+
+
+def test_model_rejects_other_features():
+    spec = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    spec["features"] = spec["features"][:-1]
+    with pytest.raises(ValueError):
+        PairScorer(spec)
+
+
+def test_features_shape_and_symmetry():
+    x = sentence_features(PARA_A, PARA_B, 0.8)
+    assert x.shape == (len(FEATURE_NAMES),)
+    assert np.allclose(x, sentence_features(PARA_B, PARA_A, 0.8))
+    X = features_batch([(PARA_A, PARA_B), (PARA_A, UNRELATED)], np.array([0.8, 0.1]))
+    assert X.shape == (2, len(FEATURE_NAMES))
+    assert np.allclose(X[0], x)
+    with pytest.raises(ValueError):
+        features_batch([(PARA_A, PARA_B)], np.array([0.1, 0.2]))
+
+
+def test_number_and_name_features():
+    names = dict(zip(FEATURE_NAMES, sentence_features(PARA_A, FIFTY, 0.95)))
+    assert names["num_unmatched"] == 2 and names["num_conflict"] == 1 and names["num_shared"] == 0
+    same = dict(zip(FEATURE_NAMES, sentence_features(PARA_A, PARA_A, 1.0)))
+    assert same["num_shared"] == 1 and same["num_unmatched"] == 0 and same["lcs_min"] == 1.0
+    n = dict(zip(FEATURE_NAMES, sentence_features(
+        "He said Smith met Jones in Paris.", "He said Smith met Brown in Paris.", 0.9)))
+    assert n["name_shared"] == 2 and n["name_missing"] == 2
+
+
+def test_lcs_matches_dynamic_programming():
+    def dp(a, b):
+        m = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+        for i in range(len(a)):
+            for j in range(len(b)):
+                m[i + 1][j + 1] = m[i][j] + 1 if a[i] == b[j] else max(m[i][j + 1], m[i + 1][j])
+        return m[-1][-1]
+
+    rng = random.Random(7)
+    for _ in range(300):
+        a = [rng.choice("abcde") for _ in range(rng.randint(0, 25))]
+        b = [rng.choice("abcdef") for _ in range(rng.randint(0, 25))]
+        assert _lcs(a, b) == dp(a, b)
+
+
+def test_heads_in_range_on_random_features():
+    scorer = get_scorer()
+    rng = np.random.default_rng(0)
+    X = scorer.mean + rng.normal(size=(200, len(FEATURE_NAMES))) * scorer.scale * 3
+    p = scorer.paraphrase_probability(X)
+    s = scorer.similarity(X)
+    assert p.shape == s.shape == (200,)
+    assert ((p >= 0) & (p <= 1)).all() and ((s >= 0) & (s <= 1)).all()
+
+
+@pytest.fixture(scope="module")
+def scores():
+    return {
+        "para": score_sentences(PARA_A, PARA_B),
+        "unrelated": score_sentences(PARA_A, UNRELATED),
+        "fifty": score_sentences(PARA_A, FIFTY),
+        "same": score_sentences(PARA_A, PARA_A),
+    }
+
+
+def test_clear_paraphrase_above_threshold(scores):
+    threshold = get_scorer().paraphrase_threshold
+    assert scores["para"][0] >= threshold
+    assert scores["para"][0] > scores["unrelated"][0]
+    assert scores["unrelated"][0] < threshold
+    assert scores["para"][1] > scores["unrelated"][1]
+
+
+def test_number_change_lowers_similarity(scores):
+    assert scores["fifty"][1] < scores["same"][1]
+    assert scores["fifty"][0] < scores["same"][0]
+
+
+def test_identical_sentences(scores):
+    assert scores["same"][1] >= 0.95
+    headline = "Ukraine's president says Kyiv will not give up territory"
+    assert score_sentences(headline, headline)[1] >= 0.95
