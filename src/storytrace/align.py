@@ -51,36 +51,45 @@ def _runs(ga: np.ndarray, gb: np.ndarray, n: int) -> list[list[int]]:
     return runs
 
 
-def _chain(runs: list[list[int]], gap: int) -> list[tuple[int, int, int, int, int]]:
+def _chain(runs: list[list[int]], gap: int) -> list[list]:
     """Merge runs that follow one another in both texts within ``gap`` tokens.
-    Returns (a_start, a_end, b_start, b_end, matched_tokens)."""
+    Returns [a_start, a_end, b_start, b_end, runs] per passage."""
     runs.sort(key=lambda r: (r[0], r[2]))
-    chains: list[list[int]] = []
+    chains: list[list] = []
     for a0, a1, b0, b1 in runs:
         merged = False
         for c in reversed(chains[-8:]):  # a few recent chains: cheap and enough for ordered texts
             if -2 <= a0 - c[1] <= gap and -2 <= b0 - c[3] <= gap and a0 >= c[0] and b0 >= c[2]:
-                new_tokens = max(0, a1 - max(a0, c[1]))
                 c[1], c[3] = max(c[1], a1), max(c[3], b1)
-                c[4] += new_tokens
+                c[4].append((a0, a1, b0, b1))
                 merged = True
                 break
         if not merged:
-            chains.append([a0, a1, b0, b1, a1 - a0])
-    return [tuple(c) for c in chains]
+            chains.append([a0, a1, b0, b1, [(a0, a1, b0, b1)]])
+    return chains
 
 
-def verbatim_passages(doc_a: Doc, doc_b: Doc, hashes_a: np.ndarray, hashes_b: np.ndarray) -> list[Passage]:
+def verbatim_passages(doc_a: Doc, doc_b: Doc, hashes_a: np.ndarray, hashes_b: np.ndarray
+                      ) -> tuple[list[Passage], np.ndarray, np.ndarray]:
+    """Shared passages, and for each text the mask of its words that matched exactly (the gaps an
+    edit leaves inside a passage are shown in the passage but not counted as copied)."""
     n = T.SEED_NGRAM
     runs = _runs(ngram_hashes(hashes_a, n), ngram_hashes(hashes_b, n), n)
+    mask_a = np.zeros(len(doc_a.tokens), dtype=bool)
+    mask_b = np.zeros(len(doc_b.tokens), dtype=bool)
     passages = []
-    for a0, a1, b0, b1, matched in _chain(runs, T.ALIGN_GAP_TOKENS):
+    ta, tb = doc_a.tokens, doc_b.tokens
+    for a0, a1, b0, b1, members in _chain(runs, T.ALIGN_GAP_TOKENS):
         if min(a1 - a0, b1 - b0) < T.MIN_PASSAGE_TOKENS:
             continue
-        ta, tb = doc_a.tokens, doc_b.tokens
-        score = min(1.0, matched / max(a1 - a0, b1 - b0))
+        here_a = np.zeros(a1 - a0, dtype=bool)
+        for ra0, ra1, rb0, rb1 in members:
+            here_a[ra0 - a0 : ra1 - a0] = True
+            mask_b[rb0:rb1] = True
+        mask_a[a0:a1] |= here_a
+        score = float(here_a.sum()) / max(a1 - a0, b1 - b0)
         passages.append(Passage((ta[a0].start, ta[a1 - 1].end), (tb[b0].start, tb[b1 - 1].end), "verbatim", score))
-    return _drop_contained(passages)
+    return _drop_contained(passages), mask_a, mask_b
 
 
 def _drop_contained(passages: list[Passage]) -> list[Passage]:

@@ -51,7 +51,8 @@ class Doc:
     paragraphs: list[Span]
     sentences: list[Sentence]
     tokens: list[Token]
-    body_chars: int  # characters of body text (furniture and whitespace excluded): coverage denominator
+    body_chars: int  # characters of body text (furniture and whitespace excluded)
+    quoted: list[bool] = field(default_factory=list)  # per token: inside quotation marks (a speaker's words)
 
     @property
     def id(self) -> str:

@@ -32,7 +32,10 @@ def _open_sentences(doc: Doc, verbatim_mask: np.ndarray) -> list[int]:
 
 
 def paraphrase_passages(doc_a: Doc, doc_b: Doc, vec_a: np.ndarray, vec_b: np.ndarray,
-                        mask_a: np.ndarray, mask_b: np.ndarray) -> list[Passage]:
+                        mask_a: np.ndarray, mask_b: np.ndarray, strict: bool = True) -> list[Passage]:
+    """Order-preserving sentence matches. ``strict`` (articles) asks for a higher probability than the
+    scorer's sentence-pair threshold: in two reports of one event many sentences state the same
+    fact, and only close rewordings should count as reuse."""
     open_a, open_b = _open_sentences(doc_a, mask_a), _open_sentences(doc_b, mask_b)
     if not open_a or not open_b:
         return []
@@ -44,7 +47,9 @@ def paraphrase_passages(doc_a: Doc, doc_b: Doc, vec_a: np.ndarray, vec_b: np.nda
     texts = [(doc_a.sentence_text(open_a[r]), doc_b.sentence_text(open_b[c])) for r, c in zip(rows, cols)]
     prob = scorer.paraphrase_probability(features_batch(texts, cos[rows, cols]))
     weights = np.zeros(cos.shape)
-    weights[rows, cols] = prob - scorer.paraphrase_threshold
+    threshold = max(scorer.paraphrase_threshold, T.ARTICLE_PARAPHRASE_PROBABILITY) if strict \
+        else scorer.paraphrase_threshold
+    weights[rows, cols] = prob - threshold
     matches = monotone_matches(weights)
     prob_at = np.zeros(cos.shape)
     prob_at[rows, cols] = prob
@@ -54,11 +59,11 @@ def paraphrase_passages(doc_a: Doc, doc_b: Doc, vec_a: np.ndarray, vec_b: np.nda
     extra = []
     for r, c in matches:
         for nr in (r - 1, r + 1):
-            if 0 <= nr < len(open_a) and nr not in matched_a and prob_at[nr, c] - scorer.paraphrase_threshold > 0:
+            if 0 <= nr < len(open_a) and nr not in matched_a and prob_at[nr, c] > threshold:
                 extra.append((nr, c))
                 matched_a[nr] = c
         for nc in (c - 1, c + 1):
-            if 0 <= nc < len(open_b) and nc not in matched_b and prob_at[r, nc] - scorer.paraphrase_threshold > 0:
+            if 0 <= nc < len(open_b) and nc not in matched_b and prob_at[r, nc] > threshold:
                 extra.append((r, nc))
                 matched_b[nc] = r
     passages = []

@@ -15,7 +15,7 @@ from .align import covered_tokens, verbatim_passages
 from .candidates import shared_term_candidates, shared_text_candidates, vector_neighbour_candidates
 from .clean import mark_furniture
 from .embed import get_encoder
-from .event import event_features, get_event_model, weighted_overlap
+from .event import event_features, get_event_model
 from .fingerprint import key_terms, sampled_ngrams, token_hashes
 from .ingest import read_inputs
 from .model import Article, Coverage, Doc, Pair
@@ -24,6 +24,7 @@ from .paraphrase import paraphrase_passages, sentence_vectors
 from .provenance import attach_sources
 from .relate import direction, event_relation, reuse_relation, reuse_similarity
 from .segment import segment
+from .tfidf import pair_cosines, tfidf_matrix
 from .stories import group_stories
 
 SCHEMA = "storytrace/1"
@@ -77,12 +78,22 @@ def prepare(articles: list[Article]) -> list[Prepared]:
     return [Prepared(d, token_hashes(d), key_terms(d), leads[i]) for i, d in enumerate(docs)]
 
 
-def _coverage(doc: Doc, verbatim_mask: np.ndarray, paraphrase_mask: np.ndarray) -> Coverage:
-    n = len(doc.tokens)
+def counted_words(doc: Doc, short: bool) -> np.ndarray:
+    """The words coverage is measured over: all of them for sentence-sized texts; for articles, those
+    outside quotation marks, since two independent reports share a speaker's words legitimately
+    (unless quotations are most of the article, as in a transcript)."""
+    quoted = np.array(doc.quoted, dtype=bool) if doc.quoted else np.zeros(len(doc.tokens), dtype=bool)
+    if short or (~quoted).sum() < T.MIN_UNQUOTED_SHARE * len(doc.tokens):
+        return np.ones(len(doc.tokens), dtype=bool)
+    return ~quoted
+
+
+def _coverage(counted: np.ndarray, verbatim_mask: np.ndarray, paraphrase_mask: np.ndarray) -> Coverage:
+    n = int(counted.sum())
     if n == 0:
         return Coverage()
-    verbatim = float(verbatim_mask.sum()) / n
-    paraphrase = float((paraphrase_mask & ~verbatim_mask).sum()) / n
+    verbatim = float((verbatim_mask & counted).sum()) / n
+    paraphrase = float((paraphrase_mask & ~verbatim_mask & counted).sum()) / n
     return Coverage(verbatim, paraphrase)
 
 
@@ -90,50 +101,49 @@ def _is_short(p: Prepared) -> bool:
     return len(p.doc.sentences) <= 2
 
 
-def compare_prepared(pa: Prepared, pb: Prepared, always_report: bool = False) -> Pair | None:
+def compare_prepared(pa: Prepared, pb: Prepared, tfidf_cosine: float, always_report: bool = False) -> Pair | None:
     """Align one pair and decide its relation; None when the two are unrelated."""
     da, db = pa.doc, pb.doc
-    verbatim = verbatim_passages(da, db, pa.hashes, pb.hashes)
-    vmask_a = covered_tokens(da, [p.a for p in verbatim])
-    vmask_b = covered_tokens(db, [p.b for p in verbatim])
-    cov_va = float(vmask_a.sum()) / max(1, len(da.tokens))
-    cov_vb = float(vmask_b.sum()) / max(1, len(db.tokens))
     short = _is_short(pa) and _is_short(pb)
+    counted_a, counted_b = counted_words(da, short), counted_words(db, short)
+    verbatim, vmask_a, vmask_b = verbatim_passages(da, db, pa.hashes, pb.hashes)
+    cov_va = float((vmask_a & counted_a).sum()) / max(1, counted_a.sum())
+    cov_vb = float((vmask_b & counted_b).sum()) / max(1, counted_b.sum())
     decided_by_copy = max(cov_va, cov_vb) >= T.VERSION_VERBATIM
     lead_cos = float(pa.lead @ pb.lead)
     paraphrase = []
-    if not decided_by_copy and (short or lead_cos >= T.PARAPHRASE_GATE_COSINE or max(cov_va, cov_vb) > 0):
-        paraphrase = paraphrase_passages(da, db, pa.sentence_vectors, pb.sentence_vectors, vmask_a, vmask_b)
+    # sentence alignment by meaning costs encoder time: only where a rewrite is plausible
+    plausible_rewrite = tfidf_cosine >= T.PARAPHRASE_GATE_TFIDF or max(cov_va, cov_vb) >= T.PARAPHRASE_GATE_VERBATIM
+    if not decided_by_copy and (short or plausible_rewrite):
+        paraphrase = paraphrase_passages(da, db, pa.sentence_vectors, pb.sentence_vectors, vmask_a, vmask_b,
+                                         strict=not short)
     pmask_a = covered_tokens(da, [p.a for p in paraphrase])
     pmask_b = covered_tokens(db, [p.b for p in paraphrase])
-    cov_a, cov_b = _coverage(da, vmask_a, pmask_a), _coverage(db, vmask_b, pmask_b)
-    relation = reuse_relation(cov_a, cov_b)
-    evidence: dict = {"lead_cosine": lead_cos}
+    cov_a, cov_b = _coverage(counted_a, vmask_a, pmask_a), _coverage(counted_b, vmask_b, pmask_b)
+    evidence: dict = {"lead_cosine": lead_cos, "tfidf_cosine": tfidf_cosine}
 
     if short:
         # sentence-sized texts: the learned pair scorer grades them directly
-        text_a, text_b = _body(da), _body(db)
+        relation = reuse_relation(cov_a, cov_b, same_event=False)
         cos = float(pa.body_vector @ pb.body_vector)
-        features = features_batch([(text_a, text_b)], np.array([cos]))
+        features = features_batch([(_body(da), _body(db))], np.array([cos]))
         scorer = get_scorer()
         similarity = float(scorer.similarity(features)[0])
         evidence["paraphrase_probability"] = float(scorer.paraphrase_probability(features)[0])
-        if relation is None and always_report:
-            relation = "related" if similarity >= 0.5 else None
+        if relation is None and always_report and similarity >= T.SHORT_RELATED_SIMILARITY:
+            relation = "related"
     else:
-        if relation is None and not always_report and not worth_event_check(pa, pb):
-            return None
-        feats = pair_event_features(pa, pb)
+        feats = pair_event_features(pa, pb, tfidf_cosine)
         model = get_event_model()
         event_similarity = model.similarity(feats)
-        evidence.update(feats)
-        evidence["event_similarity"] = event_similarity
+        event = event_relation(event_similarity, model.same_event_threshold, model.related_threshold,
+                               feats["days_apart"])
+        evidence.update(feats, event_similarity=event_similarity, same_event=event == "same_event")
+        relation = reuse_relation(cov_a, cov_b, same_event=event == "same_event")
         if relation is None:
-            relation = event_relation(event_similarity, model.same_event_threshold, model.related_threshold)
-            similarity = event_similarity
+            relation, similarity = event, event_similarity
         else:
-            similarity = max(reuse_similarity(cov_a, cov_b), event_similarity)
-        evidence["same_event"] = event_similarity >= model.same_event_threshold
+            similarity = reuse_similarity(cov_a, cov_b)
     if relation is None:
         if not always_report:
             return None
@@ -144,16 +154,8 @@ def compare_prepared(pa: Prepared, pb: Prepared, always_report: bool = False) ->
     return Pair(da.id, db.id, relation, similarity, cov_a, cov_b, passages, source, derived, evidence)
 
 
-def worth_event_check(pa: Prepared, pb: Prepared) -> bool:
-    """Cheap gate before sentence vectors are computed: leads about the same subject, or several
-    distinctive names and numbers in common."""
-    return (float(pa.lead @ pb.lead) >= T.MIN_ARTICLE_COSINE
-            or weighted_overlap(pa.terms, pb.terms) >= T.MIN_EVENT_TERM_OVERLAP)
-
-
-def pair_event_features(pa: Prepared, pb: Prepared) -> dict[str, float]:
-    return event_features(pa.lead, pb.lead, pa.body_vector, pb.body_vector, pa.terms, pb.terms,
-                          pa.sentence_vectors, pb.sentence_vectors,
+def pair_event_features(pa: Prepared, pb: Prepared, tfidf_cosine: float) -> dict:
+    return event_features(pa.lead, pb.lead, tfidf_cosine, pa.terms, pb.terms,
                           pa.doc.article.published, pb.doc.article.published)
 
 
@@ -161,13 +163,23 @@ def _body(doc: Doc) -> str:
     return " ".join(doc.sentence_text(i) for i in range(len(doc.sentences)))
 
 
-def candidate_pairs(prepared: list[Prepared]) -> list[tuple[int, int]]:
+def candidate_pairs(prepared: list[Prepared], tfidf) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs to compare, with their TF-IDF cosines. Pairs sharing text are always compared;
+    pairs found by meaning or by shared names must also share vocabulary (one sparse product)."""
     sampled = [sampled_ngrams(p.hashes, T.SHINGLE_WORDS, T.NGRAM_SAMPLE_MODULUS) for p in prepared]
-    found = shared_text_candidates(sampled)
-    found |= shared_term_candidates([p.terms for p in prepared])
+    text = shared_text_candidates(sampled)
+    meaning = shared_term_candidates([p.terms for p in prepared])
     if prepared:
-        found |= vector_neighbour_candidates(np.stack([p.lead for p in prepared]))
-    return sorted(found)
+        meaning |= vector_neighbour_candidates(np.stack([p.lead for p in prepared]))
+    meaning -= text
+    text_pairs = np.array(sorted(text), dtype=np.int64).reshape(-1, 2)
+    meaning_pairs = np.array(sorted(meaning), dtype=np.int64).reshape(-1, 2)
+    meaning_cos = pair_cosines(tfidf, meaning_pairs)
+    keep = meaning_cos >= T.MIN_CANDIDATE_TFIDF
+    pairs = np.r_[text_pairs, meaning_pairs[keep]]
+    cosines = np.r_[pair_cosines(tfidf, text_pairs), meaning_cos[keep]]
+    order = np.lexsort((pairs[:, 1], pairs[:, 0])) if len(pairs) else np.zeros(0, dtype=np.int64)
+    return pairs[order], cosines[order]
 
 
 @dataclass
@@ -204,10 +216,10 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
     progress("prepare", 0, len(articles))
     prepared = prepare(articles)
     progress("prepare", len(articles), len(articles))
-    candidates = candidate_pairs(prepared)
+    candidates, cosines = candidate_pairs(prepared, tfidf_matrix([p.doc for p in prepared]))
     pairs: list[Pair] = []
-    for done, (i, j) in enumerate(candidates, 1):
-        pair = compare_prepared(prepared[i], prepared[j])
+    for done, ((i, j), cos) in enumerate(zip(candidates.tolist(), cosines.tolist()), 1):
+        pair = compare_prepared(prepared[i], prepared[j], cos)
         if pair is not None:
             pairs.append(pair)
         progress("compare", done, len(candidates))
@@ -225,4 +237,5 @@ def compare(text_a: str, text_b: str) -> Pair:
     """One pair, always reported (relation "unrelated" when nothing links the texts)."""
     a, b = Article("a", text_a), Article("b", text_b)
     pa, pb = prepare([a, b])
-    return compare_prepared(pa, pb, always_report=True)
+    cosine = float(pair_cosines(tfidf_matrix([pa.doc, pb.doc]), np.array([[0, 1]]))[0])
+    return compare_prepared(pa, pb, cosine, always_report=True)

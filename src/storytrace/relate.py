@@ -2,22 +2,23 @@
 
 Reuse is decided first, from how much of each article the other covers verbatim and by
 paraphrase; only a pair without substantial reuse is judged same_event or related, by the
-calibrated event model. Direction (source, derived) comes from containment asymmetry (the
-derived article is the more covered one), then publication dates, then length.
+calibrated event model. Direction (source, derived) comes from publication dates when both are
+known, else from containment asymmetry (the derived article is the more covered one), else length.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from . import thresholds as T
+from .dates import parse_date
 from .model import Coverage
 
 REUSE_RELATIONS = ("duplicate", "version", "rewrite", "partial")
 RELATION_RANK = {"duplicate": 0, "version": 1, "rewrite": 2, "partial": 3, "same_event": 4, "related": 5}
 
 
-def reuse_relation(cov_a: Coverage, cov_b: Coverage) -> str | None:
+def reuse_relation(cov_a: Coverage, cov_b: Coverage, same_event: bool) -> str | None:
+    """Reuse decided from coverage. Partial reuse by paraphrase alone is not claimed between two
+    reports of the same event: independent reports state the same facts in similar sentences."""
     if cov_a.verbatim >= T.DUPLICATE_VERBATIM and cov_b.verbatim >= T.DUPLICATE_VERBATIM:
         return "duplicate"
     most_verbatim = max(cov_a.verbatim, cov_b.verbatim)
@@ -25,26 +26,23 @@ def reuse_relation(cov_a: Coverage, cov_b: Coverage) -> str | None:
         return "version"
     if max(cov_a.total, cov_b.total) >= T.REWRITE_COVERAGE:
         return "rewrite"
-    if most_verbatim >= T.PARTIAL_COVERAGE or max(cov_a.total, cov_b.total) >= T.PARTIAL_PARAPHRASE_COVERAGE:
+    if most_verbatim >= T.PARTIAL_COVERAGE:
+        return "partial"
+    if not same_event and max(cov_a.total, cov_b.total) >= T.PARTIAL_PARAPHRASE_COVERAGE:
         return "partial"
     return None
 
 
-def event_relation(similarity: float, same_event_threshold: float, related_threshold: float) -> str | None:
-    if similarity >= same_event_threshold:
+def event_relation(similarity: float, same_event_threshold: float, related_threshold: float,
+                   days_apart: float | None = None) -> str | None:
+    """same_event needs the calibrated similarity and, when both dates are known, closeness in time:
+    reports weeks apart are of a follow-up or another happening, however alike."""
+    close_in_time = days_apart is None or days_apart <= T.MAX_SAME_EVENT_DAYS
+    if similarity >= same_event_threshold and close_in_time:
         return "same_event"
     if similarity >= related_threshold:
         return "related"
     return None
-
-
-def _parse(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).replace(tzinfo=None)
-    except ValueError:
-        return None
 
 
 def direction(relation: str, a: str, b: str, cov_a: Coverage, cov_b: Coverage,
@@ -52,16 +50,16 @@ def direction(relation: str, a: str, b: str, cov_a: Coverage, cov_b: Coverage,
     """(source, derived) or (None, None) when the evidence does not say."""
     if relation not in REUSE_RELATIONS:
         return None, None
-    da, db = _parse(published_a), _parse(published_b)
+    da, db = parse_date(published_a), parse_date(published_b)
+    if da and db and da != db:  # a text cannot derive from one published after it
+        return (a, b) if da < db else (b, a)
     if relation in ("rewrite", "partial"):
         if cov_a.total - cov_b.total >= T.DIRECTION_MARGIN:
             return b, a
         if cov_b.total - cov_a.total >= T.DIRECTION_MARGIN:
             return a, b
-    if da and db and da != db:
-        return (a, b) if da < db else (b, a)
-    if relation in ("rewrite", "partial") and length_a != length_b:
-        return (a, b) if length_a > length_b else (b, a)
+        if length_a != length_b:
+            return (a, b) if length_a > length_b else (b, a)
     return None, None
 
 

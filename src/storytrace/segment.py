@@ -150,4 +150,31 @@ def segment(article: Article) -> Doc:
             sents.append(Sentence(ss, se, len(tokens), len(tokens) + len(toks), pi))
             tokens.extend(toks)
             body_chars += sum(1 for c in text[ss:se] if not c.isspace())
-    return Doc(article, paras, sents, tokens, body_chars)
+    return Doc(article, paras, sents, tokens, body_chars, quoted_tokens(text, paras, tokens))
+
+
+_OPEN_QUOTES, _CLOSE_QUOTES = "“«„", "”»“"
+
+
+def quoted_tokens(text: str, paras: list[Span], tokens: list[Token]) -> list[bool]:
+    """Which tokens stand inside quotation marks. Curly quotes open and close explicitly; straight
+    double quotes alternate. A quotation never runs past its paragraph (captures do not keep the
+    convention of re-opening quotes in the next paragraph)."""
+    inside = [False] * len(tokens)
+    spans = []
+    for ps, pe in paras:
+        opened = None
+        for i in range(ps, pe):
+            ch = text[i]
+            if opened is None and (ch in _OPEN_QUOTES or ch == '"'):
+                opened = i
+            elif opened is not None and (ch in _CLOSE_QUOTES or ch == '"'):
+                spans.append((opened, i))
+                opened = None
+    k = 0
+    for n, tok in enumerate(tokens):
+        while k < len(spans) and spans[k][1] < tok.start:
+            k += 1
+        if k < len(spans) and spans[k][0] < tok.start < spans[k][1]:
+            inside[n] = True
+    return inside

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from .dates import parse_date
 from .model import Article, Pair, Story
 
 LINKING = {"duplicate", "version", "rewrite", "same_event"}
@@ -39,13 +40,6 @@ def _components(ids: list[str], pairs: list[Pair]) -> list[list[str]]:
     return sorted(groups.values(), key=lambda g: g[0])
 
 
-def _published(article: Article) -> datetime | None:
-    try:
-        return datetime.fromisoformat((article.published or "").replace("Z", "+00:00")).replace(tzinfo=None)
-    except ValueError:
-        return None
-
-
 def _origin(members: list[str], by_id: dict[str, Article], pairs: list[Pair]) -> str:
     """The article nothing in the story derives it from, most-copied first, then earliest, then smallest id."""
     derived = {p.derived for p in pairs if p.derived and p.a in members}
@@ -56,7 +50,7 @@ def _origin(members: list[str], by_id: dict[str, Article], pairs: list[Pair]) ->
     roots = [m for m in members if m not in derived] or members
 
     def key(m: str):
-        date = _published(by_id[m])
+        date = parse_date(by_id[m].published)
         return (-sourced.get(m, 0), date is None, date or datetime.min, m)
 
     return min(roots, key=key)

@@ -15,16 +15,23 @@ MAX_TERM_DOCUMENT_SHARE = 0.05    # names in more than 5% of the corpus are not 
 MIN_TERM_OWNERS_CAP = 50          # ... unless the corpus is small
 VECTOR_NEIGHBOURS = 20            # nearest article vectors considered per article
 MIN_ARTICLE_COSINE = 0.45         # below this, article vectors are of different subjects
+MIN_CANDIDATE_TFIDF = 0.08        # pairs found by meaning or names must share this much vocabulary (rarity-weighted
+                                  # cosine); every SemEval pair judged related or closer (Overall <= 3) is above it
 
 # ---- alignment ------------------------------------------------------------------------
 SEED_NGRAM = 4                    # words in a verbatim seed
 ALIGN_GAP_TOKENS = 8              # an edit of up to this many words does not split a passage
 MIN_PASSAGE_TOKENS = 6            # shorter verbatim matches are phrases, not passages
 MAX_SEED_MATCHES = 200_000        # cap for texts made of one repeated phrase
-LEAD_WORDS = 80                   # words of the lead that make the article vector (with the title)
+LEAD_WORDS = 50                   # words of the lead that make the article vector (with the title)
 VERBATIM_SENTENCE_SHARE = 0.6     # a sentence this much covered verbatim is not re-aligned by meaning
+ARTICLE_PARAPHRASE_PROBABILITY = 0.6  # sentence match inside two articles: stricter than the sentence-pair threshold
+MIN_UNQUOTED_SHARE = 0.3          # coverage ignores quoted words unless they are most of the article
 PARAPHRASE_MIN_COSINE = 0.45      # sentence pairs below this cosine are not scored at all
-PARAPHRASE_GATE_COSINE = 0.55     # article pairs below this cosine skip sentence alignment
+PARAPHRASE_GATE_TFIDF = 0.35      # article pairs sharing less vocabulary skip sentence alignment (rewrites of one
+                                  # text keep its names and content words: 0.6-0.7 in the example corpus and
+                                  # 0.5+ for SemEval pairs judged same-event)
+PARAPHRASE_GATE_VERBATIM = 0.05   # ... unless this much of one is already shared verbatim
 
 # ---- relations (see ARCHITECTURE.md's table) -------------------------------------------
 DUPLICATE_VERBATIM = 0.9          # each side covered verbatim at least this much
@@ -32,7 +39,9 @@ VERSION_VERBATIM = 0.5            # the more covered side covered verbatim at le
 REWRITE_COVERAGE = 0.5            # the derived side covered (verbatim + paraphrase) at least this much
 PARTIAL_COVERAGE = 0.15           # ... or at least this much, verbatim: partial reuse
 PARTIAL_PARAPHRASE_COVERAGE = 0.35  # paraphrase-only partial reuse needs more: same-event reports share facts
+SHORT_RELATED_SIMILARITY = 0.5    # compare() on sentences: below this graded similarity the pair is "unrelated"
 DIRECTION_MARGIN = 0.1            # coverage asymmetry that decides which article derives from which
-MIN_EVENT_TERM_OVERLAP = 0.25     # or this rarity-weighted share of names/numbers in common, to judge the event
 # same_event / related thresholds are calibrated with the event model: data/event_model.json
 # (scripts/calibrate_events.py); the paraphrase threshold with the pair scorer: data/pair_scorer.json.
+MAX_SAME_EVENT_DAYS = 14          # reports further apart (both dates known) are never one event: a rule, as the
+                                  # calibration pairs are all within days and cannot teach time
