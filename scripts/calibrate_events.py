@@ -31,7 +31,7 @@ import numpy as np
 from storytrace.event import FEATURES
 from storytrace.model import Article
 from storytrace.pipeline import candidate_pairs, pair_event_features, prepare
-from storytrace.tfidf import pair_cosines, tfidf_matrix
+from storytrace.tfidf import corpus_tfidf, pair_cosines
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "storytrace" / "data" / "event_model.json"
@@ -99,7 +99,7 @@ def main() -> None:
     prepared = prepare(articles)
     index = {p.doc.id: n for n, p in enumerate(prepared)}
     pair_index = np.array([[index[a], index[b]] for a, b, _ in pairs])
-    cos = pair_cosines(tfidf_matrix([p.doc for p in prepared]), pair_index)
+    cos = pair_cosines(corpus_tfidf([p.doc for p in prepared]).matrix, pair_index)
     X_sem = matrix([pair_event_features(prepared[i], prepared[j], c) for (i, j), c in zip(pair_index, cos)])
     overall = np.array([o for _, _, o in pairs])
     y_sem = (4.0 - overall) / 3.0
@@ -107,7 +107,7 @@ def main() -> None:
     wiki = wikiref(args.data)
     wprep = prepare([a for a, _ in wiki])
     topic = {a.id: t for a, t in wiki}
-    wpairs, wcos = candidate_pairs(wprep, tfidf_matrix([p.doc for p in wprep]))
+    wpairs, wcos = candidate_pairs(wprep, corpus_tfidf([p.doc for p in wprep]).matrix)
     cross = [(i, j, c) for (i, j), c in zip(wpairs.tolist(), wcos.tolist())
              if topic[wprep[i].doc.id] != topic[wprep[j].doc.id]]
     X_neg = matrix([pair_event_features(wprep[i], wprep[j], c) for i, j, c in cross]) if cross \

@@ -24,7 +24,7 @@ from .paraphrase import paraphrase_passages, sentence_vectors
 from .provenance import attach_sources
 from .relate import direction, event_relation, reuse_relation, reuse_similarity
 from .segment import segment
-from .tfidf import pair_cosines, tfidf_matrix
+from .tfidf import CorpusTfidf, corpus_tfidf, masked_cosine, pair_cosines
 from .stories import group_stories
 
 SCHEMA = "storytrace/1"
@@ -101,7 +101,8 @@ def _is_short(p: Prepared) -> bool:
     return len(p.doc.sentences) <= 2
 
 
-def compare_prepared(pa: Prepared, pb: Prepared, tfidf_cosine: float, always_report: bool = False) -> Pair | None:
+def compare_prepared(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: dict[str, float],
+                     always_report: bool = False) -> Pair | None:
     """Align one pair and decide its relation; None when the two are unrelated."""
     da, db = pa.doc, pb.doc
     short = _is_short(pa) and _is_short(pb)
@@ -112,9 +113,11 @@ def compare_prepared(pa: Prepared, pb: Prepared, tfidf_cosine: float, always_rep
     decided_by_copy = max(cov_va, cov_vb) >= T.VERSION_VERBATIM
     lead_cos = float(pa.lead @ pb.lead)
     paraphrase = []
-    # sentence alignment by meaning costs encoder time: only where a rewrite is plausible
-    plausible_rewrite = tfidf_cosine >= T.PARAPHRASE_GATE_TFIDF or max(cov_va, cov_vb) >= T.PARAPHRASE_GATE_VERBATIM
-    if not decided_by_copy and (short or plausible_rewrite):
+    # sentence alignment by meaning costs encoder time: only where what the verbatim passages leave
+    # of the two texts still shares its vocabulary, as a rewrite's does
+    if not decided_by_copy and (short or (
+            tfidf_cosine >= T.PARAPHRASE_GATE_TFIDF
+            and masked_cosine(da, ~vmask_a, db, ~vmask_b, weight) >= T.PARAPHRASE_GATE_TFIDF)):
         paraphrase = paraphrase_passages(da, db, pa.sentence_vectors, pb.sentence_vectors, vmask_a, vmask_b,
                                          strict=not short)
     pmask_a = covered_tokens(da, [p.a for p in paraphrase])
@@ -216,10 +219,11 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
     progress("prepare", 0, len(articles))
     prepared = prepare(articles)
     progress("prepare", len(articles), len(articles))
-    candidates, cosines = candidate_pairs(prepared, tfidf_matrix([p.doc for p in prepared]))
+    tfidf = corpus_tfidf([p.doc for p in prepared])
+    candidates, cosines = candidate_pairs(prepared, tfidf.matrix)
     pairs: list[Pair] = []
     for done, ((i, j), cos) in enumerate(zip(candidates.tolist(), cosines.tolist()), 1):
-        pair = compare_prepared(prepared[i], prepared[j], cos)
+        pair = compare_prepared(prepared[i], prepared[j], cos, tfidf.weight)
         if pair is not None:
             pairs.append(pair)
         progress("compare", done, len(candidates))
@@ -237,5 +241,6 @@ def compare(text_a: str, text_b: str) -> Pair:
     """One pair, always reported (relation "unrelated" when nothing links the texts)."""
     a, b = Article("a", text_a), Article("b", text_b)
     pa, pb = prepare([a, b])
-    cosine = float(pair_cosines(tfidf_matrix([pa.doc, pb.doc]), np.array([[0, 1]]))[0])
-    return compare_prepared(pa, pb, cosine, always_report=True)
+    tfidf = corpus_tfidf([pa.doc, pb.doc])
+    cosine = float(pair_cosines(tfidf.matrix, np.array([[0, 1]]))[0])
+    return compare_prepared(pa, pb, cosine, tfidf.weight, always_report=True)

@@ -2,18 +2,21 @@
 thousands of candidate pairs are one vectorised product instead of a Python loop per pair.
 
 Weights: sublinear term frequency times rarity from wordfreq (7 - Zipf frequency), which stands
-in for a corpus IDF: two articles get the same weights whatever else is being analysed, so
-`compare` on two texts and `analyze` on a corpus agree.
+in for a corpus IDF when there is no corpus (`compare` on two texts); over a corpus of some size,
+a word's weight is also capped by its IDF in that corpus.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
 from wordfreq import zipf_frequency
 
+from . import thresholds as T
 from .model import Doc
 
 
@@ -24,8 +27,18 @@ def rarity(word: str) -> float:
     return max(0.5, 7.0 - zipf_frequency(word, "en"))
 
 
-def tfidf_matrix(docs: list[Doc]) -> sparse.csr_matrix:
-    """One L2-normalised row per document (words of two or more letters)."""
+@dataclass
+class CorpusTfidf:
+    matrix: sparse.csr_matrix  # one L2-normalised row per document
+    weight: dict[str, float]   # each word's weight in this corpus
+
+
+def _counted(word: str) -> bool:
+    return len(word) > 1 and word.isalpha()
+
+
+def corpus_tfidf(docs: list[Doc]) -> CorpusTfidf:
+    """Weighted bags of words of all documents (words of two or more letters)."""
     vocabulary: dict[str, int] = {}
     weights: list[float] = []  # rarity of each vocabulary word, by column
     indptr, indices, values = [0], [], []
@@ -33,7 +46,7 @@ def tfidf_matrix(docs: list[Doc]) -> sparse.csr_matrix:
         counts: dict[int, int] = {}
         for t in doc.tokens:
             w = t.norm
-            if len(w) > 1 and w.isalpha():
+            if _counted(w):
                 k = vocabulary.get(w)
                 if k is None:
                     k = vocabulary[w] = len(weights)
@@ -44,13 +57,36 @@ def tfidf_matrix(docs: list[Doc]) -> sparse.csr_matrix:
         indices.append(cols)
         values.append(tf)
         indptr.append(indptr[-1] + len(counts))
-    rarity_of = np.array(weights)
+    weight_of = np.array(weights)
     cols = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
-    data = (1.0 + np.log(np.concatenate(values))) * rarity_of[cols] if len(cols) else np.zeros(0)
+    if len(docs) >= T.MIN_DOCUMENTS_FOR_CORPUS_IDF and len(cols):
+        # a word in most of this corpus says little here, however rare in English at large
+        # (the topic of a themed collection, or any word of a language wordfreq does not know)
+        df = np.bincount(cols, minlength=len(weights))
+        corpus_idf = np.log((len(docs) + 1) / (df + 1)) + 1.0
+        weight_of = np.minimum(weight_of, corpus_idf)
+    data = (1.0 + np.log(np.concatenate(values))) * weight_of[cols] if len(cols) else np.zeros(0)
     matrix = sparse.csr_matrix((data, cols, np.array(indptr)), shape=(len(docs), max(1, len(vocabulary))))
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+    return CorpusTfidf(sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix), dict(zip(vocabulary, weight_of.tolist())))
+
+
+def masked_cosine(doc_a: Doc, keep_a: np.ndarray, doc_b: Doc, keep_b: np.ndarray, weight: dict[str, float]) -> float:
+    """Weighted cosine of the words of two documents that ``keep_a`` / ``keep_b`` select: how alike
+    what is left of two texts is once their verbatim passages are set aside."""
+    def bag(doc: Doc, keep: np.ndarray) -> dict[str, float]:
+        counts: dict[str, int] = {}
+        for t, k in zip(doc.tokens, keep):
+            if k and _counted(t.norm):
+                counts[t.norm] = counts.get(t.norm, 0) + 1
+        return {w: (1.0 + math.log(c)) * weight.get(w, 1.0) for w, c in counts.items()}
+
+    a, b = bag(doc_a, keep_a), bag(doc_b, keep_b)
+    if not a or not b:
+        return 0.0
+    dot = sum(v * b[w] for w, v in a.items() if w in b)
+    return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
 
 
 def pair_cosines(matrix: sparse.csr_matrix, pairs: np.ndarray) -> np.ndarray:

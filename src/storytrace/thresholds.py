@@ -15,6 +15,7 @@ MAX_TERM_DOCUMENT_SHARE = 0.05    # names in more than 5% of the corpus are not 
 MIN_TERM_OWNERS_CAP = 50          # ... unless the corpus is small
 VECTOR_NEIGHBOURS = 20            # nearest article vectors considered per article
 MIN_ARTICLE_COSINE = 0.45         # below this, article vectors are of different subjects
+MIN_DOCUMENTS_FOR_CORPUS_IDF = 20  # from this corpus size on, word weights are capped by the corpus IDF
 MIN_CANDIDATE_TFIDF = 0.08        # pairs found by meaning or names must share this much vocabulary (rarity-weighted
                                   # cosine); every SemEval pair judged related or closer (Overall <= 3) is above it
 
@@ -31,7 +32,7 @@ PARAPHRASE_MIN_COSINE = 0.45      # sentence pairs below this cosine are not sco
 PARAPHRASE_GATE_TFIDF = 0.35      # article pairs sharing less vocabulary skip sentence alignment (rewrites of one
                                   # text keep its names and content words: 0.6-0.7 in the example corpus and
                                   # 0.5+ for SemEval pairs judged same-event)
-PARAPHRASE_GATE_VERBATIM = 0.05   # ... unless this much of one is already shared verbatim
+                                  # (checked on the whole texts, then on what verbatim passages leave of them)
 
 # ---- relations (see ARCHITECTURE.md's table) -------------------------------------------
 DUPLICATE_VERBATIM = 0.9          # each side covered verbatim at least this much

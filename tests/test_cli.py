@@ -1,0 +1,64 @@
+"""The command line as a user meets it: bad input reported and skipped, exit status, JSON output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from storytrace.cli import main
+
+TEXTS = Path(__file__).with_name("texts")
+
+
+def _copy(name: str, folder: Path) -> Path:
+    target = folder / f"{name}.txt"
+    target.write_text((TEXTS / f"{name}.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    return target
+
+
+def test_bad_inputs_are_reported_and_the_rest_analysed(tmp_path, capsys):
+    _copy("harbour_original", tmp_path)
+    _copy("harbour_version", tmp_path)
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02\xff\xfe\x00garbage")
+    (tmp_path / "feed.jsonl").write_text('{"id": "ok", "text": "A short note about the weather."}\nnot json\n{"id": "x"}\n',
+                                         encoding="utf-8")
+    out = tmp_path / "result.json"
+    status = main(["analyze", str(tmp_path), "--json", str(out), "--quiet"])
+    err = capsys.readouterr().err
+    assert status == 0
+    assert "empty.txt" in err and "binary.txt" in err
+    assert "feed.jsonl:2" in err and "feed.jsonl:3" in err
+    result = json.loads(out.read_text(encoding="utf-8"))
+    ids = {a["id"] for a in result["articles"]}
+    assert {"harbour_original", "harbour_version", "ok"} <= ids
+    assert "empty" not in ids and "binary" not in ids
+    assert [p["relation"] for p in result["pairs"]] == ["version"]
+    assert result["schema"] == "storytrace/1"
+    assert len(result["errors"]) >= 4
+
+
+def test_nothing_readable_exits_non_zero(tmp_path, capsys):
+    (tmp_path / "empty.txt").write_text("   \n", encoding="utf-8")
+    assert main(["analyze", str(tmp_path / "empty.txt"), "--quiet"]) == 1
+    assert "nothing to analyse" in capsys.readouterr().err
+
+
+def test_compare_texts_writes_a_pair(tmp_path, capsys):
+    out = tmp_path / "pair.json"
+    status = main(["compare", "--text", "The council approved the harbour plan on Tuesday.",
+                   "On Tuesday the council approved the plan for the harbour.", "--json", str(out)])
+    assert status == 0
+    pair = json.loads(out.read_text(encoding="utf-8"))
+    assert pair["relation"] in ("duplicate", "version", "rewrite")
+    assert set(pair) >= {"relation", "similarity", "coverage", "passages"}
+
+
+def test_summary_escapes_article_text(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "1000")  # no wrapping inside table cells
+    text = (TEXTS / "harbour_original.txt").read_text(encoding="utf-8")
+    (tmp_path / "a.txt").write_text("[bold red]Injected[/bold red] markup\n\n" + text, encoding="utf-8")
+    (tmp_path / "b.txt").write_text("[bold red]Injected[/bold red] markup\n\n" + text, encoding="utf-8")
+    assert main(["compare", str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]) == 0
+    # the markup-like text is printed as text, not interpreted as style
+    assert "red]Injected[/bold red] markup" in capsys.readouterr().out
