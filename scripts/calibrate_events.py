@@ -107,7 +107,7 @@ def main() -> None:
     wiki = wikiref(args.data)
     wprep = prepare([a for a, _ in wiki])
     topic = {a.id: t for a, t in wiki}
-    wpairs, wcos = candidate_pairs(wprep, corpus_tfidf([p.doc for p in wprep]).matrix)
+    wpairs, wcos, _ = candidate_pairs(wprep, corpus_tfidf([p.doc for p in wprep]).matrix)
     cross = [(i, j, c) for (i, j), c in zip(wpairs.tolist(), wcos.tolist())
              if topic[wprep[i].doc.id] != topic[wprep[j].doc.id]]
     X_neg = matrix([pair_event_features(wprep[i], wprep[j], c) for i, j, c in cross]) if cross \

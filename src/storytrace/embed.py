@@ -15,10 +15,14 @@ import numpy as np
 
 DIMENSIONS = 384
 _BATCH = 64
+# Word pieces per text: sentences rarely reach it. Encoding cost grows with length, so article
+# leads are cut shorter (thresholds.LEAD_WORD_PIECES).
+MAX_WORD_PIECES = 128
 
 
-def _key(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+def _key(text: str, max_word_pieces: int) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16,
+                           salt=max_word_pieces.to_bytes(2, "little")).digest()
 
 
 class Encoder:
@@ -27,6 +31,7 @@ class Encoder:
     def __init__(self) -> None:
         self._model = None
         self._cache: dict[bytes, np.ndarray] = {}
+        self.encoded = 0  # texts actually run through the model (cache misses)
         self._lock = threading.Lock()
 
     def _load(self):
@@ -43,12 +48,13 @@ class Encoder:
             self._model = SentenceTransformer(str(get_model_path()), device="cpu")
         return self._model
 
-    def encode(self, texts: list[str]) -> np.ndarray:
-        """Normalised vectors, one row per text (shape (len(texts), 384))."""
+    def encode(self, texts: list[str], max_word_pieces: int = MAX_WORD_PIECES) -> np.ndarray:
+        """Normalised vectors, one row per text (shape (len(texts), 384)); each text is cut after
+        ``max_word_pieces`` word pieces."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         missing: dict[bytes, list[int]] = {}
         for i, text in enumerate(texts):
-            k = _key(text)
+            k = _key(text, max_word_pieces)
             v = self._cache.get(k)
             if v is None:
                 missing.setdefault(k, []).append(i)
@@ -58,10 +64,13 @@ class Encoder:
             keys = list(missing)
             batch = [texts[missing[k][0]] for k in keys]
             with self._lock:
-                vecs = self._load().encode(
+                model = self._load()
+                model.max_seq_length = max_word_pieces
+                vecs = model.encode(
                     batch, batch_size=_BATCH, normalize_embeddings=True, convert_to_numpy=True,
                     show_progress_bar=False,
                 )
+            self.encoded += len(batch)
             for k, v in zip(keys, vecs):
                 v = v.astype(np.float32)
                 self._cache[k] = v

@@ -17,8 +17,9 @@ from .model import Doc, Passage
 from .pairscore import features_batch, get_scorer
 
 
-def sentence_vectors(doc: Doc) -> np.ndarray:
-    return get_encoder().encode([doc.sentence_text(i) for i in range(len(doc.sentences))])
+def sentence_vectors(doc: Doc, indices: list[int]) -> np.ndarray:
+    """Vectors of the chosen sentences only (the encoder caches them by text for later pairs)."""
+    return get_encoder().encode([doc.sentence_text(i) for i in indices])
 
 
 def _open_sentences(doc: Doc, verbatim_mask: np.ndarray) -> list[int]:
@@ -31,15 +32,15 @@ def _open_sentences(doc: Doc, verbatim_mask: np.ndarray) -> list[int]:
     return keep
 
 
-def paraphrase_passages(doc_a: Doc, doc_b: Doc, vec_a: np.ndarray, vec_b: np.ndarray,
-                        mask_a: np.ndarray, mask_b: np.ndarray, strict: bool = True) -> list[Passage]:
+def paraphrase_passages(doc_a: Doc, doc_b: Doc, mask_a: np.ndarray, mask_b: np.ndarray,
+                        strict: bool = True) -> list[Passage]:
     """Order-preserving sentence matches. ``strict`` (articles) asks for a higher probability than the
     scorer's sentence-pair threshold: in two reports of one event many sentences state the same
     fact, and only close rewordings should count as reuse."""
     open_a, open_b = _open_sentences(doc_a, mask_a), _open_sentences(doc_b, mask_b)
     if not open_a or not open_b:
         return []
-    cos = vec_a[open_a] @ vec_b[open_b].T
+    cos = sentence_vectors(doc_a, open_a) @ sentence_vectors(doc_b, open_b).T
     rows, cols = np.nonzero(cos >= T.PARAPHRASE_MIN_COSINE)
     if len(rows) == 0:
         return []

@@ -5,6 +5,8 @@ only wires them together (the CLI and the API are shells over ``analyze`` and ``
 
 from __future__ import annotations
 
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -39,17 +41,11 @@ class Prepared:
     hashes: np.ndarray
     terms: set[str]
     lead: np.ndarray
-    _sentences: np.ndarray | None = field(default=None, repr=False)
-
-    @property
-    def sentence_vectors(self) -> np.ndarray:
-        if self._sentences is None:
-            self._sentences = sentence_vectors(self.doc)
-        return self._sentences
 
     @property
     def body_vector(self) -> np.ndarray:
-        v = self.sentence_vectors
+        """Mean of all sentence vectors (used for sentence-sized texts)."""
+        v = sentence_vectors(self.doc, list(range(len(self.doc.sentences))))
         if not len(v):
             return self.lead
         mean = v.mean(axis=0)
@@ -74,7 +70,8 @@ def lead_text(doc: Doc) -> str:
 
 def prepare(articles: list[Article]) -> list[Prepared]:
     docs = [segment(a) for a in articles]
-    leads = get_encoder().encode([lead_text(d) for d in docs]) if docs else np.zeros((0, 384), np.float32)
+    leads = get_encoder().encode([lead_text(d) for d in docs], T.LEAD_WORD_PIECES) if docs \
+        else np.zeros((0, 384), np.float32)
     return [Prepared(d, token_hashes(d), key_terms(d), leads[i]) for i, d in enumerate(docs)]
 
 
@@ -102,12 +99,17 @@ def _is_short(p: Prepared) -> bool:
 
 
 def compare_prepared(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: dict[str, float],
-                     always_report: bool = False) -> Pair | None:
-    """Align one pair and decide its relation; None when the two are unrelated."""
+                     always_report: bool = False, shares_text: bool = True) -> Pair | None:
+    """Align one pair and decide its relation; None when the two are unrelated. A pair the n-gram
+    index found sharing no text (``shares_text`` False) skips the verbatim alignment: it could find
+    a phrase or two at most, never a coverage that changes the relation."""
     da, db = pa.doc, pb.doc
     short = _is_short(pa) and _is_short(pb)
     counted_a, counted_b = counted_words(da, short), counted_words(db, short)
-    verbatim, vmask_a, vmask_b = verbatim_passages(da, db, pa.hashes, pb.hashes)
+    if shares_text:
+        verbatim, vmask_a, vmask_b = verbatim_passages(da, db, pa.hashes, pb.hashes)
+    else:
+        verbatim, vmask_a, vmask_b = [], np.zeros(len(da.tokens), bool), np.zeros(len(db.tokens), bool)
     cov_va = float((vmask_a & counted_a).sum()) / max(1, counted_a.sum())
     cov_vb = float((vmask_b & counted_b).sum()) / max(1, counted_b.sum())
     decided_by_copy = max(cov_va, cov_vb) >= T.VERSION_VERBATIM
@@ -117,9 +119,8 @@ def compare_prepared(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: di
     # of the two texts still shares its vocabulary, as a rewrite's does
     if not decided_by_copy and (short or (
             tfidf_cosine >= T.PARAPHRASE_GATE_TFIDF
-            and masked_cosine(da, ~vmask_a, db, ~vmask_b, weight) >= T.PARAPHRASE_GATE_TFIDF)):
-        paraphrase = paraphrase_passages(da, db, pa.sentence_vectors, pb.sentence_vectors, vmask_a, vmask_b,
-                                         strict=not short)
+            and (not verbatim or masked_cosine(da, ~vmask_a, db, ~vmask_b, weight) >= T.PARAPHRASE_GATE_TFIDF))):
+        paraphrase = paraphrase_passages(da, db, vmask_a, vmask_b, strict=not short)
     pmask_a = covered_tokens(da, [p.a for p in paraphrase])
     pmask_b = covered_tokens(db, [p.b for p in paraphrase])
     cov_a, cov_b = _coverage(counted_a, vmask_a, pmask_a), _coverage(counted_b, vmask_b, pmask_b)
@@ -166,9 +167,10 @@ def _body(doc: Doc) -> str:
     return " ".join(doc.sentence_text(i) for i in range(len(doc.sentences)))
 
 
-def candidate_pairs(prepared: list[Prepared], tfidf) -> tuple[np.ndarray, np.ndarray]:
-    """Index pairs to compare, with their TF-IDF cosines. Pairs sharing text are always compared;
-    pairs found by meaning or by shared names must also share vocabulary (one sparse product)."""
+def candidate_pairs(prepared: list[Prepared], tfidf) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Index pairs to compare, with their TF-IDF cosines and whether they share text. Pairs sharing
+    text are always compared; pairs found by meaning or by shared names must also share vocabulary
+    (one sparse product)."""
     sampled = [sampled_ngrams(p.hashes, T.SHINGLE_WORDS, T.NGRAM_SAMPLE_MODULUS) for p in prepared]
     text = shared_text_candidates(sampled)
     meaning = shared_term_candidates([p.terms for p in prepared])
@@ -181,8 +183,9 @@ def candidate_pairs(prepared: list[Prepared], tfidf) -> tuple[np.ndarray, np.nda
     keep = meaning_cos >= T.MIN_CANDIDATE_TFIDF
     pairs = np.r_[text_pairs, meaning_pairs[keep]]
     cosines = np.r_[pair_cosines(tfidf, text_pairs), meaning_cos[keep]]
+    shares_text = np.r_[np.ones(len(text_pairs), bool), np.zeros(int(keep.sum()), bool)]
     order = np.lexsort((pairs[:, 1], pairs[:, 0])) if len(pairs) else np.zeros(0, dtype=np.int64)
-    return pairs[order], cosines[order]
+    return pairs[order], cosines[order], shares_text[order]
 
 
 @dataclass
@@ -191,6 +194,7 @@ class Result:
     pairs: list[Pair]
     stories: list
     errors: list[str]
+    stats: dict = field(default_factory=dict)  # what each stage did and how long it took
 
     def to_json(self) -> dict:
         sources = attach_sources(self.articles, self.pairs)
@@ -206,6 +210,7 @@ class Result:
             "stories": [s.to_json() for s in self.stories],
             "claims": [],
             "errors": self.errors,
+            "stats": self.stats,
         }
 
 
@@ -213,22 +218,47 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
                      progress: Progress | None = None) -> Result:
     """Relations, stories and sources of already-ingested articles."""
     progress = progress or (lambda stage, done, total: None)
+    clock = _StageClock()
     # A stable order makes every later step independent of the order the inputs came in.
     articles = sorted(articles, key=lambda a: a.id)
-    mark_furniture(articles)
+    with clock("clean"):
+        mark_furniture(articles)
     progress("prepare", 0, len(articles))
-    prepared = prepare(articles)
+    with clock("prepare"):
+        prepared = prepare(articles)
     progress("prepare", len(articles), len(articles))
-    tfidf = corpus_tfidf([p.doc for p in prepared])
-    candidates, cosines = candidate_pairs(prepared, tfidf.matrix)
+    with clock("candidates"):
+        tfidf = corpus_tfidf([p.doc for p in prepared])
+        candidates, cosines, shares_text = candidate_pairs(prepared, tfidf.matrix)
     pairs: list[Pair] = []
-    for done, ((i, j), cos) in enumerate(zip(candidates.tolist(), cosines.tolist()), 1):
-        pair = compare_prepared(prepared[i], prepared[j], cos, tfidf.weight)
-        if pair is not None:
-            pairs.append(pair)
-        progress("compare", done, len(candidates))
-    stories = group_stories(articles, pairs)
-    return Result(articles, pairs, stories, list(errors or []))
+    with clock("compare"):
+        for done, ((i, j), cos, text) in enumerate(zip(candidates.tolist(), cosines.tolist(), shares_text.tolist()), 1):
+            pair = compare_prepared(prepared[i], prepared[j], cos, tfidf.weight, shares_text=text)
+            if pair is not None:
+                pairs.append(pair)
+            if done % 64 == 0 or done == len(candidates):
+                progress("compare", done, len(candidates))
+    with clock("stories"):
+        stories = group_stories(articles, pairs)
+    stats = {"articles": len(articles), "candidate_pairs": int(len(candidates)), "reported_pairs": len(pairs),
+             "encoded_texts": get_encoder().encoded,
+             "seconds": clock.seconds}
+    return Result(articles, pairs, stories, list(errors or []), stats)
+
+
+class _StageClock:
+    """Wall-clock seconds per stage, for the stats block of the result."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = round(self.seconds.get(stage, 0.0) + time.perf_counter() - started, 3)
 
 
 def analyze(inputs: Iterable | str, progress: Progress | None = None) -> Result:

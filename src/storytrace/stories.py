@@ -41,11 +41,12 @@ def _components(ids: list[str], pairs: list[Pair]) -> list[list[str]]:
 
 
 def _origin(members: list[str], by_id: dict[str, Article], pairs: list[Pair]) -> str:
-    """The article nothing in the story derives it from, most-copied first, then earliest, then smallest id."""
-    derived = {p.derived for p in pairs if p.derived and p.a in members}
-    sourced = {}
+    """The article nothing in the story derives it from, most-copied first, then earliest, then smallest id.
+    ``pairs`` are the story's own pairs."""
+    derived = {p.derived for p in pairs if p.derived}
+    sourced: dict[str, int] = {}
     for p in pairs:
-        if p.source and p.a in members:
+        if p.source:
             sourced[p.source] = sourced.get(p.source, 0) + 1
     roots = [m for m in members if m not in derived] or members
 
@@ -68,8 +69,14 @@ def _title(article: Article) -> str | None:
 
 def group_stories(articles: list[Article], pairs: list[Pair]) -> list[Story]:
     by_id = {a.id: a for a in articles}
+    components = _components(list(by_id), pairs)
+    story_of = {m: n for n, members in enumerate(components) for m in members}
+    pairs_of: dict[int, list[Pair]] = {}
+    for p in pairs:
+        if story_of[p.a] == story_of[p.b]:
+            pairs_of.setdefault(story_of[p.a], []).append(p)
     stories = []
-    for n, members in enumerate(_components(list(by_id), pairs), 1):
-        origin = _origin(members, by_id, pairs)
-        stories.append(Story(f"story-{n}", members, origin, _title(by_id[origin])))
+    for n, members in enumerate(components):
+        origin = _origin(members, by_id, pairs_of.get(n, []))
+        stories.append(Story(f"story-{n + 1}", members, origin, _title(by_id[origin])))
     return stories
