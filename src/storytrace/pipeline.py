@@ -127,13 +127,19 @@ def compare_prepared(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: di
     evidence: dict = {"lead_cosine": lead_cos, "tfidf_cosine": tfidf_cosine}
 
     if short:
-        # sentence-sized texts: the learned pair scorer grades them directly
+        # sentence-sized texts: the learned pair scorer judges the two texts as wholes
         relation = reuse_relation(cov_a, cov_b, same_event=False)
         cos = float(pa.body_vector @ pb.body_vector)
         features = features_batch([(_body(da), _body(db))], np.array([cos]))
         scorer = get_scorer()
         similarity = float(scorer.similarity(features)[0])
-        evidence["paraphrase_probability"] = float(scorer.paraphrase_probability(features)[0])
+        probability = float(scorer.paraphrase_probability(features)[0])
+        evidence["paraphrase_probability"] = probability
+        if probability >= scorer.paraphrase_threshold:
+            if relation not in ("duplicate", "version"):
+                relation = "rewrite"
+        elif relation in ("rewrite", "partial"):
+            relation = None  # sentence matches the whole-text scorer does not confirm
         if relation is None and always_report and similarity >= T.SHORT_RELATED_SIMILARITY:
             relation = "related"
     else:
