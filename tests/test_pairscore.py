@@ -6,7 +6,6 @@ import random
 import numpy as np
 import pytest
 
-from storytrace import pairscore
 from storytrace.pairscore import (
     FEATURE_NAMES,
     MODEL_PATH,

@@ -26,7 +26,7 @@ from .paraphrase import paraphrase_passages, sentence_vectors
 from .provenance import attach_sources
 from .relate import direction, event_relation, reuse_relation, reuse_similarity
 from .segment import segment
-from .tfidf import CorpusTfidf, corpus_tfidf, masked_cosine, pair_cosines
+from .tfidf import corpus_tfidf, masked_cosine, pair_cosines
 from .stories import group_stories
 
 SCHEMA = "storytrace/1"

@@ -13,7 +13,6 @@ from .model import Article, Doc, Sentence, Span, Token
 
 # Words, numbers with inner separators ("2.5", "1,000", "155-mm"), and contractions.
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[’'.,\-][^\W_]+)*", re.UNICODE)
-_PARAGRAPH_RE = re.compile(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]+)*")
 
 # Abbreviations after which a period does not end a sentence.
 _ABBREVIATIONS = frozenset(
@@ -52,14 +51,12 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     end = len(text) if end is None else end
     tokens = []
     for m in _TOKEN_RE.finditer(text, start, end):
-        raw = m.group()
-        # A trailing period belongs to the sentence, not the word, unless it is an abbreviation like "U.S.".
-        tokens.append(Token(normalise(raw), m.start(), m.end()))
+        tokens.append(Token(normalise(m.group()), m.start(), m.end()))
     return tokens
 
 
-def paragraphs(text: str, exclude: list[Span] | None = None) -> list[Span]:
-    """Blocks of text separated by blank lines or single newlines (captures use either)."""
+def paragraphs(text: str) -> list[Span]:
+    """Lines of text: captures separate paragraphs by blank lines or by single newlines."""
     spans = []
     for m in re.finditer(r"[^\n]+", text):
         s, e = m.start(), m.end()
