@@ -32,6 +32,38 @@ def _open_sentences(doc: Doc, verbatim_mask: np.ndarray) -> list[int]:
     return keep
 
 
+def lexical_match_share(doc_a: Doc, mask_a: np.ndarray, doc_b: Doc, mask_b: np.ndarray,
+                        weight: dict[str, float]) -> float:
+    """Share of words (in the better-matched text) whose sentence has a lexical counterpart in the
+    other: one whose weighted words overlap it by at least T.LEXICAL_SENTENCE_OVERLAP. A reworded
+    sentence keeps its names, numbers and key words, so when too few sentences have a counterpart
+    no paraphrase alignment could reach a reuse relation, and the encoder is not run."""
+    def bags(doc: Doc, mask: np.ndarray) -> list[tuple[int, dict[str, float]]]:
+        out = []
+        for i in _open_sentences(doc, mask):
+            s = doc.sentences[i]
+            words = {t.norm: weight.get(t.norm, 1.0) for t in doc.tokens[s.first_token:s.last_token] if t.norm.isalnum()}
+            out.append((s.last_token - s.first_token, words))
+        return out
+
+    def share(xs, ys) -> float:
+        total = sum(n for n, _ in xs) or 1
+        matched = 0
+        for n, x in xs:
+            mass_x = sum(x.values()) or 1.0
+            for _, y in ys:
+                shared = sum(v for w, v in x.items() if w in y)
+                if shared / min(mass_x, sum(y.values()) or 1.0) >= T.LEXICAL_SENTENCE_OVERLAP:
+                    matched += n
+                    break
+        return matched / total
+
+    a, b = bags(doc_a, mask_a), bags(doc_b, mask_b)
+    if not a or not b:
+        return 0.0
+    return max(share(a, b), share(b, a))
+
+
 def paraphrase_passages(doc_a: Doc, doc_b: Doc, mask_a: np.ndarray, mask_b: np.ndarray,
                         strict: bool = True) -> list[Passage]:
     """Order-preserving sentence matches. ``strict`` (articles) asks for a higher probability than the

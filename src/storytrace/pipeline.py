@@ -22,7 +22,7 @@ from .fingerprint import key_terms, sampled_ngrams, token_hashes
 from .ingest import read_inputs
 from .model import Article, Coverage, Doc, Pair
 from .pairscore import features_batch, get_scorer
-from .paraphrase import paraphrase_passages, sentence_vectors
+from .paraphrase import lexical_match_share, paraphrase_passages, sentence_vectors
 from .provenance import attach_sources
 from .relate import direction, event_relation, reuse_relation, reuse_similarity
 from .segment import segment
@@ -119,7 +119,8 @@ def compare_prepared(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: di
     # of the two texts still shares its vocabulary, as a rewrite's does
     if not decided_by_copy and (short or (
             tfidf_cosine >= T.PARAPHRASE_GATE_TFIDF
-            and (not verbatim or masked_cosine(da, ~vmask_a, db, ~vmask_b, weight) >= T.PARAPHRASE_GATE_TFIDF))):
+            and (not verbatim or masked_cosine(da, ~vmask_a, db, ~vmask_b, weight) >= T.PARAPHRASE_GATE_TFIDF)
+            and lexical_match_share(da, vmask_a, db, vmask_b, weight) >= T.PARTIAL_PARAPHRASE_COVERAGE)):
         paraphrase = paraphrase_passages(da, db, vmask_a, vmask_b, strict=not short)
     pmask_a = covered_tokens(da, [p.a for p in paraphrase])
     pmask_b = covered_tokens(db, [p.b for p in paraphrase])

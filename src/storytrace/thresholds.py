@@ -27,6 +27,8 @@ MAX_SEED_MATCHES = 200_000        # cap for texts made of one repeated phrase
 LEAD_WORDS = 40                   # words of the lead that make the article vector (with the title) ...
 LEAD_WORD_PIECES = 64             # ... cut at this many word pieces: encoder time grows with length
 VERBATIM_SENTENCE_SHARE = 0.6     # a sentence this much covered verbatim is not re-aligned by meaning
+LEXICAL_SENTENCE_OVERLAP = 0.5    # weighted word overlap that makes a sentence a possible rewording of another (a
+                                  # cheap gate before the encoder: rewordings keep names, numbers and key words)
 ARTICLE_PARAPHRASE_PROBABILITY = 0.6  # sentence match inside two articles: stricter than the sentence-pair threshold
 MIN_UNQUOTED_SHARE = 0.3          # coverage ignores quoted words unless they are most of the article
 PARAPHRASE_MIN_COSINE = 0.45      # sentence pairs below this cosine are not scored at all
