@@ -68,10 +68,24 @@ def shared_term_candidates(terms: list[set[str]]) -> set[tuple[int, int]]:
         for t in ts:
             keys.append(vocabulary.setdefault(t, len(vocabulary)))
             owners.append(i)
-    max_owners = max(T.MIN_TERM_OWNERS_CAP, int(T.MAX_TERM_DOCUMENT_SHARE * len(terms)))
-    pairs, counts = pairs_sharing_keys(np.array(keys, dtype=np.int64), np.array(owners, dtype=np.int64), max_owners)
+    pairs, counts = pairs_sharing_keys(np.array(keys, dtype=np.int64), np.array(owners, dtype=np.int64),
+                                       T.MAX_TERM_OWNERS)
     keep = counts >= T.MIN_SHARED_KEY_TERMS
     return {(int(i), int(j)) for i, j in pairs[keep]}
+
+
+def strongest_per_document(pairs: np.ndarray, scores: np.ndarray, per_document: int) -> np.ndarray:
+    """Mask keeping, strongest first, the pairs whose two documents each have fewer than
+    ``per_document`` kept pairs: bounds the work at O(documents x per_document)."""
+    keep = np.zeros(len(pairs), dtype=bool)
+    taken: dict[int, int] = {}
+    for k in np.argsort(-scores, kind="stable").tolist():
+        i, j = int(pairs[k, 0]), int(pairs[k, 1])
+        if taken.get(i, 0) < per_document and taken.get(j, 0) < per_document:
+            keep[k] = True
+            taken[i] = taken.get(i, 0) + 1
+            taken[j] = taken.get(j, 0) + 1
+    return keep
 
 
 def vector_neighbour_candidates(vectors: np.ndarray) -> set[tuple[int, int]]:

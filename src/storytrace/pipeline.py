@@ -14,7 +14,8 @@ import numpy as np
 
 from . import thresholds as T
 from .align import covered_tokens, verbatim_passages
-from .candidates import shared_term_candidates, shared_text_candidates, vector_neighbour_candidates
+from .candidates import (shared_term_candidates, shared_text_candidates, strongest_per_document,
+                         vector_neighbour_candidates)
 from .clean import mark_furniture
 from .embed import get_encoder
 from .event import event_features, get_event_model
@@ -188,6 +189,7 @@ def candidate_pairs(prepared: list[Prepared], tfidf) -> tuple[np.ndarray, np.nda
     meaning_pairs = np.array(sorted(meaning), dtype=np.int64).reshape(-1, 2)
     meaning_cos = pair_cosines(tfidf, meaning_pairs)
     keep = meaning_cos >= T.MIN_CANDIDATE_TFIDF
+    keep[keep] = strongest_per_document(meaning_pairs[keep], meaning_cos[keep], T.MEANING_CANDIDATES_PER_ARTICLE)
     pairs = np.r_[text_pairs, meaning_pairs[keep]]
     cosines = np.r_[pair_cosines(tfidf, text_pairs), meaning_cos[keep]]
     shares_text = np.r_[np.ones(len(text_pairs), bool), np.zeros(int(keep.sum()), bool)]
