@@ -109,6 +109,11 @@ def _worker_datasketch(corpus: str) -> dict:
         m.update_batch([s.encode("utf-8") for s in _shingles(text)])
         lsh.insert(i, m)
         sigs.append(m)
+    return _query_all(lsh, sigs, articles, t0)
+
+
+def _query_all(lsh, sigs: list, articles: list[dict], t0: float) -> dict:
+    """Query every signature against the LSH index (part of the timed baseline) and report the pairs."""
     found = set()
     for i, m in enumerate(sigs):
         for j in lsh.query(m):
@@ -133,15 +138,7 @@ def _worker_rensa(corpus: str) -> dict:
         m.update(list(_shingles(text)))
         lsh.insert(i, m)
         sigs.append(m)
-    found = set()
-    for i, m in enumerate(sigs):
-        for j in lsh.query(m):
-            if j != i:
-                found.add((min(i, j), max(i, j)))
-    seconds = time.perf_counter() - t0
-    ids = [a["id"] for a in articles]
-    return {"seconds": seconds, "rss_peak": _peak_rss_bytes(),
-            "found": [sorted((ids[i], ids[j])) for i, j in found]}
+    return _query_all(lsh, sigs, articles, t0)
 
 
 _WORKERS = {"storytrace": _worker_storytrace, "datasketch": _worker_datasketch, "rensa": _worker_rensa}
