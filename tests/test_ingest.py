@@ -82,13 +82,13 @@ def test_folder_recursion_sorted_hidden_and_other_extensions_skipped(tmp_path):
     write(root / "sub" / "deeper" / "d.jsonl", json.dumps({"text": "D text."}) + "\n")
     write(root / ".hidden.txt", "hidden")
     write(root / ".git" / "e.txt", "in a hidden folder")
-    write(root / "table.csv", "x,y\n1,2\n")
+    table = write(root / "table.csv", "x,y\n1,2\n")  # a CSV is read, but this one holds no articles
     write(root / "image.png", b"\x89PNG\r\n\x1a\n\x00\x00")
     write(root / "README.md", "About this folder.")
     other = write(tmp_path / "elsewhere" / "z.txt", "Z text.")
     result = read_inputs([root, other])
     assert [a.id for a in result.articles] == ["a", "b", "c", "d:1", "z"]
-    assert result.errors == []
+    assert result.errors == [f"{table}: the header has no \"text\" or \"html\" column, skipped"]
 
 
 def test_same_file_named_twice_is_read_once(tmp_path):

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
+from .metadata import fill_from_text
 from .model import Article, Span
 
 _DATA = json.loads(resources.files("storytrace").joinpath("data/furniture.json").read_text("utf-8"))
@@ -51,7 +52,9 @@ class _Line:
 
 
 def mark_furniture(articles: list[Article]) -> None:
-    """Fill ``furniture`` (sorted, merged whole-line spans) and ``credits`` of each article, in place."""
+    """Fill ``furniture`` (sorted, merged whole-line spans) and ``credits`` of each article, in place,
+    and the metadata its text states (title, byline, date, dateline) where the input gave none:
+    only once furniture is known can the head of the text be read past prompts and photo tags."""
     lines = [_lines(a.text) for a in articles]
     recurring = _recurring_lines(articles, lines)
     for article, article_lines, common in zip(articles, lines, recurring):
@@ -62,6 +65,7 @@ def mark_furniture(articles: list[Article]) -> None:
         _flag_related_headlines(article_lines, flagged)
         article.furniture = _merge(article.text, [(ln.start, ln.end) for ln, f in zip(article_lines, flagged) if f])
         article.credits = _credits(article, article_lines)
+        fill_from_text(article)
 
 
 def _lines(text: str) -> list[_Line]:
@@ -224,7 +228,8 @@ def _recurring_lines(articles: list[Article], lines: list[list[_Line]]) -> list[
 
 
 def _credits(article: Article, lines: list[_Line]) -> list[str]:
-    """Agencies credited, in order of first appearance (byline first)."""
+    """Agencies credited, in order of first appearance (byline first), after any the reader found
+    (an HTML "Source link" to another site names that site)."""
     texts = ([" ".join(article.byline.split())] if article.byline else []) + [ln.text for ln in lines]
     found = []
     for t, text in enumerate(texts):
@@ -234,7 +239,7 @@ def _credits(article: Article, lines: list[_Line]) -> list[str]:
             m = rx.search(text)
             if m:
                 found.append((t, m.start(), name))
-    names: list[str] = []
+    names: list[str] = list(article.credits)
     for _, _, name in sorted(found):
         if name not in names:
             names.append(name)

@@ -1,31 +1,35 @@
-"""Read files, folders, JSONL, dicts and Articles into ``Article`` records.
+"""Read files, folders, dicts and Articles into ``Article`` records.
 
-Bad input never raises: each problem becomes a one-line message in
-``IngestResult.errors`` naming the file (and JSONL line) so a run over a messy
-folder still reads everything it can. Only programmer errors (an input of an
-unsupported type) raise.
+Files: plain text, JSONL, CSV, HTML (also gzipped) and WARC, each by its reader in ``readers/``,
+chosen by the file name. Bad input never raises: each problem becomes a one-line message in
+``IngestResult.errors`` naming the file (and line or record) so a run over a messy folder still
+reads everything it can. Only programmer errors (an input of an unsupported type) raise.
 
-Line endings are normalised to "\\n" on reading; ``Article.text`` as stored is
-the reference for every offset later on.
+Line endings are normalised to "\\n" on reading; ``Article.text`` as stored (for HTML, the text
+extracted from the page) is the reference for every offset later on.
 """
 
 from __future__ import annotations
 
-import codecs
 import dataclasses
-import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
 from .model import Article
+from .readers.decode import decode, gunzip
+from .readers.html import article_from_html
+from .readers.jsonl import read_jsonl
+from .readers.records import from_record
+from .readers.table import read_table
+from .readers.warc import read_warc
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-OPTIONAL_FIELDS = ("title", "url", "outlet", "published", "byline")
+CSV_SUFFIXES = {".csv", ".tsv"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+WARC_SUFFIXES = {".warc", ".arc"}
 # Folder documentation, not articles: skipped when walking a folder (read if named explicitly).
 _DOC_STEMS = {"readme", "license", "licence", "changelog"}
 
@@ -34,6 +38,7 @@ _DOC_STEMS = {"readme", "license", "licence", "changelog"}
 class IngestResult:
     articles: list[Article] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    skipped_records: int = 0  # WARC records that are not HTML pages (requests, images, redirects ...)
 
 
 def read_inputs(inputs: Iterable[str | os.PathLike | dict | Article] | str | os.PathLike) -> IngestResult:
@@ -59,7 +64,7 @@ def read_inputs(inputs: Iterable[str | os.PathLike | dict | Article] | str | os.
         if isinstance(item, Article):
             add(item, item.origin or f"input {position}")
         elif isinstance(item, dict):
-            article = _from_record(item, f"input:{position}", f"input {position}", result.errors)
+            article = from_record(item, f"input:{position}", f"input {position}", result.errors, what="a record")
             if article:
                 add(article, f"input {position}")
         elif isinstance(item, (str, os.PathLike)):
@@ -69,7 +74,9 @@ def read_inputs(inputs: Iterable[str | os.PathLike | dict | Article] | str | os.
                     result.errors.append(f"{path}: already read, skipped")
                     continue
                 seen_files.add(key)
-                for article in _read_file(path, result.errors):
+                articles, skipped = _read_file(path, result.errors)
+                result.skipped_records += skipped
+                for article in articles:
                     add(article, article.origin or str(path))
         else:
             raise TypeError(f"read_inputs: unsupported input {type(item).__name__}: {item!r}")
@@ -88,10 +95,10 @@ def _expand(path: Path, errors: list[str]) -> Iterable[Path]:
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
                 p = Path(root, name)
-                suffix = p.suffix.lower()
                 if name.startswith(".") or p.stem.lower() in _DOC_STEMS:
                     continue
-                if suffix in TEXT_SUFFIXES or suffix in JSONL_SUFFIXES:
+                kind, gzipped = kind_of(p)
+                if kind is not None and (kind != "text" or p.suffix.lower() in TEXT_SUFFIXES):
                     found = True
                     yield p
         if not found:
@@ -102,113 +109,60 @@ def _expand(path: Path, errors: list[str]) -> Iterable[Path]:
         errors.append(f"{path}: no such file or folder")
 
 
-def _read_file(path: Path, errors: list[str]) -> list[Article]:
+def _read_file(path: Path, errors: list[str]) -> tuple[list[Article], int]:
+    """The articles of one file, and how many of its records were skipped as not articles."""
+    kind, gzipped = kind_of(path)
+    if kind == "warc":  # warcio reads plain and gzipped WARC itself, record by record
+        return read_warc(path, errors)
     try:
         data = path.read_bytes()
     except OSError as exc:
         errors.append(f"{path}: cannot read ({exc.strerror or exc})")
-        return []
-    text = _decode(data, path, errors)
+        return [], 0
+    if kind is None:
+        errors.append(f"{path}: gzipped file of unknown format, skipped")
+        return [], 0
+    if gzipped:
+        data = gunzip(data, str(path), errors)
+        if data is None:
+            return [], 0
+    text = decode(data, str(path), errors, markup=kind == "html")
     if text is None:
-        return []
-    if path.suffix.lower() in JSONL_SUFFIXES:
-        return _read_jsonl(text, path, errors)
+        return [], 0
+    if kind == "jsonl":
+        return read_jsonl(text, path, errors), 0
+    if kind == "csv":
+        return read_table(text, path, errors), 0
+    if kind == "html":
+        article = article_from_html(text, _stem(path), str(path), errors)
+        return ([article] if article else []), 0
     if not text.strip():
         errors.append(f"{path}: empty file, skipped")
-        return []
-    return [Article(id=path.stem, text=text, origin=str(path))]
+        return [], 0
+    return [Article(id=path.stem, text=text, origin=str(path))], 0
 
 
-def _decode(data: bytes, path: Path, errors: list[str]) -> str | None:
-    """UTF-8 (BOM stripped), UTF-16 with a BOM, else a legacy encoding guessed by charset-normalizer."""
-    if not data.strip():
-        errors.append(f"{path}: empty file, skipped")
-        return None
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return _newlines(data.decode("utf-16"))
-        except UnicodeDecodeError:
-            pass
-    if b"\x00" in data:
-        errors.append(f"{path}: binary file, skipped")
-        return None
-    try:
-        return _newlines(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        pass
-    encoding = _guess_legacy(data)
-    if encoding is None:
-        errors.append(f"{path}: binary or undecodable file, skipped")
-        return None
-    errors.append(f"{path}: not UTF-8, read as {encoding}")
-    return _newlines(data.decode(encoding))
+def kind_of(path: Path) -> tuple[str | None, bool]:
+    """The reader a file name asks for ("text", "jsonl", "csv", "html", "warc" or None) and
+    whether the file is gzipped (``story.html.gz``)."""
+    suffixes = [s.lower() for s in path.suffixes[-2:]]
+    gzipped = bool(suffixes) and suffixes[-1] == ".gz"
+    suffix = (suffixes[-2] if len(suffixes) == 2 else "") if gzipped else path.suffix.lower()
+    if suffix in WARC_SUFFIXES:
+        return "warc", gzipped
+    for kind, known in (("jsonl", JSONL_SUFFIXES), ("csv", CSV_SUFFIXES), ("html", HTML_SUFFIXES)):
+        if suffix in known:
+            return kind, gzipped
+    if not gzipped and suffix in TEXT_SUFFIXES:
+        return "text", False
+    return (None, gzipped) if gzipped else ("text", False)
 
 
-def _guess_legacy(data: bytes) -> str | None:
-    matches = [m for m in from_bytes(data) if not m.encoding.startswith("utf")]
-    if not matches:
-        return None
-    # Short texts leave many encodings tied; cp1252 is by far the most common legacy one for news, so
-    # prefer it when it is among the least chaotic readings (charset-normalizer often names cp1250 instead).
-    least = min(m.chaos for m in matches)
-    if any("cp1252" in m.could_be_from_charset for m in matches if m.chaos <= least + 0.01):
-        try:
-            data.decode("cp1252")
-            return "cp1252"
-        except UnicodeDecodeError:
-            pass
-    return matches[0].encoding
-
-
-def _newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _read_jsonl(text: str, path: Path, errors: list[str]) -> list[Article]:
-    articles = []
-    errors_before = len(errors)
-    for number, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            errors.append(f"{where}: not valid JSON ({exc.msg})")
-            continue
-        article = _from_record(record, f"{path.stem}:{number}", where, errors)
-        if article:
-            articles.append(article)
-    if not articles and len(errors) == errors_before:  # only blank lines
-        errors.append(f"{path}: empty file, skipped")
-    return articles
-
-
-def _from_record(record: object, default_id: str, where: str, errors: list[str]) -> Article | None:
-    """An Article from a JSON object or dict: ``text`` required, the other fields optional scalars."""
-    if not isinstance(record, dict):
-        errors.append(f"{where}: not a JSON object, skipped")
-        return None
-    text = record.get("text")
-    if not isinstance(text, str):
-        errors.append(f"{where}: no \"text\" string, skipped")
-        return None
-    if not text.strip():
-        errors.append(f"{where}: empty text, skipped")
-        return None
-
-    def scalar(name: str) -> str | None:
-        value = record.get(name)
-        if value is None or value == "":
-            return None
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return str(value)
-        errors.append(f"{where}: field {name!r} is not text, ignored")
-        return None
-
-    return Article(
-        id=scalar("id") or default_id,
-        text=_newlines(text),
-        origin=where,
-        **{name: scalar(name) for name in OPTIONAL_FIELDS},
-    )
+def _stem(path: Path) -> str:
+    """The file name without its format suffixes: ``story.html.gz`` -> ``story``."""
+    name = path.name
+    for _ in range(2):
+        stem, dot, suffix = name.rpartition(".")
+        if dot and stem and f".{suffix.lower()}" in HTML_SUFFIXES | {".gz"}:
+            name = stem
+    return name

@@ -25,6 +25,8 @@ class Article:
     origin: str | None = None  # file (and line) the article came from, for messages
     credits: list[str] = field(default_factory=list)
     furniture: list[Span] = field(default_factory=list)
+    language: str | None = None  # as the page declares it (HTML input)
+    dateline: str | None = None  # the place a report is filed from ("KYIV, Ukraine")
 
 
 @dataclass

@@ -1,0 +1,102 @@
+"""Bytes to text: UTF-8 first, UTF-16 with a BOM, else the declared or the detected legacy encoding.
+
+Line endings become "\\n" on reading: the text as returned is what every offset points into.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import zlib
+
+from charset_normalizer import from_bytes
+
+# <meta charset="..."> or <meta http-equiv="Content-Type" content="text/html; charset=...">
+_DECLARED = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]{2,40})""", re.I)
+
+
+def newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode(data: bytes, where: str, errors: list[str], declared: str | None = None,
+           markup: bool = False, noun: str = "file") -> str | None:
+    """The text of ``data``, or None (with a line in ``errors``) when it is empty or binary.
+    ``declared`` is an encoding named outside the bytes (an HTTP header); with ``markup`` the
+    page's own <meta charset> is honoured too. ``noun`` names the thing in messages ("file", "body")."""
+    if not data.strip():
+        errors.append(f"{where}: empty {noun}, skipped")
+        return None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return newlines(data.decode("utf-16"))
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data:
+        errors.append(f"{where}: binary {noun}, skipped")
+        return None
+    try:
+        return newlines(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        pass
+    if markup and not declared:
+        m = _DECLARED.search(data[:4096])
+        declared = m.group(1).decode("ascii", "replace") if m else None
+    encoding = _known(declared) if declared else None
+    if encoding and not encoding.startswith("utf"):
+        errors.append(f"{where}: not UTF-8, read as {encoding} (declared)")
+        return newlines(data.decode(encoding, errors="replace"))
+    encoding = guess_legacy(data)
+    if encoding is None:
+        errors.append(f"{where}: binary or undecodable {noun}, skipped")
+        return None
+    errors.append(f"{where}: not UTF-8, read as {encoding}")
+    return newlines(data.decode(encoding))
+
+
+def _known(name: str) -> str | None:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def guess_legacy(data: bytes) -> str | None:
+    matches = [m for m in from_bytes(data) if not m.encoding.startswith("utf")]
+    if not matches:
+        return None
+    # Short texts leave many encodings tied; cp1252 is by far the most common legacy one for news, so
+    # prefer it when it is among the least chaotic readings (charset-normalizer often names cp1250 instead).
+    least = min(m.chaos for m in matches)
+    if any("cp1252" in m.could_be_from_charset for m in matches if m.chaos <= least + 0.01):
+        try:
+            data.decode("cp1252")
+            return "cp1252"
+        except UnicodeDecodeError:
+            pass
+    return matches[0].encoding
+
+
+def gunzip(data: bytes, where: str, errors: list[str]) -> bytes | None:
+    """A gzip file's content; a truncated or damaged one gives what could be read, with a note."""
+    out, rest, complete = b"", data, True
+    while rest:  # a gzip file may hold several members, one after another
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out += inflater.decompress(rest)
+        except zlib.error as exc:
+            if not out.strip():
+                errors.append(f"{where}: not a readable gzip file ({exc}), skipped")
+                return None
+            errors.append(f"{where}: damaged gzip file ({exc}), read the {len(out)} bytes before the damage")
+            return out
+        if not inflater.eof:
+            complete = False
+            break
+        rest = inflater.unused_data
+    if not complete:
+        if not out.strip():
+            errors.append(f"{where}: truncated gzip file, nothing readable, skipped")
+            return None
+        errors.append(f"{where}: truncated gzip file, read the {len(out)} bytes before the cut")
+    return out

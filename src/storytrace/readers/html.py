@@ -1,0 +1,116 @@
+"""A web page to an Article: main text and metadata with trafilatura, comments excluded.
+
+The extracted text (paragraphs one a line) is the article's text: offsets point into it, and
+furniture trafilatura keeps (related links, captions, prompts inside the article body) is marked
+later by ``clean`` like in any plain-text capture. Metadata comes from the page's markup only:
+no date is searched for in the prose (trafilatura's extensive date search is off).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+import trafilatura
+from trafilatura.settings import use_config
+
+from ..model import Article
+from .decode import newlines
+
+_CONFIG = use_config()
+_CONFIG.set("DEFAULT", "EXTENSIVE_DATE_SEARCH", "off")  # a date from the markup or none: never a guess
+
+# Link texts that point to where a republished article came from.
+_SOURCE_LINK = re.compile(r"(source|original)( link| article| story)?|read (the )?original( article| story)?"
+                          r"|(this (article|story) )?(was )?(originally|first) (published|appeared) (on|in|at|by)\b.*",
+                          re.I)
+_LANG = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?")
+
+
+def article_from_html(html: str, article_id: str, where: str, errors: list[str],
+                      url: str | None = None, published: str | None = None) -> Article | None:
+    """The article in ``html`` or None (with a line in ``errors``). ``url`` and ``published``
+    come from outside the page (a crawl record) and count only where the page says nothing."""
+    try:
+        tree = trafilatura.load_html(html)
+        if tree is None and re.search(r"<[A-Za-z]", html):
+            # a fragment (a JSONL "html" field): trafilatura wants a whole document
+            tree = trafilatura.load_html(f"<html><body><article>{html}</article></body></html>")
+        if tree is None:
+            errors.append(f"{where}: not an HTML page, skipped")
+            return None
+        language = _language(tree)
+        page_url = _canonical(tree, url)
+        credits = _source_link_credits(tree, page_url or url)
+        doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, with_metadata=True,
+                                          config=_CONFIG)
+    except Exception as exc:  # lxml and trafilatura on hostile markup: report, never stop the run
+        errors.append(f"{where}: could not parse HTML ({type(exc).__name__}: {str(exc)[:80]}), skipped")
+        return None
+    text = newlines(doc.text or "") if doc is not None else ""
+    if not text.strip():
+        errors.append(f"{where}: no article text found in the page, skipped")
+        return None
+    host = _host(doc.url or page_url or url)
+    return Article(
+        id=article_id,
+        text=text,
+        title=_clean(doc.title),
+        url=doc.url or page_url or url,
+        outlet=_clean(doc.sitename) or host,
+        published=_clean(doc.date) or published,
+        byline=_clean(doc.author),
+        origin=where,
+        credits=credits,
+        language=language or _clean(doc.language),
+    )
+
+
+def _clean(value: str | None) -> str | None:
+    value = " ".join(value.split()) if isinstance(value, str) else None
+    return value or None
+
+
+def _language(tree) -> str | None:
+    """The page's declared language: <html lang>, else a Content-Language meta tag."""
+    candidates = [tree.get("lang"), tree.get("{http://www.w3.org/XML/1998/namespace}lang")]
+    candidates += tree.xpath("//meta[translate(@http-equiv,'CONTENTLAGU','contentlagu')='content-language']/@content")
+    for value in candidates:
+        if value and _LANG.fullmatch(value.strip()):
+            return value.strip().replace("_", "-")
+    return None
+
+
+def _canonical(tree, url: str | None) -> str | None:
+    for href in tree.xpath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content"):
+        href = href.strip()
+        if href:
+            full = urljoin(url or "", href)
+            if urlsplit(full).scheme in ("http", "https"):
+                return full
+    return None
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return None
+    return host.removeprefix("www.") or None
+
+
+def _source_link_credits(tree, page_url: str | None) -> list[str]:
+    """Sites a "Source link" (or "Originally published at") link points to, other than the page's own."""
+    own = _host(page_url)
+    found: list[str] = []
+    for a in tree.iter("a"):
+        href = a.get("href")
+        label = " ".join(a.text_content().split()) if href else ""
+        if not label or len(label) > 120 or not _SOURCE_LINK.fullmatch(label):
+            continue
+        host = _host(urljoin(page_url or "", href.strip()))
+        if host and host != own and host not in found:
+            found.append(host)
+    return found
