@@ -27,6 +27,8 @@ CREDITS = [(d["name"], re.compile(d["pattern"], re.I)) for d in _DATA["credits"]
 # Every credit pattern names one of these: a cheap test spares most lines the dozen searches.
 _ANY_AGENCY = re.compile(r"\b(ap|associated press|reuters|afp)\b", re.I)
 
+# List markers and separators that extracted HTML puts before a link ("- Print Article", "| Share").
+_BULLET = re.compile(r"^(?:[-–•*|·>»]\s*)+")
 _QUOTES = str.maketrans("‘’‚‛′“”„‟″", "'''''\"\"\"\"\"")
 _TERMINAL = ".!?\"…"  # after folding, ” is a plain quote
 _CONNECTORS = {"a", "an", "and", "at", "for", "in", "of", "on", "the", "to", "vs", "vs."}
@@ -62,7 +64,8 @@ def mark_furniture(articles: list[Article]) -> None:
         for i, line in enumerate(article_lines):
             if line.norm in common:
                 flagged[i] = True
-        _flag_related_headlines(article_lines, flagged)
+        headings = {(s, e) for s, e in article.headings}
+        _flag_related_headlines(article_lines, flagged, [(ln.start, ln.end) in headings for ln in article_lines])
         article.furniture = _merge(article.text, [(ln.start, ln.end) for ln, f in zip(article_lines, flagged) if f])
         article.credits = _credits(article, article_lines)
         fill_from_text(article)
@@ -88,8 +91,9 @@ def _flag_lines(lines: list[_Line]) -> list[bool]:
     flagged = [False] * len(lines)
     captions = set()
     for i, line in enumerate(lines):
+        text = _BULLET.sub("", line.text) or line.text
         for _, rx, caption in FURNITURE:
-            if rx.fullmatch(line.text):
+            if rx.fullmatch(text):
                 flagged[i] = True
                 if caption:
                     captions.add(i)
@@ -132,20 +136,21 @@ def _is_body(text: str) -> bool:
     return _ends_sentence(text) and _words(text) >= 6
 
 
-def _flag_related_headlines(lines: list[_Line], flagged: list[bool]) -> None:
+def _flag_related_headlines(lines: list[_Line], flagged: list[bool], heading: list[bool]) -> None:
     """Headline links set between body paragraphs (003's "Poland: What we know about ...").
 
     A candidate has no final punctuation, at most 16 words, is not the title (first unflagged
     line), not a list item, and is not continued by the next line. In a run of candidates set
     between body lines, those that look like headlines are flagged; sub-headings ("Focus on
-    defeating Russia") and lists (introduced by a line ending ":") are left alone.
+    defeating Russia") and lists (introduced by a line ending ":") are left alone, and so are lines
+    an HTML page marks up as headings.
     """
     body = [i for i, f in enumerate(flagged) if not f]  # flagged lines are transparent
 
     def candidate(k: int) -> bool:
         i = body[k]
         text = lines[i].text
-        if k == 0 or _ends_sentence(text) or text[-1] == ":" or _words(text) > 16:
+        if k == 0 or heading[i] or _ends_sentence(text) or text[-1] == ":" or _words(text) > 16:
             return False
         if not (text[0].isalpha() or text[0] in "'\""):  # "1. ...", "* ...", "$99 ...": list items
             return False

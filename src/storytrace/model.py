@@ -27,6 +27,7 @@ class Article:
     furniture: list[Span] = field(default_factory=list)
     language: str | None = None  # as the page declares it (HTML input)
     dateline: str | None = None  # the place a report is filed from ("KYIV, Ukraine")
+    headings: list[Span] = field(default_factory=list)  # lines the page marks up as headings (HTML input)
 
 
 @dataclass

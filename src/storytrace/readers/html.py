@@ -63,7 +63,23 @@ def article_from_html(html: str, article_id: str, where: str, errors: list[str],
         origin=where,
         credits=credits,
         language=language or _clean(doc.language),
+        headings=_heading_lines(text, doc.body),
     )
+
+
+def _heading_lines(text: str, body) -> list[tuple[int, int]]:
+    """Spans of the text lines that the page marks up as headings: sub-headings are article text,
+    however much one looks like a related-story link in a plain-text capture."""
+    if body is None:
+        return []
+    heads = {" ".join("".join(el.itertext()).split()) for el in body.iter("head")}
+    heads.discard("")
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        if " ".join(line.split()) in heads:
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
 
 
 def _clean(value: str | None) -> str | None:
