@@ -11,13 +11,21 @@ __version__ = "0.1.0"
 __all__ = ["analyze", "compare", "__version__"]
 
 
-def analyze(paths_or_articles, progress=None) -> dict:
+def analyze(paths_or_articles, progress=None, engine: str = "local", scheduler: str | None = None,
+            workers: int = 2) -> dict:
     """Analyse files, folders, JSONL, dicts ({"text": ..., "id": ...}) or Article records together.
-    Returns the result as the JSON contract (schema storytrace/1)."""
-    from .pipeline import analyze as _analyze
-
+    Returns the result as the JSON contract (schema storytrace/1). ``engine="dask"`` runs the same
+    stages on a dask cluster: the one at ``scheduler``, else a local one of ``workers`` processes."""
     if isinstance(paths_or_articles, (str, bytes)) or hasattr(paths_or_articles, "__fspath__"):
         paths_or_articles = [paths_or_articles]
+    if engine == "dask":
+        from .distributed import analyze as _analyze_dask
+
+        return _analyze_dask(paths_or_articles, progress, scheduler, workers).to_json()
+    if engine != "local":
+        raise ValueError(f"unknown engine {engine!r}: choose local or dask")
+    from .pipeline import analyze as _analyze
+
     return _analyze(paths_or_articles, progress).to_json()
 
 

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 from rich.console import Console
@@ -30,12 +31,29 @@ def _progress_callback(progress: Progress):
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
+    err = Console(stderr=True, highlight=False)
+    _choose_encoder(args)
+    with _engine(args) as client:  # None for the local engine
+        return _analyze(args, client, err)
+
+
+def _analyze(args: argparse.Namespace, client, err: Console) -> int:
     from .ingest import read_inputs
     from .pipeline import analyze_articles
 
-    err = Console(stderr=True, highlight=False)
-    _choose_encoder(args)
-    ingested = read_inputs(args.paths)
+    started = time.perf_counter()
+    if client is None:
+        ingested = read_inputs(args.paths)
+        run = analyze_articles
+    else:
+        from . import distributed
+
+        ingested = distributed.read_partitioned(client, args.paths)
+        read_seconds = time.perf_counter() - started
+
+        def run(articles, errors, progress=None):
+            return distributed.analyze_articles(client, articles, errors, progress, read_seconds=read_seconds,
+                                                encoder=args.encoder)
     for line in ingested.errors:
         err.print(f"storytrace: {line}", markup=False)
     if not ingested.articles:
@@ -43,11 +61,11 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         return 1
     started = time.perf_counter()
     if args.quiet:
-        result = analyze_articles(ingested.articles, ingested.errors)
+        result = run(ingested.articles, ingested.errors)
     else:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err, transient=True) as progress:
-            result = analyze_articles(ingested.articles, ingested.errors, _progress_callback(progress))
+            result = run(ingested.articles, ingested.errors, _progress_callback(progress))
     data = result.to_json()
     if args.json:
         out = Path(args.json)
@@ -62,6 +80,15 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         print_summary(data, Console(highlight=False))
         err.print(f"analysed {len(ingested.articles)} articles in {time.perf_counter() - started:.1f} s", markup=False)
     return 0
+
+
+def _engine(args: argparse.Namespace):
+    """A dask client for ``--engine dask`` (closed, with its LocalCluster, on exit); None otherwise."""
+    if args.engine != "dask":
+        return nullcontext()
+    from .distributed import dask_client
+
+    return dask_client(args.scheduler, args.workers)
 
 
 def _choose_encoder(args: argparse.Namespace) -> None:
@@ -125,6 +152,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", metavar="FILE", help="write the full result as JSON ('-' for stdout)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress display and no summary")
     _add_encoder_option(p)
+    p.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="local: one process (default); dask: a dask distributed cluster (README: Distributed engine)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --engine dask: the scheduler to use (tcp://host:8786); default: a local cluster")
+    p.add_argument("--workers", type=int, default=2, metavar="N",
+                   help="with --engine dask and no --scheduler: worker processes of the local cluster (default 2)")
     p.set_defaults(run=cmd_analyze)
     c = sub.add_parser("compare", help="compare two articles and show their shared passages side by side")
     c.add_argument("a", help="first article file (or text with --text)")
@@ -137,7 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "engine", "local") == "local" and getattr(args, "scheduler", None):
+        parser.error("--scheduler needs --engine dask")
+    if getattr(args, "workers", 1) < 1:
+        parser.error("--workers must be at least 1")
     return args.run(args)
 
 
