@@ -324,3 +324,48 @@ def test_data_file_format():
         assert entry["name"] and entry["comment"]
         re.compile(entry["pattern"])
     assert {e["name"] for e in data["credits"]} == {"AP", "Reuters", "AFP"}
+
+
+# --- metadata a plain-text capture states --------------------------------------------------------
+
+def test_corpus_metadata_from_the_text_only_where_stated(corpus):
+    independent = corpus["001"]
+    assert independent.title == ("NATO's secretary-general meets with Zelenskyy to discuss battlefield and "
+                                 "ammunition needs in Ukraine")
+    assert independent.byline == "Hanna Arhirova"
+    assert independent.published == "2023-09-28T13:26:00+01:00"  # "Thursday 28 September 2023 13:26 BST"
+    assert corpus["000"].dateline == "KYIV, Ukraine"
+    assert corpus["000"].title is None  # its first lines are a photo tag and a caption
+    assert corpus["004"].title == "NATO chief visits Kyiv, says Ukraine troops ‘gradually gaining ground’"
+    for key in ("000", "002", "003", "004"):
+        assert corpus[key].published is None, key  # no date line: no date invented
+
+
+def test_byline_date_prefix_and_fields_given_by_the_input_win():
+    text = "\n".join(["Bridge to reopen next spring", "By Jane Doe and John Roe", "Published: Sept. 28, 2023 10:15 a.m. EDT",
+                      "LONDON (Reuters) - " + BODY[0], BODY[1]])
+    article = marked(text)
+    assert (article.title, article.byline, article.published, article.dateline) == (
+        "Bridge to reopen next spring", "Jane Doe and John Roe", "2023-09-28T10:15:00-04:00", "LONDON")
+    given = marked(text, title="Given", published="2023-01-01")
+    assert (given.title, given.published) == ("Given", "2023-01-01")
+
+
+@pytest.mark.parametrize("line", ["The 28 September 2023 meeting was postponed.", "Updated yesterday",
+                                  "09/10/2023", "28 September", "Thursday 31 September 2023"])
+def test_text_that_is_not_a_whole_date_line_gives_no_date(line):
+    assert marked("\n".join([BODY[0], line, BODY[1]])).published is None
+
+
+@pytest.fixture(scope="module")
+def analysed():
+    import storytrace
+    return storytrace.analyze([CORPUS])
+
+
+def test_uncredited_rewrite_and_credited_versions(analysed):
+    articles = {a["id"][:3]: a for a in analysed["articles"]}
+    assert "AP" in articles["000"]["credits"] and "AP" in articles["001"]["credits"]
+    assert articles["002"]["credits"] == []
+    best = articles["002"]["sources"][0]
+    assert best["id"].startswith("000") and best["relation"] == "rewrite" and best["credited"] is False

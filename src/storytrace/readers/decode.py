@@ -86,9 +86,9 @@ def gunzip(data: bytes, where: str, errors: list[str]) -> bytes | None:
             out += inflater.decompress(rest)
         except zlib.error as exc:
             if not out.strip():
-                errors.append(f"{where}: not a readable gzip file ({exc}), skipped")
+                errors.append(f"{where}: not a readable gzip file ({' '.join(str(exc).split())}), skipped")
                 return None
-            errors.append(f"{where}: damaged gzip file ({exc}), read the {len(out)} bytes before the damage")
+            errors.append(f"{where}: damaged gzip file ({' '.join(str(exc).split())}), read the {len(out)} bytes before the damage")
             return out
         if not inflater.eof:
             complete = False

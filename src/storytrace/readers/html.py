@@ -45,7 +45,7 @@ def article_from_html(html: str, article_id: str, where: str, errors: list[str],
         doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, with_metadata=True,
                                           config=_CONFIG)
     except Exception as exc:  # lxml and trafilatura on hostile markup: report, never stop the run
-        errors.append(f"{where}: could not parse HTML ({type(exc).__name__}: {str(exc)[:80]}), skipped")
+        errors.append(f"{where}: could not parse HTML ({type(exc).__name__}: {' '.join(str(exc).split())[:80]}), skipped")
         return None
     text = newlines(doc.text or "") if doc is not None else ""
     if not text.strip():

@@ -22,7 +22,7 @@ def read_table(text: str, path: Path, errors: list[str]) -> list[Article]:
     try:
         header = [h.strip().lower() for h in next(reader)]
     except (StopIteration, csv.Error) as exc:
-        errors.append(f"{path}: no header row ({exc or 'empty'}), skipped")
+        errors.append(f"{path}: no header row ({' '.join(str(exc).split()) or 'empty'}), skipped")
         return []
     if "text" not in header and "html" not in header:
         errors.append(f"{path}: the header has no \"text\" or \"html\" column, skipped")
@@ -38,7 +38,7 @@ def read_table(text: str, path: Path, errors: list[str]) -> list[Article]:
         except StopIteration:
             break
         except csv.Error as exc:
-            errors.append(f"{path}:{line}: unreadable CSV ({exc}), the rest of the file skipped")
+            errors.append(f"{path}:{line}: unreadable CSV ({' '.join(str(exc).split())}), the rest of the file skipped")
             break
         if not any(cell.strip() for cell in row):
             continue
