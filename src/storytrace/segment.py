@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from .model import Article, Doc, Sentence, Span, Token
 
@@ -38,6 +39,7 @@ _VARIANTS = {"zelenskyy": "zelensky", "zelenskiy": "zelensky", "kiev": "kyiv", "
              "defence": "defense", "colour": "color", "favour": "favor", "centre": "center"}
 
 
+@lru_cache(maxsize=1 << 18)  # a corpus repeats its vocabulary: each word form is folded once
 def normalise(word: str) -> str:
     word = _fold(word)
     if word.endswith("'s"):
@@ -146,11 +148,12 @@ def segment(article: Article) -> Doc:
                 continue
             sents.append(Sentence(ss, se, len(tokens), len(tokens) + len(toks), pi))
             tokens.extend(toks)
-            body_chars += sum(1 for c in text[ss:se] if not c.isspace())
+            body_chars += len("".join(text[ss:se].split()))
     return Doc(article, paras, sents, tokens, body_chars, quoted_tokens(text, paras, tokens))
 
 
 _OPEN_QUOTES, _CLOSE_QUOTES = "“«„", "”»“"
+_QUOTE_MARK_RE = re.compile('[“«„”»"]')
 
 
 def quoted_tokens(text: str, paras: list[Span], tokens: list[Token]) -> list[bool]:
@@ -161,8 +164,8 @@ def quoted_tokens(text: str, paras: list[Span], tokens: list[Token]) -> list[boo
     spans = []
     for ps, pe in paras:
         opened = None
-        for i in range(ps, pe):
-            ch = text[i]
+        for m in _QUOTE_MARK_RE.finditer(text, ps, pe):
+            i, ch = m.start(), m.group()
             if opened is None and (ch in _OPEN_QUOTES or ch == '"'):
                 opened = i
             elif opened is not None and (ch in _CLOSE_QUOTES or ch == '"'):

@@ -1,0 +1,200 @@
+"""The fast near-duplicate stage: word-shingle sketches and LSH banding, vectorized over a whole
+batch of texts with numpy (no Python loop per word or per shingle).
+
+How:
+* texts are encoded to UTF-8 and folded with one ``bytes.translate`` (ASCII letters lowered,
+  punctuation and spaces to one separator; bytes of non-ASCII letters kept as word bytes);
+* every word's hash is a polynomial over its bytes, read off one prefix sum of the batch
+  (``(P[end] - P[start]) * B**-start``, arithmetic modulo 2**32), with the word's length;
+* a shingle (``k`` consecutive words of one text) hashes the ``k`` word hashes with odd
+  multipliers and a final mixer;
+* the sketch is one-permutation MinHash (Li, Owen and Zhang 2012) with rotation densification
+  (Shrivastava and Li 2014): each shingle hash lands in one of ``bins`` bins, the sketch keeps
+  each bin's minimum. One hash per shingle instead of one per shingle and permutation, with the
+  same Jaccard estimate (share of equal bins) for texts of hundreds of shingles;
+* candidate pairs come from banding: ``bands`` x ``rows`` bins, each band hashed to one value,
+  texts with an equal band value are pairs (buckets larger than ``max_bucket`` are boilerplate
+  and skipped).
+
+This stage finds near-duplicates (syndicated copies, versions) only; partial reuse and
+rewrites need the n-gram index and the encoder (candidates.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+_SEPARATOR = 0x20
+# Word hashes are 32-bit polynomials (half the memory traffic of 64-bit ones over every byte);
+# a collision of two words of one language merely makes their shingles a little more alike.
+_BASE = np.uint32(0x01000193)             # odd, hence invertible modulo 2**32
+_BASE_INVERSE = np.uint32(pow(0x01000193, -1, 1 << 32))
+_SHINGLE_MULTIPLIERS = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
+                                 0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53,
+                                 0x94D049BB133111EB, 0xBF58476D1CE4E5B9], dtype=np.uint64)
+_EMPTY = np.uint64(np.iinfo(np.uint64).max)
+
+
+def _fold_table() -> bytes:
+    table = bytearray(range(256))
+    for b in range(128):
+        ch = chr(b)
+        if ch.isalnum():
+            table[b] = ord(ch.lower())
+        else:
+            table[b] = _SEPARATOR
+    return bytes(table)
+
+
+_FOLD = _fold_table()
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: spreads every input bit over the whole word."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+_POWERS: dict[str, np.ndarray] = {}
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """B**i and B**-i modulo 2**32 for i < n (cumulative products wrap as wanted)."""
+    if len(_POWERS.get("forward", ())) < n:
+        size = max(n, 1 << 16)
+        with np.errstate(over="ignore"):
+            _POWERS["forward"] = np.cumprod(np.r_[np.uint32(1), np.full(size - 1, _BASE, np.uint32)],
+                                            dtype=np.uint32)
+            _POWERS["inverse"] = np.cumprod(np.r_[np.uint32(1), np.full(size - 1, _BASE_INVERSE, np.uint32)],
+                                            dtype=np.uint32)
+    return _POWERS["forward"][:n], _POWERS["inverse"][:n]
+
+
+def word_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """64-bit hashes of every word of every text, and each text's first word index
+    (``offsets``, length ``len(texts) + 1``)."""
+    encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
+    buf = np.frombuffer(b" ".join(encoded).translate(_FOLD) + b" ", dtype=np.uint8)
+    is_word = buf != _SEPARATOR
+    edges = np.flatnonzero(np.diff(np.r_[False, is_word].view(np.int8)))
+    starts, ends = edges[0::2], edges[1::2]
+    forward, inverse = _powers(len(buf) + 1)
+    with np.errstate(over="ignore"):
+        prefix = np.zeros(len(buf) + 1, np.uint32)
+        np.cumsum(buf * forward[:len(buf)], out=prefix[1:], dtype=np.uint32)
+        poly = (prefix[ends] - prefix[starts]) * inverse[starts]
+        hashes = _mix(poly.astype(np.uint64) << np.uint64(16) | (ends - starts).astype(np.uint64))
+    lengths = np.fromiter((len(e) for e in encoded), dtype=np.int64, count=len(encoded))
+    text_starts = np.r_[0, np.cumsum(lengths + 1)[:-1]]
+    offsets = np.searchsorted(starts, np.r_[text_starts, len(buf)])
+    return hashes, offsets
+
+
+def shingle_hashes(hashes: np.ndarray, offsets: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of the k-word shingles inside each text, and which text each belongs to."""
+    n = len(hashes) - k + 1
+    if n <= 0:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    with np.errstate(over="ignore"):
+        combined = hashes[:n] * _SHINGLE_MULTIPLIERS[0]
+        for j in range(1, k):
+            combined += hashes[j:j + n] * _SHINGLE_MULTIPLIERS[j % len(_SHINGLE_MULTIPLIERS)]
+        combined = _mix(combined)
+    owner = np.searchsorted(offsets, np.arange(n), side="right") - 1
+    inside = np.arange(n) + k <= offsets[owner + 1]  # the shingle does not run into the next text
+    return combined[inside], owner[inside]
+
+
+@dataclass(frozen=True)
+class Sketches:
+    values: np.ndarray    # (texts, bins) uint64; a row of _EMPTY for a text with no shingle
+    shingles: np.ndarray  # shingles per text
+
+
+def sketch(texts: list[str], k: int = 5, bins: int = 128, batch: int = 2000) -> Sketches:
+    """One-permutation MinHash sketches of the texts' k-word shingle sets."""
+    if bins & (bins - 1) or not 1 <= bins <= 1024:
+        raise ValueError("bins must be a power of two up to 1024")
+    shift = np.uint64(64 - int(np.log2(bins)))
+    value_mask = np.uint64((1 << int(shift)) - 1) if bins > 1 else _EMPTY
+    values = np.full((len(texts), bins), _EMPTY, dtype=np.uint64)
+    counts = np.zeros(len(texts), dtype=np.int64)
+    for first in range(0, len(texts), batch):
+        part = texts[first:first + batch]
+        hashes, offsets = word_hashes(part)
+        shingles, owner = shingle_hashes(hashes, offsets, k)
+        counts[first:first + len(part)] = np.bincount(owner, minlength=len(part))
+        slots = owner.astype(np.uint64) * np.uint64(bins) + (shingles >> shift if bins > 1 else np.uint64(0))
+        block = values[first:first + len(part)].reshape(-1)
+        np.minimum.at(block, slots.astype(np.int64), shingles & value_mask)
+        values[first:first + len(part)] = block.reshape(len(part), bins)
+    _densify(values, counts)
+    return Sketches(values, counts)
+
+
+def _densify(values: np.ndarray, counts: np.ndarray) -> None:
+    """Fill each empty bin of a non-empty sketch from the next non-empty bin to its right
+    (circularly), marked with the distance so two texts agree only when both borrowed alike."""
+    rows = counts > 0
+    empty = (values == _EMPTY) & rows[:, None]
+    distance = 0
+    borrowed = values.copy()
+    while empty.any():
+        distance += 1
+        borrowed = np.roll(borrowed, -1, axis=1)
+        fill = empty & (borrowed != _EMPTY)
+        with np.errstate(over="ignore"):
+            values[fill] = borrowed[fill] + np.uint64(distance) * np.uint64(0x9E3779B97F4A7C15)
+        empty &= ~fill
+
+
+def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Share of equal bins: the Jaccard estimate for sketch rows ``a`` and ``b`` (same shapes)."""
+    return (a == b).mean(axis=-1)
+
+
+def band_pairs(sketches: Sketches, bands: int = 32, rows: int = 4, max_bucket: int = 100) -> np.ndarray:
+    """Index pairs (i < j) of texts sharing at least one band, as an (n, 2) int64 array, sorted."""
+    values, n = sketches.values, len(sketches.values)
+    if values.shape[1] < bands * rows:
+        raise ValueError(f"{bands} bands x {rows} rows need {bands * rows} bins, the sketches have {values.shape[1]}")
+    usable = np.flatnonzero(sketches.shingles > 0)
+    found = []
+    with np.errstate(over="ignore"):
+        for band in range(bands):
+            cols = values[usable, band * rows:(band + 1) * rows]
+            key = cols[:, 0] * _SHINGLE_MULTIPLIERS[0]
+            for r in range(1, rows):
+                key += cols[:, r] * _SHINGLE_MULTIPLIERS[r % len(_SHINGLE_MULTIPLIERS)]
+            key = _mix(key + np.uint64(band))
+            found.append(_bucket_pairs(key, usable, max_bucket))
+    if not found:
+        return np.zeros((0, 2), np.int64)
+    pairs = np.concatenate(found)
+    if not len(pairs):
+        return pairs.reshape(0, 2)
+    codes = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    return np.stack([codes // n, codes % n], axis=1)
+
+
+def _bucket_pairs(key: np.ndarray, ids: np.ndarray, max_bucket: int) -> np.ndarray:
+    """All pairs of ids whose keys are equal, for buckets of at most ``max_bucket`` ids."""
+    order = np.argsort(key, kind="stable")
+    key, ids = key[order], ids[order]
+    run_start = np.r_[True, key[1:] != key[:-1]]
+    run_id = np.cumsum(run_start) - 1
+    run_size = np.bincount(run_id)[run_id]
+    out = []
+    largest = int(run_size.max()) if len(run_size) else 0
+    for d in range(1, min(largest, max_bucket)):
+        i = np.flatnonzero((run_id[:-d] == run_id[d:]) & (run_size[:-d] <= max_bucket))
+        if not len(i):
+            break
+        a, b = ids[i], ids[i + d]
+        out.append(np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1))
+    return np.concatenate(out) if out else np.zeros((0, 2), np.int64)
