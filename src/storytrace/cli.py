@@ -78,7 +78,9 @@ def _analyze(args: argparse.Namespace, client, err: Console) -> int:
         from .report import print_summary
 
         print_summary(data, Console(highlight=False))
-        err.print(f"analysed {len(ingested.articles)} articles in {time.perf_counter() - started:.1f} s", markup=False)
+        skipped = getattr(ingested, "skipped_records", 0)  # crawl records that are not pages (WARC input)
+        err.print(f"analysed {len(ingested.articles)} articles in {time.perf_counter() - started:.1f} s"
+                  + (f"; {skipped} non-HTML WARC records skipped" if skipped else ""), markup=False)
     return 0
 
 
@@ -148,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"storytrace {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("analyze", help="find copies, versions, rewrites, same-event reports and stories")
-    p.add_argument("paths", nargs="+", help="files (.txt, .jsonl) or folders, walked recursively")
+    p.add_argument("paths", nargs="+", help="files (.txt, .jsonl, .csv, .html, .warc, gzipped too) or folders, walked recursively")
     p.add_argument("--json", metavar="FILE", help="write the full result as JSON ('-' for stdout)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress display and no summary")
     _add_encoder_option(p)
