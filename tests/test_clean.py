@@ -369,3 +369,10 @@ def test_uncredited_rewrite_and_credited_versions(analysed):
     assert articles["002"]["credits"] == []
     best = articles["002"]["sources"][0]
     assert best["id"].startswith("000") and best["relation"] == "rewrite" and best["credited"] is False
+
+
+@pytest.mark.parametrize("byline,expected", [("By Jane Doe, Associated Press", ["AP"]), ("By Jane Doe, Reuters", ["Reuters"]),
+                                             ("By Jane Doe", [])])
+def test_staff_byline_of_an_agency_credits_it(byline, expected):
+    article = marked("\n".join(["Bridge to reopen next spring", byline, BODY[0], BODY[1]]))
+    assert article.credits == expected and article.byline == byline[3:]

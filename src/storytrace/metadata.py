@@ -62,8 +62,8 @@ def read_metadata(text: str, furniture: list[Span] = ()) -> TextMetadata:
         if m and _names(m.group("names")):
             meta.byline = m.group("names").strip(" ,")
             break
-    if meta.byline is None and date_at and _names(lines[date_at - 1]) and date_at - 1 > 0:
-        meta.byline = lines[date_at - 1]  # a lone name line right above the date
+    if meta.byline is None and date_at is not None and date_at >= 2 and _names(lines[date_at - 1]):
+        meta.byline = lines[date_at - 1]  # a lone name line right above the date (not the first line)
     if lines and _is_title(lines[0]) and len(lines) > 1 and lines[0] != meta.byline:
         meta.title = lines[0]
     for line in lines:
@@ -100,8 +100,9 @@ def _names(text: str) -> bool:
 
 def _is_title(line: str) -> bool:
     words = line.split()
-    if not 3 <= len(words) <= MAX_TITLE_WORDS or not line[0].isupper() and not line[0].isdigit() \
-            and line[0] not in "'\"‘“":
+    if not 3 <= len(words) <= MAX_TITLE_WORDS:
+        return False
+    if not (line[0].isupper() or line[0].isdigit() or line[0] in "'\"‘“"):
         return False
     if _DATELINE.match(line) or _BY.fullmatch(line) or date_from_text(line):
         return False
