@@ -376,3 +376,21 @@ def test_uncredited_rewrite_and_credited_versions(analysed):
 def test_staff_byline_of_an_agency_credits_it(byline, expected):
     article = marked("\n".join(["Bridge to reopen next spring", byline, BODY[0], BODY[1]]))
     assert article.credits == expected and article.byline == byline[3:]
+
+
+def test_sentence_recurring_inside_paragraphs_of_one_outlet_is_furniture_alone():
+    promo = "Readers can download the Example Times app for breaking news alerts."
+    articles = [Article(id=f"s{i}", outlet="Example Times",
+                        text=f"Story {i} about topic number {i} in some detail here.\n"
+                             f"The council met on day {i} and approved plan {i * 3}. {promo}\n"
+                             f"Another distinct line for story {i}, with its own facts and figures {i * 7}.")
+                for i in range(3)]
+    mark_furniture(articles)
+    for a in articles:
+        start = a.text.index(promo)
+        assert a.furniture == [(start, start + len(promo))]
+    two = articles[:2]
+    for a in two:
+        a.furniture = []
+    mark_furniture(two)
+    assert all(a.furniture == [] for a in two)

@@ -20,6 +20,7 @@ from importlib import resources
 
 from .metadata import fill_from_text
 from .model import Article, Span
+from .segment import sentences
 
 _DATA = json.loads(resources.files("storytrace").joinpath("data/furniture.json").read_text("utf-8"))
 FURNITURE = [(d["name"], re.compile(d["pattern"], re.I), d.get("caption", False)) for d in _DATA["furniture"]]
@@ -39,6 +40,7 @@ _HEADLINE_ENDS = {"says", "say", "latest", "live", "update", "updates", "explain
 PER_OUTLET_MIN = 3  # articles of one outlet sharing a line
 OVERALL_MIN, OVERALL_SHARE = 5, 0.02  # articles of the corpus sharing a line: max(5, 2%)
 MIN_LINE_CHARS = 20  # shorter lines ("Kyiv, Ukraine") recur by chance
+MIN_SENTENCE_CHARS = 30  # sentences inside a paragraph: longer, as short ones ("He declined.") recur by chance
 SAME_STORY_OVERLAP = 0.5  # share of the smaller article's line characters two copies have in common
 
 
@@ -54,19 +56,23 @@ class _Line:
 
 
 def mark_furniture(articles: list[Article]) -> None:
-    """Fill ``furniture`` (sorted, merged whole-line spans) and ``credits`` of each article, in place,
+    """Fill ``furniture`` (sorted, merged spans: whole lines, or a recurring sentence inside a line)
+    and ``credits`` of each article, in place,
     and the metadata its text states (title, byline, date, dateline) where the input gave none:
     only once furniture is known can the head of the text be read past prompts and photo tags."""
     lines = [_lines(a.text) for a in articles]
-    recurring = _recurring_lines(articles, lines)
-    for article, article_lines, common in zip(articles, lines, recurring):
+    inner = [_inner_sentences(a.text, article_lines) for a, article_lines in zip(articles, lines)]
+    recurring = _recurring_lines(articles, lines, inner)
+    for article, article_lines, sentences, common in zip(articles, lines, inner, recurring):
         flagged = _flag_lines(article_lines)
         for i, line in enumerate(article_lines):
             if line.norm in common:
                 flagged[i] = True
         headings = {(s, e) for s, e in article.headings}
         _flag_related_headlines(article_lines, flagged, [(ln.start, ln.end) in headings for ln in article_lines])
-        article.furniture = _merge(article.text, [(ln.start, ln.end) for ln, f in zip(article_lines, flagged) if f])
+        spans = [(ln.start, ln.end) for ln, f in zip(article_lines, flagged) if f]
+        spans += [(sn.start, sn.end) for sn in sentences if sn.norm in common]  # a promo sentence in a paragraph
+        article.furniture = _merge(article.text, spans)
         article.credits = _credits(article, article_lines)
         fill_from_text(article)
 
@@ -183,13 +189,31 @@ def _looks_like_headline(text: str) -> bool:
     return len(parts) == 2 and _words(parts[0]) >= 3 and _words(parts[1]) >= 2
 
 
-def _recurring_lines(articles: list[Article], lines: list[list[_Line]]) -> list[set[str]]:
-    """Per article, its lines that recur as template across the corpus (credit lines excepted)."""
+def _inner_sentences(text: str, lines: list[_Line]) -> list[_Line]:
+    """The sentences of lines holding more than one (a template sentence can close a paragraph)."""
+    out = []
+    for line in lines:
+        if len(line.text) < 2 * MIN_SENTENCE_CHARS:
+            continue
+        spans = sentences(text, line.start, line.end)
+        if len(spans) < 2:
+            continue
+        for s, e in spans:
+            folded = " ".join(text[s:e].translate(_QUOTES).split())
+            if len(folded) >= MIN_SENTENCE_CHARS:
+                out.append(_Line(s, e, folded))
+    return out
+
+
+def _recurring_lines(articles: list[Article], lines: list[list[_Line]],
+                     inner: list[list[_Line]]) -> list[set[str]]:
+    """Per article, its lines and sentences that recur as template across the corpus (credit lines
+    excepted). Whether two articles are copies of one story is judged on their lines."""
     norms = [{ln.norm for ln in article_lines if len(ln.norm) >= MIN_LINE_CHARS} for article_lines in lines]
     weight = [sum(len(n) for n in s) for s in norms]
     where: dict[str, list[int]] = {}
     for a, s in enumerate(norms):
-        for n in s:
+        for n in s | {sn.norm for sn in inner[a]}:
             where.setdefault(n, []).append(a)
     overall_min = max(OVERALL_MIN, math.ceil(OVERALL_SHARE * len(articles)))
     same: dict[tuple[int, int], bool] = {}
