@@ -72,3 +72,10 @@ def test_export_happens_once_into_the_cache_dir(tmp_path, monkeypatch):
 def test_unknown_backend_is_refused():
     with pytest.raises(ValueError, match="unknown encoder"):
         embed.Encoder("gpu")
+
+
+def test_onnx_vector_of_a_text_does_not_depend_on_its_batch(restore_encoder):
+    text = "The harbour council voted on Tuesday to raise ferry fares by 12 percent."
+    alone = embed.Encoder("onnx").encode([text])[0]
+    batched = embed.Encoder("onnx").encode(["Short.", text, "A far longer sentence " * 10])[1]
+    assert float(alone @ batched) > 0.99999

@@ -72,7 +72,7 @@ class Encoder:
     def _run(self, texts: list[str], max_word_pieces: int) -> np.ndarray:
         model = self._load()
         if self.backend == "onnx":
-            return model.encode(texts, max_word_pieces, batch_size=_BATCH)
+            return model.encode(texts, max_word_pieces)
         model.max_seq_length = max_word_pieces
         return model.encode(texts, batch_size=_BATCH, normalize_embeddings=True, convert_to_numpy=True,
                             show_progress_bar=False)

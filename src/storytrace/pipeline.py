@@ -69,11 +69,20 @@ def lead_text(doc: Doc) -> str:
     return " ".join(parts)
 
 
-def prepare(articles: list[Article]) -> list[Prepared]:
-    docs = [segment(a) for a in articles]
-    leads = get_encoder().encode([lead_text(d) for d in docs], T.LEAD_WORD_PIECES) if docs \
-        else np.zeros((0, 384), np.float32)
-    return [Prepared(d, token_hashes(d), key_terms(d), leads[i]) for i, d in enumerate(docs)]
+_PREPARE_CHUNK = 256  # articles per progress step of ``prepare``
+
+
+def prepare(articles: list[Article], progress: Progress | None = None) -> list[Prepared]:
+    """Segment, fingerprint and encode the leads of the articles, a chunk at a time so a progress
+    display can follow."""
+    prepared: list[Prepared] = []
+    for first in range(0, len(articles), _PREPARE_CHUNK):
+        docs = [segment(a) for a in articles[first:first + _PREPARE_CHUNK]]
+        leads = get_encoder().encode([lead_text(d) for d in docs], T.LEAD_WORD_PIECES)
+        prepared += [Prepared(d, token_hashes(d), key_terms(d), leads[i]) for i, d in enumerate(docs)]
+        if progress:
+            progress("prepare", len(prepared), len(articles))
+    return prepared
 
 
 def counted_words(doc: Doc, short: bool) -> np.ndarray:
@@ -230,16 +239,20 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
     clock = _StageClock()
     # A stable order makes every later step independent of the order the inputs came in.
     articles = sorted(articles, key=lambda a: a.id)
+    progress("clean", 0, 1)
     with clock("clean"):
         mark_furniture(articles)
+    progress("clean", 1, 1)
     progress("prepare", 0, len(articles))
     with clock("prepare"):
-        prepared = prepare(articles)
-    progress("prepare", len(articles), len(articles))
+        prepared = prepare(articles, progress)
+    progress("candidates", 0, 1)
     with clock("candidates"):
         tfidf = corpus_tfidf([p.doc for p in prepared])
         candidates, cosines, shares_text = candidate_pairs(prepared, tfidf.matrix)
+    progress("candidates", 1, 1)
     pairs: list[Pair] = []
+    progress("compare", 0, len(candidates))
     with clock("compare"):
         for done, ((i, j), cos, text) in enumerate(zip(candidates.tolist(), cosines.tolist(), shares_text.tolist()), 1):
             pair = compare_prepared(prepared[i], prepared[j], cos, tfidf.weight, shares_text=text)
@@ -247,8 +260,10 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
                 pairs.append(pair)
             if done % 64 == 0 or done == len(candidates):
                 progress("compare", done, len(candidates))
+    progress("stories", 0, 1)
     with clock("stories"):
         stories = group_stories(articles, pairs)
+    progress("stories", 1, 1)
     stats = {"articles": len(articles), "candidate_pairs": int(len(candidates)), "reported_pairs": len(pairs),
              "encoded_texts": get_encoder().encoded, "encoder": get_encoder().backend,
              "seconds": clock.seconds}
