@@ -14,18 +14,24 @@ Data (read from ``--data DIR``, default ``../shared/data`` next to the repositor
 
 Recipe (everything seeded with SEED, so a re-run writes the same file):
 
-1. Encode every distinct sentence with ``storytrace.embed`` (all-MiniLM-L6-v2, normalised) and
-   take the pair cosine; compute ``storytrace.pairscore.features_batch``.
-2. Standardise features with the mean and standard deviation of all training rows (MRPC train
-   + STS-B train).
+1. Encode every distinct sentence with ``storytrace.embed.get_encoder()`` (the default backend,
+   normalised vectors) and take the pair cosine; compute ``storytrace.pairscore.features_batch``
+   (which also encodes every content word alone for the soft word-alignment features).
+2. Word evidence: smoothed log-odds tables of "paraphrase" for stems found on one side only and on
+   both sides, estimated on MRPC train (``odds_tables``). MRPC rows get these four features
+   out-of-fold (5 folds: a row never sees its own label), STS-B rows from the table of all MRPC
+   train; the shipped tables are those of all MRPC train. Standardise the other features with the
+   mean and standard deviation of all training rows (MRPC train + STS-B train).
 3. Paraphrase head: a blend (mean of log-odds) of logistic regression and gradient-boosted
    trees (scikit-learn GradientBoostingClassifier, exported as node arrays), trained on MRPC
    train; ``--sts-extra`` adds STS-B train pairs scored >= 4 (positive) or <= 2 (negative). That is
    off by default because it lowered the MRPC CV F1 (see ``--explore``).
 4. Threshold: 5-fold stratified CV on MRPC train; the out-of-fold probabilities give the
    threshold that maximises F1 (``paraphrase_threshold``).
-   The reported CV F1 is honest: for each outer fold the model is fitted on the other four
-   folds and the threshold is chosen by an inner 4-fold CV on those four folds only.
+   The reported CV F1 is honest: for each outer fold the word-evidence tables and the model are
+   fitted on the other four folds (their rows' word evidence out-of-fold within them), the
+   threshold is chosen by an inner 4-fold CV on those four folds only, and F1 is measured on the
+   fifth, whose labels are used for nothing else.
 5. Similarity head: gradient-boosted regression trees (squared error) plus ridge, blended,
    on STS-B train (score / 5), plus identity pairs (a sample of training sentences paired with
    themselves, target 1.0) so that identical text scores ~1; clipped to [0, 1].
@@ -53,7 +59,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from storytrace.pairscore import FEATURE_NAMES, MODEL_PATH, features_batch  # noqa: E402
+from storytrace.pairscore import (FEATURE_NAMES, MODEL_PATH, N_ODDS, features_batch,  # noqa: E402
+                                  odds_columns, pair_stem_sets)
 
 SEED = 20240601
 FOLDS = 5
@@ -62,6 +69,10 @@ GB_REG = dict(n_estimators=400, learning_rate=0.03, max_depth=4, subsample=0.8, 
 LR_C = 1.0
 RIDGE_ALPHA = 1.0
 N_IDENTITY = 300  # identity pairs added to the similarity head's training data
+ODDS_ALPHA = 5.0  # word-evidence tables: pseudo-count pulling a stem's log-odds towards the prior
+ODDS_MIN_COUNT = 2  # ... stems seen in fewer training pairs are left out (log-odds 0)
+ODDS = slice(len(FEATURE_NAMES) - N_ODDS, len(FEATURE_NAMES))  # their columns
+PROBE = "The company said profits rose 5% in the quarter."  # tells a vector cache from another encoder's
 
 
 # ---------------------------------------------------------------- data
@@ -111,14 +122,15 @@ def cosines(pairs: list[tuple[str, str]], cache: Path | None = None) -> np.ndarr
 
     texts = sorted({t for p in pairs for t in p})
     vecs = None
+    probe = get_encoder().encode([PROBE])[0]
     if cache is not None and cache.exists():
         z = np.load(cache, allow_pickle=False)
-        if list(z["texts"]) == texts:
+        if list(z["texts"]) == texts and float(z["probe"] @ probe) > 0.99999:
             vecs = z["vecs"]
     if vecs is None:
         vecs = get_encoder().encode(texts)
         if cache is not None:
-            np.savez(cache, texts=np.asarray(texts), vecs=vecs)
+            np.savez(cache, texts=np.asarray(texts), vecs=vecs, probe=probe)
     index = {t: i for i, t in enumerate(texts)}
     a = vecs[[index[p[0]] for p in pairs]]
     b = vecs[[index[p[1]] for p in pairs]]
@@ -137,15 +149,25 @@ class Data:
         cos = cosines(allp, cache)
         self.t_encode = time.perf_counter() - t
         t = time.perf_counter()
-        X = features_batch(allp, cos)
+        X = features_batch(allp, cos, word_odds=({}, {}))  # word-evidence columns filled below
         self.t_features = time.perf_counter() - t
         n1, n2 = len(self.mrpc_pairs), len(self.mrpc_pairs) + len(self.sts_pairs)
         self.mrpc_X, self.sts_X, self.dev_X = X[:n1], X[n1:n2], X[n2:]
-        # Standardisation from training rows only (never dev).
+        self.mrpc_sets = pair_stem_sets(self.mrpc_pairs)
+        # Word evidence learned from MRPC labels: MRPC rows get out-of-fold values (a row never
+        # sees its own label), STS-B rows the table of all MRPC train.
+        everything = np.arange(n1)
+        self.odds = odds_tables(self.mrpc_sets, self.mrpc_y, everything)
+        self.mrpc_X[:, ODDS] = oof_odds(self.mrpc_sets, self.mrpc_y, everything, SEED)
+        self.sts_X[:, ODDS] = odds_columns(pair_stem_sets(self.sts_pairs), *self.odds)
+        self.dev_X[:, ODDS] = odds_columns(pair_stem_sets(self.dev_pairs), *self.odds)
+        # Standardisation from training rows only (never dev); the label-derived word-evidence
+        # columns are left as they are (log-odds), so no statistic of the labels enters it.
         train = np.vstack([self.mrpc_X, self.sts_X])
         self.mean = train.mean(axis=0)
         self.scale = train.std(axis=0)
         self.scale[self.scale < 1e-9] = 1.0
+        self.mean[ODDS], self.scale[ODDS] = 0.0, 1.0
 
     def z(self, X: np.ndarray) -> np.ndarray:
         return (X - self.mean) / self.scale
@@ -156,7 +178,47 @@ class Data:
         texts = sorted({t for p in self.sts_pairs for t in p})
         pick = rng.choice(len(texts), size=min(n, len(texts)), replace=False)
         chosen = [texts[i] for i in sorted(pick)]
-        return features_batch([(t, t) for t in chosen], np.ones(len(chosen)))
+        return features_batch([(t, t) for t in chosen], np.ones(len(chosen)), word_odds=self.odds)
+
+
+# ---------------------------------------------------------------- word evidence
+
+def odds_tables(sets, y: np.ndarray, rows: np.ndarray) -> tuple[dict[str, float], dict[str, float]]:
+    """(unmatched, shared) tables: for each stem seen in >= ODDS_MIN_COUNT of the given pairs on one
+    side only (resp. on both sides), the smoothed log-odds of "paraphrase" minus the prior's."""
+    p0 = float(y[rows].mean())
+    prior = np.log(p0 / (1 - p0))
+    tables = []
+    for k in (0, 1):
+        tot: dict[str, int] = {}
+        pos: dict[str, int] = {}
+        for i in rows:
+            for w in sets[i][k]:
+                tot[w] = tot.get(w, 0) + 1
+                pos[w] = pos.get(w, 0) + int(y[i])
+        tables.append({w: round(float(np.log((pos[w] + ODDS_ALPHA * p0) / (n - pos[w] + ODDS_ALPHA * (1 - p0)))
+                                      - prior), 4)
+                       for w, n in sorted(tot.items()) if n >= ODDS_MIN_COUNT})
+    return tables[0], tables[1]
+
+
+def oof_odds(sets, y: np.ndarray, rows: np.ndarray, seed: int) -> np.ndarray:
+    """Word-evidence columns of ``rows``, each from tables estimated on the other rows (5 folds)."""
+    from sklearn.model_selection import KFold
+
+    out = np.zeros((len(rows), N_ODDS))
+    for fit, apply in KFold(FOLDS, shuffle=True, random_state=seed).split(rows):
+        out[apply] = odds_columns([sets[i] for i in rows[apply]], *odds_tables(sets, y, rows[fit]))
+    return out
+
+
+def fold_matrix(d: "Data", tr: np.ndarray, te: np.ndarray, seed: int) -> np.ndarray:
+    """MRPC features for one outer fold: word evidence of training rows out-of-fold within ``tr``,
+    of test rows from the tables of all of ``tr`` (test labels never used)."""
+    X = d.mrpc_X.copy()
+    X[tr, ODDS] = oof_odds(d.mrpc_sets, d.mrpc_y, tr, seed)
+    X[te, ODDS] = odds_columns([d.mrpc_sets[i] for i in te], *odds_tables(d.mrpc_sets, d.mrpc_y, tr))
+    return X
 
 
 # ---------------------------------------------------------------- models
@@ -306,12 +368,13 @@ def cv_paraphrase(d: Data, kind: str = "blend", extra: bool = True, seed: int = 
     probabilities (for the final threshold)."""
     from sklearn.model_selection import StratifiedKFold
 
-    Z, y, cos = d.z(d.mrpc_X), d.mrpc_y, d.mrpc_X[:, 0]
-    EZ, Ey = sts_extra(d) if extra else (np.zeros((0, Z.shape[1])), np.zeros(0, dtype=np.int64))
+    y, cos = d.mrpc_y, d.mrpc_X[:, 0]
+    EZ, Ey = sts_extra(d) if extra else (np.zeros((0, d.mrpc_X.shape[1])), np.zeros(0, dtype=np.int64))
     outer = StratifiedKFold(FOLDS, shuffle=True, random_state=seed)
     oof = np.zeros(len(y))
     f1s, base_f1s, thrs = [], [], []
-    for tr, te in outer.split(Z, y):
+    for tr, te in outer.split(d.mrpc_X, y):
+        Z = d.z(fold_matrix(d, tr, te, seed))
         # inner CV on the training folds to pick the threshold
         inner = StratifiedKFold(FOLDS - 1, shuffle=True, random_state=seed + 1)
         inner_p = np.zeros(len(tr))
@@ -336,10 +399,11 @@ def fast_cv_paraphrase(d: Data, kind: str, extra: bool, seed: int = SEED) -> flo
     best threshold on the out-of-fold predictions of all folds (slightly optimistic; comparison only)."""
     from sklearn.model_selection import StratifiedKFold
 
-    Z, y = d.z(d.mrpc_X), d.mrpc_y
-    EZ, Ey = sts_extra(d) if extra else (np.zeros((0, Z.shape[1])), np.zeros(0, dtype=np.int64))
+    y = d.mrpc_y
+    EZ, Ey = sts_extra(d) if extra else (np.zeros((0, d.mrpc_X.shape[1])), np.zeros(0, dtype=np.int64))
     oof = np.zeros(len(y))
-    for tr, te in StratifiedKFold(FOLDS, shuffle=True, random_state=seed).split(Z, y):
+    for tr, te in StratifiedKFold(FOLDS, shuffle=True, random_state=seed).split(d.mrpc_X, y):
+        Z = d.z(fold_matrix(d, tr, te, seed))
         oof[te] = ParaphraseModel(kind, seed).fit(np.vstack([Z[tr], EZ]), np.r_[y[tr], Ey]).proba(Z[te])
     return best_f1_threshold(oof, y)[1]
 
@@ -375,6 +439,8 @@ def dev_pearsons(d: Data, predict) -> dict:
 # ---------------------------------------------------------------- main
 
 def main(argv=None) -> int:
+    from storytrace.embed import get_encoder
+
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
@@ -429,9 +495,10 @@ def main(argv=None) -> int:
         "paraphrase": para.export(),
         "paraphrase_threshold": threshold,
         "similarity": sim.export(),
+        "word_odds": {"unmatched": d.odds[0], "shared": d.odds[1]},
         "training": {
             "script": "scripts/train_scorer.py", "seed": SEED, "sts_extra": bool(args.sts_extra),
-            "encoder": "all-MiniLM-L6-v2 (normalised)",
+            "encoder": f"all-MiniLM-L6-v2, {get_encoder().backend} backend (normalised)",
             "paraphrase_data": "MRPC train (4076)" + (" + STS-B train >=4 / <=2" if args.sts_extra else ""),
             "similarity_data": f"STS-B train (5749, score/5) + {N_IDENTITY} identity pairs",
             "gb_classifier": GB_CLS, "gb_regressor": GB_REG, "lr_C": LR_C, "ridge_alpha": RIDGE_ALPHA,

@@ -4,7 +4,8 @@ Raw embedding cosine is a blunt instrument for news: "profits rose 5%" and "prof
 embed almost identically, and a sentence naming a different minister still scores high.
 This module adds the evidence a journalist checks by eye (shared rare words, shared and
 conflicting numbers, names present in one sentence and absent from the other, word order,
-negation) to the cosine, and feeds them to two small heads trained by
+negation, and how close the words left unmatched are to the other side's words by the
+encoder's vectors of single words) to the cosine, and feeds them to two small heads trained by
 ``scripts/train_scorer.py`` on MRPC (paraphrase) and STS-B (graded similarity).
 
 At run time only numpy is used: the model is a JSON file (``data/pair_scorer.json``) holding
@@ -77,6 +78,20 @@ FEATURE_NAMES = (
     "edge_unmatched_max", # unmatched tokens at the start and end of a sentence (lead-in or tail added)
     "num_close",         # unmatched numbers with a value within 10% on the other side (rounding, updates)
     "num_far",           # unmatched numbers with no close value on the other side
+    # soft word alignment: each content word matched to its closest word on the other side by the
+    # cosine of the encoder's vectors of the two words (exact stem matches count 1), rarity-weighted
+    "soft_cover_min",    # rarity-weighted mean best-match cosine of one side's content words (worse side)
+    "soft_cover_max",
+    "soft_new_min",      # rarity mass of content words with no counterpart above SOFT_MATCH_COSINE (smaller side)
+    "soft_new_max",
+    "soft_unmatched_min",  # like soft_cover, over the words with no exact stem match only
+    "soft_unmatched_max",
+    # learned word evidence: smoothed log-odds of "paraphrase" when a stem is on one side only /
+    # on both sides, estimated on MRPC train (the table is part of the model file)
+    "odds_unmatched_sum",
+    "odds_unmatched_min",
+    "odds_shared_sum",
+    "odds_shared_max",
 )
 N_FEATURES = len(FEATURE_NAMES)
 
@@ -92,6 +107,8 @@ _STOPWORDS = frozenset(
     where's why's how's as until while also said says say told according mr mrs ms per via""".split()
 )
 _NEGATIONS = frozenset("not no never none nobody nothing neither nor without cannot cant dont nowhere".split())
+SOFT_MATCH_COSINE = 0.55  # two words whose vectors are this close count as counterparts
+WORD_PIECES_PER_WORD = 16  # word vectors: one word encoded alone, cut at this many word pieces
 _SUFFIXES = ("ingly", "edly", "ings", "ing", "ied", "ies", "ed", "es", "s", "ly")
 
 
@@ -129,7 +146,8 @@ class _Side:
     """Everything about one sentence that the pair features need, computed once."""
 
     __slots__ = ("norms", "n", "set", "content", "numbers", "values", "names", "neg", "bigrams", "trigrams",
-                 "fourgrams", "bigram_list", "trigram_list", "fourgram_list", "char3", "char5")
+                 "fourgrams", "bigram_list", "trigram_list", "fourgram_list", "char3", "char5", "stems",
+                 "words", "word_stems", "word_rarity", "vectors")
 
     def __init__(self, text: str) -> None:
         toks = tokenize(text)
@@ -138,6 +156,7 @@ class _Side:
         self.n = len(norms)
         self.set = set(norms)
         content: dict[str, float] = {}
+        words: dict[str, tuple[str, float]] = {}  # content word -> (stem, rarity), for soft alignment
         numbers = set()
         names = set()
         neg = 0
@@ -154,6 +173,8 @@ class _Side:
                 continue
             r = _rarity(w)
             content[_stem(w)] = r
+            if w not in _NEGATIONS and any(ch.isalpha() for ch in w):
+                words[w] = (_stem(w), r)
             if caps[i]:
                 if (i == 0 or title_case) and r < 3.0:
                     continue  # a capital only because it opens the sentence or the headline
@@ -182,6 +203,11 @@ class _Side:
             grams[g] = grams.get(g, 0) + 1
         self.char3 = grams
         self.char5 = {low[j : j + 5] for j in range(len(low) - 4)}
+        self.stems = frozenset(_stem(w) for w in norms if any(ch.isalnum() for ch in w))
+        self.words = list(words)
+        self.word_stems = [words[w][0] for w in self.words]
+        self.word_rarity = np.array([words[w][1] for w in self.words], dtype=np.float64)
+        self.vectors = None  # (len(words), d) word vectors, filled by _attach_vectors
 
 
 def _dice(a: set, b: set) -> float:
@@ -316,13 +342,79 @@ def _pair(a: _Side, b: _Side, cosine: float) -> list[float]:
     return out
 
 
+# ---------------------------------------------------------------- word vectors and soft alignment
+
+_WORD_CACHE: tuple[object, dict[str, np.ndarray]] = (None, {})
+
+
+def _attach_vectors(sides) -> None:
+    """Give every side the vectors of its content words: each word encoded alone by the sentence
+    encoder (``embed.get_encoder``, so the same backend as the sentence vectors), cached per word."""
+    global _WORD_CACHE
+    from .embed import get_encoder
+
+    encoder = get_encoder()
+    if _WORD_CACHE[0] is not encoder:  # another backend: its vectors differ
+        _WORD_CACHE = (encoder, {})
+    cache = _WORD_CACHE[1]
+    missing = sorted({w for s in sides if s.vectors is None for w in s.words if w not in cache})
+    if missing:
+        for w, v in zip(missing, encoder.encode(missing, WORD_PIECES_PER_WORD)):
+            cache[w] = v
+    for s in sides:
+        if s.vectors is None:
+            s.vectors = np.stack([cache[w] for w in s.words]) if s.words else np.zeros((0, 1), np.float32)
+
+
+def _soft(a: _Side, b: _Side) -> list[float]:
+    if not a.words or not b.words:
+        empty = 1.0 if not a.words and not b.words else 0.0
+        return [empty, empty, 0.0, 0.0, empty, empty]
+    S = (a.vectors @ b.vectors.T).astype(np.float64)
+    same = np.array(a.word_stems, dtype=object)[:, None] == np.array(b.word_stems, dtype=object)[None, :]
+    S[same] = 1.0
+    exact_a, exact_b = same.any(axis=1), same.any(axis=0)
+    ma, mb = S.max(axis=1), S.max(axis=0)
+    ra, rb = a.word_rarity, b.word_rarity
+    cov_a, cov_b = float(ra @ ma / ra.sum()), float(rb @ mb / rb.sum())
+    new_a = float(ra[ma < SOFT_MATCH_COSINE].sum())
+    new_b = float(rb[mb < SOFT_MATCH_COSINE].sum())
+    ua, ub = ~exact_a, ~exact_b
+    un_a = float(ra[ua] @ ma[ua] / ra[ua].sum()) if ua.any() else 1.0
+    un_b = float(rb[ub] @ mb[ub] / rb[ub].sum()) if ub.any() else 1.0
+    return [min(cov_a, cov_b), max(cov_a, cov_b), min(new_a, new_b), max(new_a, new_b),
+            min(un_a, un_b), max(un_a, un_b)]
+
+
+# ---------------------------------------------------------------- learned word evidence
+
+def stem_sets(a: _Side, b: _Side) -> tuple[frozenset, frozenset]:
+    """(stems on one side only, stems on both sides) of a pair."""
+    return a.stems ^ b.stems, a.stems & b.stems
+
+
+def odds_columns(sets: list[tuple[frozenset, frozenset]], unmatched: dict[str, float],
+                 shared: dict[str, float]) -> np.ndarray:
+    """The four word-evidence features of each pair from log-odds tables (missing stem: 0)."""
+    out = np.zeros((len(sets), 4))
+    for i, (un, sh) in enumerate(sets):
+        lu = [unmatched.get(w, 0.0) for w in un]
+        ls = [shared.get(w, 0.0) for w in sh]
+        out[i] = (sum(lu), min(lu, default=0.0), sum(ls), max(ls, default=0.0))
+    return out
+
+
+N_ODDS = 4
+
+
 def sentence_features(text_a: str, text_b: str, cosine: float) -> np.ndarray:
     """Feature vector (ordered as FEATURE_NAMES) for one pair; symmetric in a and b."""
-    return np.asarray(_pair(_Side(text_a), _Side(text_b), float(cosine)), dtype=np.float64)
+    return features_batch([(text_a, text_b)], [cosine])[0]
 
 
-def features_batch(pairs: list[tuple[str, str]], cosines) -> np.ndarray:
-    """Feature matrix, one row per pair. Sentences repeated across pairs are analysed once."""
+def features_batch(pairs: list[tuple[str, str]], cosines, word_odds=None) -> np.ndarray:
+    """Feature matrix, one row per pair. Sentences repeated across pairs are analysed once.
+    ``word_odds`` = (unmatched, shared) log-odds tables; by default the shipped model's."""
     cosines = np.asarray(cosines, dtype=np.float64).reshape(-1)
     if len(cosines) != len(pairs):
         raise ValueError(f"{len(pairs)} pairs but {len(cosines)} cosines")
@@ -334,10 +426,20 @@ def features_batch(pairs: list[tuple[str, str]], cosines) -> np.ndarray:
             s = sides[t] = _Side(t)
         return s
 
+    analysed = [(side(a), side(b)) for a, b in pairs]
+    _attach_vectors(list(sides.values()))
+    if word_odds is None:
+        word_odds = get_scorer().word_odds
     out = np.empty((len(pairs), N_FEATURES), dtype=np.float64)
-    for i, (a, b) in enumerate(pairs):
-        out[i] = _pair(side(a), side(b), float(cosines[i]))
+    for i, (sa, sb) in enumerate(analysed):
+        out[i, : N_FEATURES - N_ODDS] = _pair(sa, sb, float(cosines[i])) + _soft(sa, sb)
+    out[:, N_FEATURES - N_ODDS :] = odds_columns([stem_sets(sa, sb) for sa, sb in analysed], *word_odds)
     return out
+
+
+def pair_stem_sets(pairs: list[tuple[str, str]]) -> list[tuple[frozenset, frozenset]]:
+    """stem_sets of each pair (for estimating the word-evidence tables)."""
+    return [stem_sets(_Side(a), _Side(b)) for a, b in pairs]
 
 
 # ---------------------------------------------------------------- heads (numpy only)
@@ -423,6 +525,8 @@ class PairScorer:
         self._paraphrase = _Head(spec["paraphrase"])
         self._similarity = _Head(spec["similarity"])
         self.paraphrase_threshold = float(spec["paraphrase_threshold"])
+        odds = spec.get("word_odds", {})
+        self.word_odds = (odds.get("unmatched", {}), odds.get("shared", {}))
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "PairScorer":
@@ -465,6 +569,6 @@ def score_sentences(text_a: str, text_b: str) -> tuple[float, float]:
 
     va, vb = get_encoder().encode([text_a, text_b])
     cos = float(np.clip(np.dot(va, vb), -1.0, 1.0))
-    x = sentence_features(text_a, text_b, cos)[None, :]
+    x = features_batch([(text_a, text_b)], [cos])
     scorer = get_scorer()
     return float(scorer.paraphrase_probability(x)[0]), float(scorer.similarity(x)[0])
