@@ -64,7 +64,7 @@ def test_html_metadata(page):
     assert page.id == "page"
     assert page.title == "Harbour bridge to reopen next spring"
     assert page.byline == "Jane Doe"
-    assert page.published == "2023-09-28"
+    assert page.published == "2023-09-28T09:30:00+01:00"  # the day, made precise by the meta timestamp
     assert page.outlet == "The Example Gazette"
     assert page.url == "https://gazette.example/news/harbour-bridge-reopens"
     assert page.language == "en-GB"
@@ -254,3 +254,20 @@ def test_folder_walk_reads_every_format(tmp_path):
     ids = [a.id for a in read_inputs([tmp_path]).articles]
     assert ids == ["https://wire.example/port-reopens", "https://wire.example/schools-close", "page",
                    "ferry-1", "ferry-2"]
+
+
+def test_cli_reads_a_crawl_and_counts_the_skipped_records(tmp_path, capsys):
+    from storytrace.cli import main
+
+    out = tmp_path / "out.json"
+    assert main(["analyze", str(CRAWL), str(PAGE), "--json", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "2 HTML pages read, 5 non-HTML records skipped" in " ".join(err.split())  # the console wraps lines
+    assert err.splitlines()[-1].endswith("; 5 non-HTML WARC records skipped")
+    data = json.loads(out.read_text(encoding="utf-8"))
+    by_id = {a["id"]: a for a in data["articles"]}
+    assert set(by_id) == {"https://wire.example/port-reopens", "https://wire.example/schools-close", "page"}
+    page = by_id["page"]
+    assert page["credits"] == ["wire.example"] and page["byline"] == "Jane Doe"
+    text = read_inputs([PAGE]).articles[0].text
+    assert [text[s:e] for s, e in page["furniture"]][0] == "Read more: Council approves the budget for the harbour works"

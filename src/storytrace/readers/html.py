@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 import trafilatura
 from trafilatura.settings import use_config
 
+from ..dates import parse_date
 from ..model import Article
 from .decode import newlines
 
@@ -42,6 +43,7 @@ def article_from_html(html: str, article_id: str, where: str, errors: list[str],
         language = _language(tree)
         page_url = _canonical(tree, url)
         credits = _source_link_credits(tree, page_url or url)
+        tree_times = _published_times(tree)
         doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, with_metadata=True,
                                           config=_CONFIG)
     except Exception as exc:  # lxml and trafilatura on hostile markup: report, never stop the run
@@ -58,7 +60,7 @@ def article_from_html(html: str, article_id: str, where: str, errors: list[str],
         title=_clean(doc.title),
         url=doc.url or page_url or url,
         outlet=_clean(doc.sitename) or host,
-        published=_clean(doc.date) or published,
+        published=_with_time(_clean(doc.date), tree_times) or published,
         byline=_clean(doc.author),
         origin=where,
         credits=credits,
@@ -80,6 +82,22 @@ def _heading_lines(text: str, body) -> list[tuple[int, int]]:
             spans.append((pos, pos + len(line)))
         pos += len(line) + 1
     return spans
+
+
+def _published_times(tree) -> list[str]:
+    """Full timestamps the markup gives for publication (trafilatura keeps the day only)."""
+    return [v.strip() for v in tree.xpath(
+        "//meta[@property='article:published_time' or @name='article:published_time' or @itemprop='datePublished']"
+        "/@content | //time[@itemprop='datePublished']/@datetime") if v and v.strip()]
+
+
+def _with_time(day: str | None, stamps: list[str]) -> str | None:
+    """The day trafilatura found, made precise by a timestamp of the markup on that same day."""
+    for stamp in stamps:
+        stamp = stamp.replace(" ", "T", 1)
+        if day and stamp[:10] == day and len(stamp) > 10 and parse_date(stamp):
+            return stamp
+    return day
 
 
 def _clean(value: str | None) -> str | None:
