@@ -29,7 +29,7 @@ TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 CSV_SUFFIXES = {".csv", ".tsv"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-WARC_SUFFIXES = {".warc", ".arc"}
+WARC_SUFFIXES = {".warc"}
 # Folder documentation, not articles: skipped when walking a folder (read if named explicitly).
 _DOC_STEMS = {"readme", "license", "licence", "changelog"}
 

@@ -77,7 +77,7 @@ def read_warc(path: Path, errors: list[str]) -> tuple[list[Article], int]:
 def _peek(stream, size: int) -> bytes:
     if isinstance(stream, _Gunzip):
         head = stream.read(size)
-        stream.buffer = head + stream.buffer
+        stream.buffer[:0] = head
         return head
     head = stream.read(size)
     stream.seek(0)
@@ -90,9 +90,8 @@ def _unread_tail(records, path: Path) -> bool:
     if path.name.lower().endswith(".gz"):
         return False
     try:
-        end = records.offset if hasattr(records, "offset") else None
-        size = path.stat().st_size
-    except (OSError, AttributeError):
+        end, size = getattr(records, "offset", None), path.stat().st_size
+    except OSError:
         return False
     return end is not None and size - end > 4
 
@@ -153,7 +152,7 @@ class _Gunzip:
     (gzip.GzipFile raises there, and warcio takes that for a clean end)."""
 
     def __init__(self, raw) -> None:
-        self.raw, self.buffer, self.truncated = raw, b"", False
+        self.raw, self.buffer, self.truncated = raw, bytearray(), False  # bytearray: cheap to cut from the front
         self.inflater, self.started, self.done = zlib.decompressobj(16 + zlib.MAX_WBITS), False, False
 
     def read(self, size: int = -1) -> bytes:
@@ -170,10 +169,9 @@ class _Gunzip:
                 if self.inflater.eof:  # the next member, if any, starts in the unused input
                     chunk = self.inflater.unused_data
                     self.inflater, self.started = zlib.decompressobj(16 + zlib.MAX_WBITS), False
-        if size < 0:
-            out, self.buffer = self.buffer, b""
-        else:
-            out, self.buffer = self.buffer[:size], self.buffer[size:]
+        size = len(self.buffer) if size < 0 else size
+        out = bytes(self.buffer[:size])
+        del self.buffer[:size]
         return out
 
     def close(self) -> None:
