@@ -38,30 +38,40 @@ def lexical_match_share(doc_a: Doc, mask_a: np.ndarray, doc_b: Doc, mask_b: np.n
     other: one whose weighted words overlap it by at least T.LEXICAL_SENTENCE_OVERLAP. A reworded
     sentence keeps its names, numbers and key words, so when too few sentences have a counterpart
     no paraphrase alignment could reach a reuse relation, and the encoder is not run."""
-    def bags(doc: Doc, mask: np.ndarray) -> list[tuple[int, dict[str, float]]]:
-        out = []
+    vocabulary: dict[str, int] = {}
+
+    def bags(doc: Doc, mask: np.ndarray) -> tuple[np.ndarray, list[list[int]]]:
+        sizes, words = [], []
         for i in _open_sentences(doc, mask):
             s = doc.sentences[i]
-            words = {t.norm: weight.get(t.norm, 1.0) for t in doc.tokens[s.first_token:s.last_token] if t.norm.isalnum()}
-            out.append((s.last_token - s.first_token, words))
-        return out
+            sizes.append(s.last_token - s.first_token)
+            words.append([vocabulary.setdefault(t.norm, len(vocabulary))
+                          for t in doc.tokens[s.first_token:s.last_token] if t.norm.isalnum()])
+        return np.array(sizes, dtype=np.float64), words
 
-    def share(xs, ys) -> float:
-        total = sum(n for n, _ in xs) or 1
-        matched = 0
-        for n, x in xs:
-            mass_x = sum(x.values()) or 1.0
-            for _, y in ys:
-                shared = sum(v for w, v in x.items() if w in y)
-                if shared / min(mass_x, sum(y.values()) or 1.0) >= T.LEXICAL_SENTENCE_OVERLAP:
-                    matched += n
-                    break
-        return matched / total
-
-    a, b = bags(doc_a, mask_a), bags(doc_b, mask_b)
-    if not a or not b:
+    (sizes_a, words_a), (sizes_b, words_b) = bags(doc_a, mask_a), bags(doc_b, mask_b)
+    if not len(sizes_a) or not len(sizes_b):
         return 0.0
-    return max(share(a, b), share(b, a))
+    word_weight = np.ones(len(vocabulary))
+    for word, column in vocabulary.items():
+        word_weight[column] = weight.get(word, 1.0)
+
+    def presence(words: list[list[int]]) -> np.ndarray:
+        matrix = np.zeros((len(words), len(vocabulary)))
+        for row, columns in enumerate(words):
+            matrix[row, columns] = 1.0
+        return matrix
+
+    in_a, in_b = presence(words_a), presence(words_b)
+    # weighted mass of the words two sentences share, over the lighter sentence's mass
+    shared = (in_a * word_weight) @ in_b.T
+    mass_a, mass_b = in_a @ word_weight, in_b @ word_weight
+    mass_a[mass_a == 0], mass_b[mass_b == 0] = 1.0, 1.0
+    counterpart_a = shared / np.minimum(mass_a[:, None], mass_b[None, :]) >= T.LEXICAL_SENTENCE_OVERLAP
+    # the test is symmetric: rows of a with a counterpart in b, columns of b with one in a
+    share_a = float(sizes_a[counterpart_a.any(axis=1)].sum() / (sizes_a.sum() or 1))
+    share_b = float(sizes_b[counterpart_a.any(axis=0)].sum() / (sizes_b.sum() or 1))
+    return max(share_a, share_b)
 
 
 def paraphrase_passages(doc_a: Doc, doc_b: Doc, mask_a: np.ndarray, mask_b: np.ndarray,

@@ -28,6 +28,7 @@ from .provenance import attach_sources
 from .relate import direction, event_relation, reuse_relation, reuse_similarity
 from .segment import segment
 from .tfidf import corpus_tfidf, masked_cosine, pair_cosines
+from .threads import with_single_threaded_blas
 from .stories import group_stories
 
 SCHEMA = "storytrace/1"
@@ -232,6 +233,7 @@ class Result:
         }
 
 
+@with_single_threaded_blas
 def analyze_articles(articles: list[Article], errors: list[str] | None = None,
                      progress: Progress | None = None) -> Result:
     """Relations, stories and sources of already-ingested articles."""
@@ -291,6 +293,7 @@ def analyze(inputs: Iterable | str, progress: Progress | None = None) -> Result:
     return analyze_articles(ingested.articles, ingested.errors, progress)
 
 
+@with_single_threaded_blas
 def compare(text_a: str, text_b: str) -> Pair:
     """One pair, always reported (relation "unrelated" when nothing links the texts)."""
     a, b = Article("a", text_a), Article("b", text_b)
