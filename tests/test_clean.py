@@ -394,3 +394,18 @@ def test_sentence_recurring_inside_paragraphs_of_one_outlet_is_furniture_alone()
         a.furniture = []
     mark_furniture(two)
     assert all(a.furniture == [] for a in two)
+
+
+@pytest.mark.parametrize("line", [
+    "- Print Article",
+    "[Related: Council approves the harbour budget]",
+    "CLICK HERE TO GET THE EXAMPLE NEWS APP",
+    "Get the day's top headlines delivered to your inbox every morning by subscribing to our newsletter.",
+    "Copyright ©2023 Example Media, Inc. All Rights Reserved",
+    "Email Jane Doe at jdoe@example.com or follow her on Twitter @janedoe.",
+    "If you buy something through this post, Example may get a share of the sale.",
+    "Like this story? Share it with a friend!",
+    "5 min read",
+])
+def test_prompts_seen_in_extracted_html_are_furniture(line):
+    assert flagged_lines(marked("\n".join([BODY[0], line, BODY[1]]))) == [line]

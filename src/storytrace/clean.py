@@ -98,6 +98,8 @@ def _flag_lines(lines: list[_Line]) -> list[bool]:
     captions = set()
     for i, line in enumerate(lines):
         text = _BULLET.sub("", line.text) or line.text
+        if len(text) > 2 and text[0] == "[" and text[-1] == "]":  # "[Related: ...]"
+            text = text[1:-1].strip() or text
         for _, rx, caption in FURNITURE:
             if rx.fullmatch(text):
                 flagged[i] = True
