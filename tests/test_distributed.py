@@ -23,6 +23,7 @@ import pytest
 from storytrace import distributed, embed
 from storytrace.cli import main
 from storytrace.ingest import read_inputs
+from storytrace.parts import read_parts, write_parts
 from storytrace.pipeline import analyze_articles
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,15 +128,20 @@ def test_bad_input_reported_as_by_the_local_engine(client, tmp_path):
     assert dask.errors == local.errors and [a.id for a in dask.articles] == [a.id for a in local.articles]
 
 
-def test_cli_on_a_running_scheduler(client, tmp_path, capsys):
+def test_cli_on_a_running_scheduler_and_jsonl_parts(client, tmp_path, capsys):
     out = tmp_path / "result.json"
     status = main(["analyze", str(CORPUS), str(tmp_path / "missing"), "--engine", "dask",
-                   "--scheduler", client.scheduler.address, "--json", str(out), "--quiet"])
+                   "--scheduler", client.scheduler.address, "--json", str(out), "--quiet",
+                   "--jsonl-parts", str(tmp_path / "parts")])
     assert status == 0
     assert "missing: no such file or folder" in " ".join(capsys.readouterr().err.split())
     result = json.loads(out.read_text(encoding="utf-8"))
     assert result["stats"]["engine"]["name"] == "dask" and result["stats"]["articles"] == 5
     assert set(result["stats"]["seconds"]) >= {"read", "clean", "prepare", "candidates", "compare", "stories"}
+    assert read_parts(tmp_path / "parts") == result
+    write_parts(result, tmp_path / "small", lines_per_part=3)  # 10 pairs: four files
+    assert len(list((tmp_path / "small").glob("pairs-*.jsonl"))) == 4
+    assert read_parts(tmp_path / "small") == result
     assert main(["analyze", str(tmp_path / "missing"), "--engine", "dask", "--scheduler",
                  client.scheduler.address, "--quiet"]) == 1
 

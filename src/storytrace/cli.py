@@ -67,6 +67,10 @@ def _analyze(args: argparse.Namespace, client, err: Console) -> int:
                       console=err, transient=True) as progress:
             result = run(ingested.articles, ingested.errors, _progress_callback(progress))
     data = result.to_json()
+    if args.jsonl_parts:
+        from .parts import write_parts
+
+        write_parts(data, args.jsonl_parts)
     if args.json:
         out = Path(args.json)
         text = json.dumps(data, ensure_ascii=False, indent=1)
@@ -160,6 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --engine dask: the scheduler to use (tcp://host:8786); default: a local cluster")
     p.add_argument("--workers", type=int, default=2, metavar="N",
                    help="with --engine dask and no --scheduler: worker processes of the local cluster (default 2)")
+    p.add_argument("--jsonl-parts", metavar="DIR",
+                   help="also write the result as JSONL parts in DIR (for large outputs; README: Output)")
     p.set_defaults(run=cmd_analyze)
     c = sub.add_parser("compare", help="compare two articles and show their shared passages side by side")
     c.add_argument("a", help="first article file (or text with --text)")
