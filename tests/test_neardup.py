@@ -63,3 +63,18 @@ def test_sketches_do_not_depend_on_batching_and_short_texts_stay_out():
     assert np.array_equal(whole.values, parts.values)
     assert whole.shingles[-1] == whole.shingles[-2] == 0
     assert not any(i >= 7 for p in band_pairs(whole).tolist() for i in p)
+
+
+def test_hundreds_of_copies_stay_linked_at_linear_cost():
+    text = _article(random.Random(5))
+    pairs = band_pairs(sketch([text] * 150 + [_article(random.Random(6))]), max_bucket=100)
+    assert len(pairs) == 149 and set(pairs[:, 0].tolist()) == {0}
+
+
+def test_sketches_from_pipeline_word_hashes_match_the_text_path():
+    from storytrace.neardup import sketch_word_hashes
+
+    texts = [_article(random.Random(s), 60) for s in range(4)]
+    hashes, offsets = word_hashes(texts)
+    per_text = [hashes[offsets[i]:offsets[i + 1]] for i in range(len(texts))]
+    assert np.array_equal(sketch_word_hashes(per_text).values, sketch(texts).values)

@@ -13,8 +13,9 @@ How:
   each bin's minimum. One hash per shingle instead of one per shingle and permutation, with the
   same Jaccard estimate (share of equal bins) for texts of hundreds of shingles;
 * candidate pairs come from banding: ``bands`` x ``rows`` bins, each band hashed to one value,
-  texts with an equal band value are pairs (buckets larger than ``max_bucket`` are boilerplate
-  and skipped).
+  texts with an equal band value are pairs (in buckets larger than ``max_bucket``, each text is
+  paired with the bucket's first only: hundreds of copies of one wire story stay linked at a
+  linear cost).
 
 This stage finds near-duplicates (syndicated copies, versions) only; partial reuse and
 rewrites need the n-gram index and the encoder (candidates.py).
@@ -118,21 +119,35 @@ class Sketches:
 
 def sketch(texts: list[str], k: int = 5, bins: int = 128, batch: int = 2000) -> Sketches:
     """One-permutation MinHash sketches of the texts' k-word shingle sets."""
-    if bins & (bins - 1) or not 1 <= bins <= 1024:
-        raise ValueError("bins must be a power of two up to 1024")
-    shift = np.uint64(64 - int(np.log2(bins)))
-    value_mask = np.uint64((1 << int(shift)) - 1) if bins > 1 else _EMPTY
-    values = np.full((len(texts), bins), _EMPTY, dtype=np.uint64)
-    counts = np.zeros(len(texts), dtype=np.int64)
+    parts = []
     for first in range(0, len(texts), batch):
-        part = texts[first:first + batch]
-        hashes, offsets = word_hashes(part)
-        shingles, owner = shingle_hashes(hashes, offsets, k)
-        counts[first:first + len(part)] = np.bincount(owner, minlength=len(part))
-        slots = owner.astype(np.uint64) * np.uint64(bins) + (shingles >> shift if bins > 1 else np.uint64(0))
-        block = values[first:first + len(part)].reshape(-1)
-        np.minimum.at(block, slots.astype(np.int64), shingles & value_mask)
-        values[first:first + len(part)] = block.reshape(len(part), bins)
+        hashes, offsets = word_hashes(texts[first:first + batch])
+        parts.append(_sketch_words(hashes, offsets, k, bins))
+    if not parts:
+        return Sketches(np.zeros((0, bins), np.uint64), np.zeros(0, np.int64))
+    return Sketches(np.concatenate([p.values for p in parts]), np.concatenate([p.shingles for p in parts]))
+
+
+def sketch_word_hashes(per_text: list[np.ndarray], k: int = 5, bins: int = 128) -> Sketches:
+    """Sketches of texts already tokenized and hashed (one uint64 array of word hashes a text), as
+    the pipeline has them with furniture left out."""
+    offsets = np.r_[0, np.cumsum([len(h) for h in per_text])].astype(np.int64)
+    hashes = np.concatenate(per_text).astype(np.uint64) if per_text else np.zeros(0, np.uint64)
+    return _sketch_words(hashes, offsets, k, bins)
+
+
+def _sketch_words(hashes: np.ndarray, offsets: np.ndarray, k: int, bins: int) -> Sketches:
+    if bins & (bins - 1) or not 2 <= bins <= 1024:
+        raise ValueError("bins must be a power of two from 2 to 1024")
+    n = len(offsets) - 1
+    shift = np.uint64(64 - int(np.log2(bins)))
+    value_mask = np.uint64((1 << int(shift)) - 1)
+    shingles, owner = shingle_hashes(hashes, offsets, k)
+    values = np.full(n * bins, _EMPTY, dtype=np.uint64)
+    slots = owner.astype(np.uint64) * np.uint64(bins) + (shingles >> shift)
+    np.minimum.at(values, slots.astype(np.int64), shingles & value_mask)
+    values = values.reshape(n, bins)
+    counts = np.bincount(owner, minlength=n).astype(np.int64)
     _densify(values, counts)
     return Sketches(values, counts)
 
@@ -183,7 +198,9 @@ def band_pairs(sketches: Sketches, bands: int = 32, rows: int = 4, max_bucket: i
 
 
 def _bucket_pairs(key: np.ndarray, ids: np.ndarray, max_bucket: int) -> np.ndarray:
-    """All pairs of ids whose keys are equal, for buckets of at most ``max_bucket`` ids."""
+    """Pairs of ids whose keys are equal: all pairs in buckets of up to ``max_bucket`` ids; in a
+    larger bucket (one text syndicated by hundreds of outlets) each id is paired with the bucket's
+    first only, which keeps the copies connected at a linear cost."""
     order = np.argsort(key, kind="stable")
     key, ids = key[order], ids[order]
     run_start = np.r_[True, key[1:] != key[:-1]]
@@ -195,6 +212,14 @@ def _bucket_pairs(key: np.ndarray, ids: np.ndarray, max_bucket: int) -> np.ndarr
         i = np.flatnonzero((run_id[:-d] == run_id[d:]) & (run_size[:-d] <= max_bucket))
         if not len(i):
             break
-        a, b = ids[i], ids[i + d]
-        out.append(np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1))
+        out.append(_ordered(ids[i], ids[i + d]))
+    big = run_size > max_bucket
+    if big.any():
+        first = np.flatnonzero(run_start)[run_id]  # position of each id's bucket head
+        members = np.flatnonzero(big & ~run_start)
+        out.append(_ordered(ids[first[members]], ids[members]))
     return np.concatenate(out) if out else np.zeros((0, 2), np.int64)
+
+
+def _ordered(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1)

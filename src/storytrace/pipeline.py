@@ -22,6 +22,7 @@ from .event import event_features, get_event_model
 from .fingerprint import key_terms, sampled_ngrams, token_hashes
 from .ingest import read_inputs
 from .model import Article, Coverage, Doc, Pair
+from .neardup import band_pairs, sketch_word_hashes
 from .pairscore import features_batch, get_scorer
 from .paraphrase import lexical_match_share, paraphrase_passages, sentence_vectors
 from .provenance import attach_sources
@@ -190,7 +191,12 @@ def candidate_pairs(prepared: list[Prepared], tfidf) -> tuple[np.ndarray, np.nda
     text are always compared; pairs found by meaning or by shared names must also share vocabulary
     (one sparse product)."""
     sampled = [sampled_ngrams(p.hashes, T.SHINGLE_WORDS, T.NGRAM_SAMPLE_MODULUS) for p in prepared]
+    sketches = sketch_word_hashes([p.hashes for p in prepared], T.SHINGLE_WORDS, T.NEARDUP_BINS)
     text = shared_text_candidates(sampled)
+    # the n-gram index ignores n-grams in over 100 documents: copies of a story syndicated wider
+    # are found by the near-duplicate sketches
+    near = band_pairs(sketches, T.NEARDUP_BANDS, T.NEARDUP_ROWS, T.NEARDUP_MAX_BUCKET)
+    text |= {(int(i), int(j)) for i, j in near.tolist()}
     meaning = shared_term_candidates([p.terms for p in prepared])
     if prepared:
         meaning |= vector_neighbour_candidates(np.stack([p.lead for p in prepared]))
@@ -200,11 +206,24 @@ def candidate_pairs(prepared: list[Prepared], tfidf) -> tuple[np.ndarray, np.nda
     meaning_cos = pair_cosines(tfidf, meaning_pairs)
     keep = meaning_cos >= T.MIN_CANDIDATE_TFIDF
     keep[keep] = strongest_per_document(meaning_pairs[keep], meaning_cos[keep], T.MEANING_CANDIDATES_PER_ARTICLE)
-    pairs = np.r_[text_pairs, meaning_pairs[keep]]
+    meaning_pairs = meaning_pairs[keep]
+    pairs = np.r_[text_pairs, meaning_pairs]
     cosines = np.r_[pair_cosines(tfidf, text_pairs), meaning_cos[keep]]
-    shares_text = np.r_[np.ones(len(text_pairs), bool), np.zeros(int(keep.sum()), bool)]
+    # a pair found by meaning may still share text the n-gram index could not see (n-grams too
+    # common to index): one equal sketch bin is enough to have it aligned verbatim
+    shares_text = np.r_[np.ones(len(text_pairs), bool), _share_sketch_bins(sketches, meaning_pairs)]
     order = np.lexsort((pairs[:, 1], pairs[:, 0])) if len(pairs) else np.zeros(0, dtype=np.int64)
     return pairs[order], cosines[order], shares_text[order]
+
+
+def _share_sketch_bins(sketches, pairs: np.ndarray, chunk: int = 65536) -> np.ndarray:
+    out = np.zeros(len(pairs), bool)
+    usable = sketches.shingles > 0
+    for first in range(0, len(pairs), chunk):
+        i, j = pairs[first:first + chunk, 0], pairs[first:first + chunk, 1]
+        equal = (sketches.values[i] == sketches.values[j]).any(axis=1)
+        out[first:first + chunk] = equal & usable[i] & usable[j]
+    return out
 
 
 @dataclass
