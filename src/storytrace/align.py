@@ -93,11 +93,22 @@ def verbatim_passages(doc_a: Doc, doc_b: Doc, hashes_a: np.ndarray, hashes_b: np
 
 
 def _drop_contained(passages: list[Passage]) -> list[Passage]:
-    """Remove a passage lying inside a longer one on both sides (repeated phrases produce these)."""
-    passages.sort(key=lambda p: -(p.a[1] - p.a[0]))
+    """Remove a passage lying inside a longer one on both sides, or inside one on either side when it
+    is at most half as long: a phrase that recurs in one text re-matches, elsewhere in the other,
+    words a longer passage already accounts for. (The match masks, and so coverage, keep every
+    match; only the passages shown are pruned.)"""
+    def length(p: Passage) -> int:
+        return max(p.a[1] - p.a[0], p.b[1] - p.b[0])
+
+    def inside(x: tuple[int, int], y: tuple[int, int]) -> bool:
+        return y[0] <= x[0] and x[1] <= y[1]
+
+    passages.sort(key=lambda p: (-length(p), p.a[0], p.b[0]))
     kept: list[Passage] = []
     for p in passages:
-        if any(k.a[0] <= p.a[0] and p.a[1] <= k.a[1] and k.b[0] <= p.b[0] and p.b[1] <= k.b[1] for k in kept):
+        if any((inside(p.a, k.a) and inside(p.b, k.b))
+               or ((inside(p.a, k.a) or inside(p.b, k.b))
+                   and length(p) <= 0.5 * min(k.a[1] - k.a[0], k.b[1] - k.b[0])) for k in kept):
             continue
         kept.append(p)
     kept.sort(key=lambda p: (p.a[0], p.b[0]))
