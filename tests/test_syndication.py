@@ -24,3 +24,28 @@ def test_over_a_hundred_copies_are_duplicates_in_one_story():
     stories = [set(s["articles"]) for s in result["stories"]]
     assert any(copy_ids <= s and REWRITE in s and OTHER_EVENT not in s for s in stories)
     assert {OTHER_EVENT} in stories
+
+
+def test_paragraphs_many_outlets_take_from_one_story_stay_article_text():
+    """Eight outlets each take the same three paragraphs of the AP story into their own text: the
+    paragraphs recur across independent articles, yet they are reused text, not page template."""
+    import random
+
+    ap = next(a for a in read_inputs([CORPUS]).articles if a.id == AP_LATER)
+    paragraphs = [p for p in ap.text.split("\n") if len(p.split()) > 15][3:6]
+    rng = random.Random(1)
+    words = ("council harbour ferry vote budget storm repairs mayor engineers contract winter night "
+             "fishermen pier crane report tender bid").split()
+
+    def own_text(n: int) -> str:
+        return "\n\n".join(" ".join(rng.choice(words) for _ in range(25)).capitalize() + "." for _ in range(n))
+
+    takers = [{"id": f"taker-{k}", "outlet": f"site {k}",
+               "text": own_text(4) + "\n\n" + "\n\n".join(paragraphs) + "\n\n" + own_text(5)} for k in range(8)]
+    result = storytrace.analyze([ap, *takers])
+    for taker in takers:
+        pair = next(p for p in result["pairs"] if {p["a"], p["b"]} == {AP_LATER, taker["id"]})
+        assert pair["relation"] == "partial" and pair["source"] == AP_LATER
+        article = next(a for a in result["articles"] if a["id"] == taker["id"])
+        start = taker["text"].index(paragraphs[0])
+        assert not any(s <= start < e for s, e in article["furniture"])

@@ -42,6 +42,8 @@ OVERALL_MIN, OVERALL_SHARE = 5, 0.02  # articles of the corpus sharing a line: m
 MIN_LINE_CHARS = 20  # shorter lines ("Kyiv, Ukraine") recur by chance
 MIN_SENTENCE_CHARS = 30  # sentences inside a paragraph: longer, as short ones ("He declined.") recur by chance
 SAME_STORY_OVERLAP = 0.5  # share of the smaller article's line characters two copies have in common
+REUSED_RUN_WORDS = 50  # consecutive recurring lines this long are reused text (an agency story's paragraphs
+                       # taken by many outlets), not template: prompts and captions come a line or two at a time
 
 
 @dataclass
@@ -255,7 +257,26 @@ def _recurring_lines(articles: list[Article], lines: list[list[_Line]],
             if len(members) >= PER_OUTLET_MIN and independent(members, PER_OUTLET_MIN):
                 for a in members:
                     result[a].add(n)
+    for a, common in enumerate(result):
+        if common:
+            common -= _reused_runs(lines[a], inner[a], common)
     return result
+
+
+def _reused_runs(lines: list[_Line], inner: list[_Line], common: set[str]) -> set[str]:
+    """The recurring lines (and their sentences) that stand in a run of consecutive recurring lines
+    of at least REUSED_RUN_WORDS words."""
+    reused: set[str] = set()
+    run: list[_Line] = []
+    for line in [*lines, None]:
+        if line is not None and line.norm in common:
+            run.append(line)
+            continue
+        if sum(_words(ln.text) for ln in run) >= REUSED_RUN_WORDS:
+            reused |= {ln.norm for ln in run}
+            reused |= {sn.norm for sn in inner if any(ln.start <= sn.start and sn.end <= ln.end for ln in run)}
+        run = []
+    return reused
 
 
 def _credits(article: Article, lines: list[_Line]) -> list[str]:
