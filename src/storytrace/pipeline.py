@@ -240,7 +240,8 @@ class Result:
             "schema": SCHEMA,
             "articles": [
                 {"id": a.id, "title": a.title, "outlet": a.outlet, "published": a.published, "url": a.url,
-                 "byline": a.byline, "credits": a.credits, "furniture": [list(s) for s in a.furniture],
+                 "byline": a.byline, "dateline": a.dateline, "language": a.language, "credits": a.credits,
+                 "furniture": [list(s) for s in a.furniture],
                  "sources": sources.get(a.id, [])}
                 for a in self.articles
             ],

@@ -7,6 +7,8 @@ to an earlier, shorter one). Ties go to the closer relation (duplicate before re
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from .model import Article, Pair
 from .relate import RELATION_RANK
 
@@ -36,4 +38,17 @@ def _credits(derived: Article | None, source: Article | None) -> bool:
     named = {c.lower() for c in derived.credits}
     if source.outlet and source.outlet.lower() in named:
         return True
+    if _host(source.url) and _host(source.url) in {_host(c) or c for c in named}:
+        return True  # a "Source link" credit names the host of the page it points to
     return bool(named & {c.lower() for c in source.credits})
+
+
+def _host(url_or_host: str | None) -> str | None:
+    """Lower-case host without "www.", from a URL or a bare host name."""
+    if not url_or_host:
+        return None
+    text = url_or_host.strip().lower()
+    host = urlsplit(text if "//" in text else "//" + text).hostname
+    if not host or "." not in host or " " in host:
+        return None
+    return host[4:] if host.startswith("www.") else host
