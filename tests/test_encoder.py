@@ -79,3 +79,32 @@ def test_onnx_vector_of_a_text_does_not_depend_on_its_batch(restore_encoder):
     alone = embed.Encoder("onnx").encode([text])[0]
     batched = embed.Encoder("onnx").encode(["Short.", text, "A far longer sentence " * 10])[1]
     assert float(alone @ batched) > 0.99999
+
+
+def test_vectors_are_kept_on_disk_between_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("STORYTRACE_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("STORYTRACE_VECTOR_CACHE", "on")
+    texts = ["The ferry resumed service after the storm.", "Fares rise by 12 percent in May."]
+    first = embed.Encoder("torch")
+    v1 = first.encode(texts)
+    assert first.encoded == 2 and first.from_store == 0
+    second = embed.Encoder("torch")  # a new process, as far as the in-memory cache knows
+    v2 = second.encode(texts + ["A sentence never seen."])
+    assert second.from_store == 2 and second.encoded == 1
+    assert np.array_equal(v1, v2[:2]), "stored vectors are the exact float32 values"
+    assert (tmp_path / "vectors.sqlite3").exists()
+    monkeypatch.setenv("STORYTRACE_VECTOR_CACHE", "off")
+    third = embed.Encoder("torch")
+    third.encode(texts)
+    assert third.from_store == 0 and third.encoded == 2
+
+
+def test_an_unusable_store_is_reported_and_skipped(tmp_path, monkeypatch, capsys):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache directory should be")
+    monkeypatch.setenv("STORYTRACE_CACHE_DIR", str(blocker))
+    monkeypatch.setenv("STORYTRACE_VECTOR_CACHE", "on")
+    encoder = embed.Encoder("torch")
+    vectors = encoder.encode(["Still encoded."])
+    assert encoder.encoded == 1 and np.isclose(np.linalg.norm(vectors[0]), 1.0, atol=1e-4)
+    assert "vector cache" in capsys.readouterr().err

@@ -6,9 +6,9 @@ cache, see onnx_encoder.py) and sentence-transformers on torch (``torch``). Choo
 ``$STORYTRACE_ENCODER`` (auto, onnx, torch) or ``use_encoder()``; ``auto`` takes onnx and falls
 back to torch, with one line on stderr, when the ONNX path cannot load.
 
-Vectors are L2-normalised (so a dot product is a cosine) and cached by text hash, in memory
-for the life of the process, so re-encoding the same sentence (a `compare` loop, a re-run
-over the same articles) costs a dictionary lookup.
+Vectors are L2-normalised (so a dot product is a cosine) and cached by text hash: in memory
+for the life of the process, and on disk between runs (vector_store.py), so re-encoding the
+same sentence (a `compare` loop, a re-run over the same articles) costs a lookup.
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ _BATCH = 64
 # leads are cut shorter (thresholds.LEAD_WORD_PIECES).
 MAX_WORD_PIECES = 128
 BACKENDS = ("auto", "onnx", "torch")
+# Bump when the way texts become vectors changes (pooling, truncation, batching), so vectors stored
+# on disk by an earlier version are not reused.
+ENCODING_VERSION = 2
 
 
 def _key(text: str, max_word_pieces: int) -> bytes:
@@ -45,6 +48,9 @@ class Encoder:
         self._model = None
         self._cache: dict[bytes, np.ndarray] = {}
         self.encoded = 0  # texts actually run through the model (cache misses)
+        self.from_store = 0  # texts whose vectors came from the on-disk store
+        self._store = None
+        self._namespace = b""
         self._lock = threading.Lock()
 
     def _load(self):
@@ -67,7 +73,22 @@ class Encoder:
                           file=sys.stderr)
             if self._model is None:
                 self._model, self.backend = _torch_model(model_dir), "torch"
+            self._open_store(model_dir)
         return self._model
+
+    def _open_store(self, model_dir: Path) -> None:
+        from . import vector_store
+        from .onnx_encoder import EXPORT_RECIPE, _model_fingerprint, cache_dir
+
+        if not vector_store.enabled():
+            return
+        try:
+            fingerprint = _model_fingerprint(model_dir)
+        except OSError:
+            return
+        # everything a vector depends on: stored vectors of another backend, model or recipe never match
+        self._namespace = f"{self.backend}:{fingerprint}:{EXPORT_RECIPE}:{ENCODING_VERSION}".encode()
+        self._store = vector_store.VectorStore(cache_dir() / "vectors.sqlite3", DIMENSIONS)
 
     def _run(self, texts: list[str], max_word_pieces: int) -> np.ndarray:
         model = self._load()
@@ -90,17 +111,32 @@ class Encoder:
             else:
                 out[i] = v
         if missing:
-            keys = list(missing)
-            batch = [texts[missing[k][0]] for k in keys]
             with self._lock:
-                vecs = self._run(batch, max_word_pieces)
-            self.encoded += len(batch)
-            for k, v in zip(keys, vecs):
-                v = v.astype(np.float32)
-                self._cache[k] = v
-                for i in missing[k]:
-                    out[i] = v
+                self._load()
+                if self._store is not None:
+                    stored = self._store.get_many([self._stored_key(k) for k in missing])
+                    for k in list(missing):
+                        v = stored.get(self._stored_key(k))
+                        if v is not None:
+                            self._remember(k, v, missing.pop(k), out)
+                            self.from_store += 1
+                if missing:
+                    keys = list(missing)
+                    vecs = self._run([texts[missing[k][0]] for k in keys], max_word_pieces)
+                    self.encoded += len(keys)
+                    for k, v in zip(keys, vecs):
+                        self._remember(k, v.astype(np.float32), missing[k], out)
+                    if self._store is not None:
+                        self._store.put_many([(self._stored_key(k), self._cache[k]) for k in keys])
         return out
+
+    def _stored_key(self, key: bytes) -> bytes:
+        return hashlib.blake2b(self._namespace + key, digest_size=16).digest()
+
+    def _remember(self, key: bytes, vector: np.ndarray, rows: list[int], out: np.ndarray) -> None:
+        self._cache[key] = vector
+        for i in rows:
+            out[i] = vector
 
 
 def _torch_model(model_dir: Path):

@@ -259,6 +259,7 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
     """Relations, stories and sources of already-ingested articles."""
     progress = progress or (lambda stage, done, total: None)
     clock = _StageClock()
+    encoded_before, stored_before = get_encoder().encoded, get_encoder().from_store
     # A stable order makes every later step independent of the order the inputs came in.
     articles = sorted(articles, key=lambda a: a.id)
     progress("clean", 0, 1)
@@ -287,7 +288,9 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
         stories = group_stories(articles, pairs)
     progress("stories", 1, 1)
     stats = {"articles": len(articles), "candidate_pairs": int(len(candidates)), "reported_pairs": len(pairs),
-             "encoded_texts": get_encoder().encoded, "encoder": get_encoder().backend,
+             "encoded_texts": get_encoder().encoded - encoded_before,
+             "stored_vectors_used": get_encoder().from_store - stored_before,
+             "encoder": get_encoder().backend,
              "seconds": clock.seconds}
     return Result(articles, pairs, stories, list(errors or []), stats)
 
