@@ -250,7 +250,8 @@ def _load_synthetic():
 def _run(kind: str, corpus: Path, workdir: Path, tag: str, timeout: float | None) -> dict:
     out = workdir / f"result-{kind}-{tag}.json"
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", kind, str(corpus), str(out)]
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    # cold runs: vectors stored on disk by an earlier run would make a re-run look faster
+    env = dict(os.environ, PYTHONUNBUFFERED="1", STORYTRACE_VECTOR_CACHE="off")
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     except subprocess.TimeoutExpired:
