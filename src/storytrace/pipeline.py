@@ -110,13 +110,25 @@ def _is_short(p: Prepared) -> bool:
     return len(p.doc.sentences) <= 2
 
 
-def compare_prepared(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: dict[str, float],
-                     always_report: bool = False, shares_text: bool = True) -> Pair | None:
-    """Align one pair and decide its relation; None when the two are unrelated. A pair the n-gram
-    index found sharing no text (``shares_text`` False) skips the verbatim alignment: it could find
-    a phrase or two at most, never a coverage that changes the relation."""
+@dataclass
+class Alignment:
+    """What two texts share: passages, and how much of each (furniture and quotes aside) they cover."""
+
+    verbatim: list
+    paraphrase: list
+    coverage_a: Coverage
+    coverage_b: Coverage
+
+    @property
+    def passages(self) -> list:
+        return sorted(self.verbatim + self.paraphrase, key=lambda p: (p.a[0], p.b[0]))
+
+
+def align_pair(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: dict[str, float],
+               short: bool, shares_text: bool = True) -> Alignment:
+    """Verbatim passages (when the pair shares text at all), then paraphrase passages over what they
+    leave, if that still looks like a rewording."""
     da, db = pa.doc, pb.doc
-    short = _is_short(pa) and _is_short(pb)
     counted_a, counted_b = counted_words(da, short), counted_words(db, short)
     if shares_text:
         verbatim, vmask_a, vmask_b = verbatim_passages(da, db, pa.hashes, pb.hashes)
@@ -125,7 +137,6 @@ def compare_prepared(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: di
     cov_va = float((vmask_a & counted_a).sum()) / max(1, counted_a.sum())
     cov_vb = float((vmask_b & counted_b).sum()) / max(1, counted_b.sum())
     decided_by_copy = max(cov_va, cov_vb) >= T.VERSION_VERBATIM
-    lead_cos = float(pa.lead @ pb.lead)
     paraphrase = []
     # sentence alignment by meaning costs encoder time: only where what the verbatim passages leave
     # of the two texts still shares its vocabulary, as a rewrite's does
@@ -136,45 +147,66 @@ def compare_prepared(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: di
         paraphrase = paraphrase_passages(da, db, vmask_a, vmask_b, strict=not short)
     pmask_a = covered_tokens(da, [p.a for p in paraphrase])
     pmask_b = covered_tokens(db, [p.b for p in paraphrase])
-    cov_a, cov_b = _coverage(counted_a, vmask_a, pmask_a), _coverage(counted_b, vmask_b, pmask_b)
-    evidence: dict = {"lead_cosine": lead_cos, "tfidf_cosine": tfidf_cosine}
+    return Alignment(verbatim, paraphrase, _coverage(counted_a, vmask_a, pmask_a),
+                     _coverage(counted_b, vmask_b, pmask_b))
 
+
+def judge_sentences(pa: Prepared, pb: Prepared, aligned: Alignment, evidence: dict,
+                    always_report: bool) -> tuple[str | None, float]:
+    """Sentence-sized texts: the learned pair scorer judges the two texts as wholes."""
+    relation = reuse_relation(aligned.coverage_a, aligned.coverage_b, same_event=False)
+    cos = float(pa.body_vector @ pb.body_vector)
+    features = features_batch([(_body(pa.doc), _body(pb.doc))], np.array([cos]))
+    scorer = get_scorer()
+    similarity = float(scorer.similarity(features)[0])
+    probability = float(scorer.paraphrase_probability(features)[0])
+    evidence["paraphrase_probability"] = probability
+    if probability >= scorer.paraphrase_threshold:
+        if relation not in ("duplicate", "version"):
+            relation = "rewrite"
+    elif relation in ("rewrite", "partial"):
+        relation = None  # sentence matches the whole-text scorer does not confirm
+    if relation is None and always_report and similarity >= T.SHORT_RELATED_SIMILARITY:
+        relation = "related"
+    return relation, similarity
+
+
+def judge_articles(pa: Prepared, pb: Prepared, tfidf_cosine: float, aligned: Alignment,
+                   evidence: dict) -> tuple[str | None, float]:
+    """Articles: reuse by coverage; without reuse, the event model tells same event from related."""
+    feats = pair_event_features(pa, pb, tfidf_cosine)
+    model = get_event_model()
+    event_similarity = model.similarity(feats)
+    event = event_relation(event_similarity, model.same_event_threshold, model.related_threshold,
+                           feats["days_apart"])
+    evidence.update(feats, event_similarity=event_similarity, same_event=event == "same_event")
+    relation = reuse_relation(aligned.coverage_a, aligned.coverage_b, same_event=event == "same_event")
+    if relation is None:
+        return event, event_similarity
+    return relation, reuse_similarity(aligned.coverage_a, aligned.coverage_b)
+
+
+def compare_prepared(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: dict[str, float],
+                     always_report: bool = False, shares_text: bool = True) -> Pair | None:
+    """Align one pair and decide its relation; None when the two are unrelated. A pair the n-gram
+    index found sharing no text (``shares_text`` False) skips the verbatim alignment: it could find
+    a phrase or two at most, never a coverage that changes the relation."""
+    da, db = pa.doc, pb.doc
+    short = _is_short(pa) and _is_short(pb)
+    aligned = align_pair(pa, pb, tfidf_cosine, weight, short, shares_text)
+    evidence: dict = {"lead_cosine": float(pa.lead @ pb.lead), "tfidf_cosine": tfidf_cosine}
     if short:
-        # sentence-sized texts: the learned pair scorer judges the two texts as wholes
-        relation = reuse_relation(cov_a, cov_b, same_event=False)
-        cos = float(pa.body_vector @ pb.body_vector)
-        features = features_batch([(_body(da), _body(db))], np.array([cos]))
-        scorer = get_scorer()
-        similarity = float(scorer.similarity(features)[0])
-        probability = float(scorer.paraphrase_probability(features)[0])
-        evidence["paraphrase_probability"] = probability
-        if probability >= scorer.paraphrase_threshold:
-            if relation not in ("duplicate", "version"):
-                relation = "rewrite"
-        elif relation in ("rewrite", "partial"):
-            relation = None  # sentence matches the whole-text scorer does not confirm
-        if relation is None and always_report and similarity >= T.SHORT_RELATED_SIMILARITY:
-            relation = "related"
+        relation, similarity = judge_sentences(pa, pb, aligned, evidence, always_report)
     else:
-        feats = pair_event_features(pa, pb, tfidf_cosine)
-        model = get_event_model()
-        event_similarity = model.similarity(feats)
-        event = event_relation(event_similarity, model.same_event_threshold, model.related_threshold,
-                               feats["days_apart"])
-        evidence.update(feats, event_similarity=event_similarity, same_event=event == "same_event")
-        relation = reuse_relation(cov_a, cov_b, same_event=event == "same_event")
-        if relation is None:
-            relation, similarity = event, event_similarity
-        else:
-            similarity = reuse_similarity(cov_a, cov_b)
+        relation, similarity = judge_articles(pa, pb, tfidf_cosine, aligned, evidence)
     if relation is None:
         if not always_report:
             return None
         relation = "unrelated"
+    cov_a, cov_b = aligned.coverage_a, aligned.coverage_b
     source, derived = direction(relation, da.id, db.id, cov_a, cov_b, da.article.published, db.article.published,
                                 len(da.tokens), len(db.tokens))
-    passages = sorted(verbatim + paraphrase, key=lambda p: (p.a[0], p.b[0]))
-    return Pair(da.id, db.id, relation, similarity, cov_a, cov_b, passages, source, derived, evidence)
+    return Pair(da.id, db.id, relation, similarity, cov_a, cov_b, aligned.passages, source, derived, evidence)
 
 
 def pair_event_features(pa: Prepared, pb: Prepared, tfidf_cosine: float) -> dict:
