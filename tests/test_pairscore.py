@@ -112,3 +112,28 @@ def test_identical_sentences(scores):
     assert scores["same"][1] >= 0.95
     headline = "Ukraine's president says Kyiv will not give up territory"
     assert score_sentences(headline, headline)[1] >= 0.95
+
+
+def test_soft_word_alignment_features():
+    names = FEATURE_NAMES
+    same = dict(zip(names, sentence_features(PARA_A, PARA_A, 1.0)))
+    assert same["soft_cover_min"] == pytest.approx(1.0) and same["soft_new_max"] == 0.0
+    reworded = dict(zip(names, sentence_features("The minister resigned on Tuesday.",
+                                                 "The minister quit on Tuesday.", 0.9)))
+    unrelated = dict(zip(names, sentence_features("The minister resigned on Tuesday.",
+                                                  "The minister painted on Tuesday.", 0.9)))
+    # exact matches count 1; the one reworded word is closer to its counterpart than an unrelated word
+    assert reworded["soft_unmatched_min"] > unrelated["soft_unmatched_min"]
+    assert 0.0 < reworded["soft_cover_min"] <= 1.0
+
+
+def test_word_evidence_columns_and_tables():
+    from storytrace.pairscore import N_ODDS, odds_columns, pair_stem_sets
+
+    (un, sh), = pair_stem_sets([("Profits rose sharply.", "Profits fell sharply.")])
+    assert "rose" in un and "fell" in un and "profit" in sh
+    cols = odds_columns([(un, sh)], {"rose": -1.0, "fell": -0.5}, {"profit": 0.25})
+    assert cols.shape == (1, N_ODDS)
+    assert cols[0].tolist() == [-1.5, -1.0, 0.25, 0.25]
+    unmatched, shared = get_scorer().word_odds
+    assert unmatched and shared  # the shipped model carries its tables
