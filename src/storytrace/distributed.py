@@ -13,8 +13,10 @@ Nothing is re-implemented here; this module only decides where each stage runs:
   partitions its pairs fall in (dask moves a partition to a worker at most once);
 * the client groups stories and attaches sources.
 
-Results equal the local engine's whatever the partitioning; floats may differ in the last bits,
-since the encoder's arithmetic depends on which texts share a batch.
+Results equal the local engine's whatever the partitioning, given an encoder whose vectors do not
+depend on which texts share a batch (torch: to the last bits of a float). The int8 ONNX encoder
+quantizes each batch with one scale, so partitions, which batch texts differently from one process,
+can move a figure that sits at a threshold (README, "Distributed engine").
 """
 
 from __future__ import annotations
