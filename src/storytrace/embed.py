@@ -29,7 +29,7 @@ MAX_WORD_PIECES = 128
 BACKENDS = ("auto", "onnx", "torch")
 # Bump when the way texts become vectors changes (pooling, truncation, batching), so vectors stored
 # on disk by an earlier version are not reused.
-ENCODING_VERSION = 2
+ENCODING_VERSION = 3
 
 
 def _key(text: str, max_word_pieces: int) -> bytes:
@@ -87,7 +87,8 @@ class Encoder:
         except OSError:
             return
         # everything a vector depends on: stored vectors of another backend, model or recipe never match
-        self._namespace = f"{self.backend}:{fingerprint}:{EXPORT_RECIPE}:{ENCODING_VERSION}".encode()
+        runtime = _runtime_version(self.backend)
+        self._namespace = f"{self.backend}:{runtime}:{fingerprint}:{EXPORT_RECIPE}:{ENCODING_VERSION}".encode()
         self._store = vector_store.VectorStore(cache_dir() / "vectors.sqlite3", DIMENSIONS)
 
     def _run(self, texts: list[str], max_word_pieces: int) -> np.ndarray:
@@ -137,6 +138,18 @@ class Encoder:
         self._cache[key] = vector
         for i in rows:
             out[i] = vector
+
+
+def _runtime_version(backend: str) -> str:
+    """Another runtime release may compute (slightly) different vectors."""
+    try:
+        if backend == "onnx":
+            import onnxruntime
+            return onnxruntime.__version__
+        import torch
+        return torch.__version__
+    except ImportError:
+        return "?"
 
 
 def _torch_model(model_dir: Path):

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -108,12 +109,19 @@ class OnnxSentenceModel:
         path = exported_model_path(model_dir)
         if not path.exists():
             export_int8(model_dir, path)
+        # Parallel over texts, one thread inside each run and no spin-waiting: one text is too small
+        # a job to split across cores, and spinning threads starve when the cores are busy (measured
+        # on a loaded 2-core machine: 88 leads/s with two spinning intra-op threads, 177 with one).
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.path = path
+        self.threads = threads or min(4, os.cpu_count() or 1)
+        self._pool = None
 
     def encode(self, texts: list[str], max_word_pieces: int) -> np.ndarray:
         """One text per run: int8 dynamic quantization scales activations by the range of the whole
@@ -121,11 +129,18 @@ class OnnxSentenceModel:
         down to 0.99). Alone, each text always gets the same vector, at about 10% more time."""
         self.tokenizer.enable_truncation(max_length=max_word_pieces)
         self.tokenizer.no_padding()
-        out = np.zeros((len(texts), 384), dtype=np.float32)
-        for i, encoding in enumerate(self.tokenizer.encode_batch(texts)):
-            ids = np.array([encoding.ids], dtype=np.int64)
-            hidden = self.session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids),
-                                             "token_type_ids": np.zeros_like(ids)})[0][0]
-            pooled = hidden.mean(axis=0)  # no padding: every token is a real one
-            out[i] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
-        return out
+        encodings = self.tokenizer.encode_batch(texts)
+        if self.threads > 1 and len(encodings) > 1:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="storytrace-encoder")
+            rows = list(self._pool.map(self._vector, encodings))  # the runtime releases the GIL
+        else:
+            rows = [self._vector(e) for e in encodings]
+        return np.array(rows, dtype=np.float32).reshape(len(texts), 384)
+
+    def _vector(self, encoding) -> np.ndarray:
+        ids = np.array([encoding.ids], dtype=np.int64)
+        hidden = self.session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids),
+                                         "token_type_ids": np.zeros_like(ids)})[0][0]
+        pooled = hidden.mean(axis=0)  # no padding: every token is a real one
+        return pooled / max(float(np.linalg.norm(pooled)), 1e-12)
