@@ -309,6 +309,33 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out)
 
 
+def _dask_row(size: int, args, results: dict[int, dict], workdir: Path) -> None:
+    """The dask engine on a 2-worker LocalCluster (benchmarks/speed_dask.py), beside the local engine's
+    run of the same size from this benchmark."""
+    sys.path.insert(0, str(HERE))
+    try:
+        from speed_dask import dask_speed
+    finally:
+        sys.path.remove(str(HERE))
+    print()
+    print(f"  running the dask engine on {size:,} articles (2-worker LocalCluster) ...", flush=True)
+    try:
+        r = dask_speed(size, seed=args.seed, workers=2, check_local=False, workdir=workdir / "dask",
+                       timeout=args.timeout)
+    except Exception as exc:  # reported, not raised
+        print(f"  dask engine: {type(exc).__name__}: {exc}")
+        return
+    local = results.get(size)
+    ratio = f"{local['seconds'] / r['seconds']:.2f}" if local and local.get("ok") else "-"
+    print()
+    print(_table(["engine", "articles", "seconds", "articles/s", "peak RSS client", "peak RSS workers",
+                  "peak RSS total", "local/dask time"],
+                 [["dask, 2-worker LocalCluster", f"{size:,}", f"{r['seconds']:.1f}",
+                   f"{r['articles_per_second']:,.0f}", _mb(r["peak_rss_client"]),
+                   " + ".join(_mb(w) for w in r["peak_rss_workers"]), _mb(r["peak_rss_total"]), ratio]]))
+    print(f"  cluster start {r['cluster_start_seconds']:.1f} s not included; stage seconds {r['stats'].get('seconds')}")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--worker"]:
@@ -322,6 +349,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--baseline-size", type=int, help="corpus size for the baselines (default: the largest)")
     ap.add_argument("--timeout", type=float, default=None, help="seconds allowed per run")
     ap.add_argument("--keep", metavar="DIR", help="write corpora and results here instead of a temp dir")
+    ap.add_argument("--dask-size", type=int, help="corpus size for the dask engine run (default: the largest)")
+    ap.add_argument("--no-dask", action="store_true", help="skip the dask engine run")
     args = ap.parse_args(argv)
     sizes = [500, 2000] if args.quick else sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     base_size = args.baseline_size or max(sizes)
@@ -430,6 +459,9 @@ def main(argv: list[str] | None = None) -> int:
               "own 5-word shingle sets (planted and random pairs); docs/s is one process, one core for storytrace.neardup")
         if st_rate is None:
             print(f"  (no storytrace run at {base_size:,} articles to compare with)")
+
+    if not args.no_dask:
+        _dask_row(args.dask_size or max(sizes), args, results, workdir)
 
     if tmp is not None:
         tmp.cleanup()

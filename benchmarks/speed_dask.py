@@ -12,9 +12,7 @@ and each worker process's, asked of the workers before the cluster closes. ``sec
 analysis with the cluster up (reading, stages, result); starting the LocalCluster is reported apart.
 
 Equality: the two results, stats left out, compared field by field, floats to 1e-3 (both are
-rounded to 4 places). With the int8 ONNX encoder, vectors move slightly with the batch a text is
-encoded in, so a few figures near a threshold may differ between any two partitionings; the
-difference summary says how many pairs and stories differ. ``--encoder torch`` has no such effect.
+rounded to 4 places); the difference summary says how many pairs and stories differ.
 """
 
 from __future__ import annotations
@@ -34,6 +32,15 @@ FLOAT_TOLERANCE = 1e-3
 
 
 def _peak_rss_bytes() -> int:
+    """Peak resident memory of this process: VmHWM, which starts afresh at exec (ru_maxrss carries a
+    parent's peak over into a child it starts)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB

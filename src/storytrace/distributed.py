@@ -37,6 +37,7 @@ from .model import Article, Token
 from .pipeline import Progress, Result, _StageClock, candidate_pairs, compare_prepared, prepare
 from .stories import group_stories
 from .tfidf import corpus_tfidf
+from .threads import with_single_threaded_blas
 
 PARTITION_ARTICLES = 1000  # at most this many articles prepared per task (encoder batches stay full)
 PAIRS_PER_TASK = 256       # candidate pairs compared per task: small enough to balance, big enough to amortise
@@ -153,6 +154,7 @@ def use_encoder(client, backend: str) -> None:
     client.run(_use_encoder, backend)
 
 
+@with_single_threaded_blas
 def _prepare_part(articles: list[Article]) -> tuple[list, int, str | None]:
     """Prepared articles, with how many texts the encoder ran and which backend it is."""
     before = _encoder().encoded
@@ -214,6 +216,7 @@ class _Bags:
 # ---- compare, on workers -----------------------------------------------------------------------
 
 
+@with_single_threaded_blas
 def _compare_batch(part_a: tuple, part_b: tuple, pairs: np.ndarray, cosines: np.ndarray,
                    shares_text: np.ndarray, weight: dict[str, float]) -> tuple[list, int]:
     """``compare_prepared`` on pairs (indices into part_a, part_b); None where unrelated."""
