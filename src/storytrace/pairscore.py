@@ -131,6 +131,14 @@ def _stem(word: str) -> str:
     return word
 
 
+_STEM_IDS: dict[str, int] = {}
+
+
+def _stem_id(stem: str) -> int:
+    """A small integer per stem, so that stem equality between two sentences is one array comparison."""
+    return _STEM_IDS.setdefault(stem, len(_STEM_IDS))
+
+
 def _number_key(norm: str) -> str:
     s = norm.replace(",", "")
     try:
@@ -205,7 +213,7 @@ class _Side:
         self.char5 = {low[j : j + 5] for j in range(len(low) - 4)}
         self.stems = frozenset(_stem(w) for w in norms if any(ch.isalnum() for ch in w))
         self.words = list(words)
-        self.word_stems = [words[w][0] for w in self.words]
+        self.word_stems = np.array([_stem_id(words[w][0]) for w in self.words], dtype=np.int64)
         self.word_rarity = np.array([words[w][1] for w in self.words], dtype=np.float64)
         self.vectors = None  # (len(words), d) word vectors, filled by _attach_vectors
 
@@ -371,7 +379,7 @@ def _soft(a: _Side, b: _Side) -> list[float]:
         empty = 1.0 if not a.words and not b.words else 0.0
         return [empty, empty, 0.0, 0.0, empty, empty]
     S = (a.vectors @ b.vectors.T).astype(np.float64)
-    same = np.array(a.word_stems, dtype=object)[:, None] == np.array(b.word_stems, dtype=object)[None, :]
+    same = a.word_stems[:, None] == b.word_stems[None, :]
     S[same] = 1.0
     exact_a, exact_b = same.any(axis=1), same.any(axis=0)
     ma, mb = S.max(axis=1), S.max(axis=0)
