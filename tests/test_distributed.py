@@ -1,20 +1,14 @@
 """The dask engine gives the local engine's result: the same pairs, relations, passages, stories and
-errors, whatever the partitioning.
-
-Two LocalClusters of two workers serve the tests. The strict comparisons (every field, floats to
-rounding) run on the torch encoder, whose vectors do not depend on which texts share an encoder
-batch; int8 ONNX quantizes each batch with its own scale, so its vectors -- under any engine --
-move slightly with the batch a text lands in, and with it the last digits of some figures. Loading
-torch in two more processes would take most of the time budget, so those tests use a cluster of
-worker threads, each run with an encoder of its own (no shared cache). The default encoder runs on
-a cluster of worker processes: the example corpus's relations and stories, input errors and the
-command line.
+errors, whatever the partitioning. One LocalCluster of two worker processes serves the tests; each
+engine run computes its own vectors (no shared cache, none from disk), so the comparisons also
+check that a text's vector does not depend on the texts encoded with it.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -33,16 +27,19 @@ FLOAT_TOLERANCE = 1e-3  # results are rounded to 4 places; rounding can tip the 
 
 @pytest.fixture(scope="module")
 def client():
-    with distributed.dask_client(workers=2) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def thread_client():
-    previous = embed._ENCODER
-    with distributed.dask_client(workers=2, processes=False) as c:
-        yield c
-    embed._ENCODER = previous
+    # each engine run gets an encoder of its own, and no vectors stored on disk by an earlier run:
+    # both engines compute every vector (worker processes inherit the environment)
+    previous, stored = embed._ENCODER, os.environ.get("STORYTRACE_VECTOR_CACHE")
+    os.environ["STORYTRACE_VECTOR_CACHE"] = "off"
+    try:
+        with distributed.dask_client(workers=2) as c:
+            yield c
+    finally:
+        embed._ENCODER = previous
+        if stored is None:
+            os.environ.pop("STORYTRACE_VECTOR_CACHE", None)
+        else:
+            os.environ["STORYTRACE_VECTOR_CACHE"] = stored
 
 
 def _both(client, inputs, partition_size=None, encoder=None) -> tuple[dict, dict]:
@@ -83,18 +80,19 @@ def _relations(result: dict) -> tuple:
             [s["articles"] for s in result["stories"]], [s["origin"] for s in result["stories"]])
 
 
-def test_example_corpus_same_as_local(thread_client):
-    local, dask = _both(thread_client, [CORPUS], encoder="torch")
+def test_example_corpus_same_as_local(client):
+    local, dask = _both(client, [CORPUS], encoder="auto")
     assert {p["relation"] for p in local["pairs"]} >= {"version", "rewrite", "same_event"}
     _assert_same(local, dask)
 
 
-def test_example_corpus_relations_and_stories_unchanged_with_default_encoder(client):
+def test_example_corpus_relations_and_stories_whatever_the_partitioning(client):
     local, dask = _both(client, [CORPUS], partition_size=2, encoder="auto")
     assert _relations(local) == _relations(dask)
+    _assert_same(local, dask)
 
 
-def test_synthetic_corpus_same_as_local_whatever_the_partitioning(thread_client, tmp_path):
+def test_synthetic_corpus_same_as_local_whatever_the_partitioning(client, tmp_path):
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         import synthetic
@@ -103,12 +101,11 @@ def test_synthetic_corpus_same_as_local_whatever_the_partitioning(thread_client,
     articles, planted = synthetic.make_corpus_detailed(48, 5)
     synthetic.write_jsonl(articles[:20], tmp_path / "a.jsonl")
     synthetic.write_jsonl(articles[20:], tmp_path / "b.jsonl")
-    local, dask = _both(thread_client, [tmp_path], partition_size=7, encoder="torch")  # 7 partitions
+    local, dask = _both(client, [tmp_path], partition_size=7, encoder="auto")  # 7 partitions
     reuse = {(p["a"], p["b"]) for p in local["pairs"] if p["relation"] in ("duplicate", "version", "partial")}
     assert planted and set(planted) <= reuse
     _assert_same(local, dask)
-    embed._ENCODER = embed.Encoder("torch")
-    again = distributed.analyze_articles(thread_client, read_inputs([tmp_path]).articles, partition_size=30).to_json()
+    again = distributed.analyze_articles(client, read_inputs([tmp_path]).articles, partition_size=30).to_json()
     _assert_same(local, {**again, "errors": local["errors"]})
 
 

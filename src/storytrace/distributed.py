@@ -13,10 +13,9 @@ Nothing is re-implemented here; this module only decides where each stage runs:
   partitions its pairs fall in (dask moves a partition to a worker at most once);
 * the client groups stories and attaches sources.
 
-Results equal the local engine's whatever the partitioning, given an encoder whose vectors do not
-depend on which texts share a batch (torch: to the last bits of a float). The int8 ONNX encoder
-quantizes each batch with one scale, so partitions, which batch texts differently from one process,
-can move a figure that sits at a threshold (README, "Distributed engine").
+Results equal the local engine's whatever the partitioning: partitions group texts for the encoder
+differently from one process, which changes nothing as long as a text's vector does not depend on
+the texts encoded with it (ONNX runs one text at a time; torch's batches move only float rounding).
 """
 
 from __future__ import annotations
