@@ -107,7 +107,7 @@ def _worker_storytrace(corpus: str) -> dict:
             reuse.append(sorted((str(p["a"]), str(p["b"]))))
     return {"seconds": seconds, "import_seconds": import_s, "rss_import": rss_import,
             "rss_peak": _peak_rss_bytes(), "found": reuse, "relations": relations,
-            "n_articles": len(result.get("articles", []))}
+            "n_articles": len(result.get("articles", [])), "stats": result.get("stats", {})}
 
 
 def _worker_datasketch(corpus: str) -> dict:
@@ -412,6 +412,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             rel = ", ".join(f"{k} {v:,}" for k, v in sorted(res["relations"].items(), key=lambda kv: -kv[1]))
             print(f"  {n:,}: relations reported: {rel or 'none'}")
+            stats = res.get("stats") or {}
+            if stats.get("seconds"):
+                stages = ", ".join(f"{k} {v:.1f}" for k, v in stats["seconds"].items())
+                print(f"  {n:,}: stage seconds: {stages}; {stats.get('candidate_pairs', 0):,} candidate pairs, "
+                      f"{stats.get('encoded_texts', 0):,} texts encoded ({stats.get('encoder')})")
     for small, big in zip(sizes, sizes[1:]):
         if results[small].get("ok") and results[big].get("ok"):
             ratio = results[big]["seconds"] / results[small]["seconds"]
