@@ -162,12 +162,15 @@ def _worker_neardup(corpus: str) -> dict:
 
     articles = _read_jsonl(corpus)
     texts = [a["text"] for a in articles]
-    sketch(texts[:50])  # first-call set-up (power tables) is not the stage's steady cost
-    t0 = time.perf_counter()
-    pairs = band_pairs(sketch(texts, k=5, bins=128), bands=32, rows=4)
-    seconds = time.perf_counter() - t0
+    # Two passes over the corpus: the first (cold: fresh memory, power tables built) is what a
+    # one-shot run pays and is the one scored; the second is the steady cost in a long-running process.
+    times = []
+    for _ in range(2):
+        t0 = time.perf_counter()
+        pairs = band_pairs(sketch(texts, k=5, bins=128), bands=32, rows=4)
+        times.append(time.perf_counter() - t0)
     ids = [a["id"] for a in articles]
-    return {"seconds": seconds, "rss_peak": _peak_rss_bytes(),
+    return {"seconds": times[0], "warm_seconds": times[1], "rss_peak": _peak_rss_bytes(),
             "found": [sorted((ids[i], ids[j])) for i, j in pairs.tolist()]}
 
 
@@ -284,7 +287,7 @@ def _median_runs(runs: list[dict]) -> dict:
     if not ok:
         return {"ok": False, "error": runs[-1].get("error", "failed") if runs else "not run"}
     med = dict(ok[0])
-    for key in ("seconds", "rss_peak", "rss_import", "import_seconds"):
+    for key in ("seconds", "warm_seconds", "rss_peak", "rss_import", "import_seconds"):
         if key in ok[0]:
             med[key] = statistics.median(r[key] for r in ok)
     med["runs"] = len(ok)
@@ -433,6 +436,7 @@ def main(argv: list[str] | None = None) -> int:
         st_rate = base_size / st["seconds"] if st and st.get("ok") else None
         rows = []
         stage_rate = None
+        warm = None
         errors = jaccard_errors(path, planted)
         for kind, label in (("neardup", "storytrace.neardup OPH128 + LSH 32x4"),
                             ("datasketch", "datasketch MinHash128 + LSH 32x4"),
@@ -449,6 +453,7 @@ def main(argv: list[str] | None = None) -> int:
             sc = _score(res["found"], planted)
             rate = base_size / res["seconds"]
             stage_rate = stage_rate or rate
+            warm = warm or res.get("warm_seconds")
             error = errors.get("storytrace.neardup" if kind == "neardup" else kind)
             rows.append([label, f"{res['seconds']:.2f}", f"{rate:,.0f}", _mb(res["rss_peak"]),
                          _pct(sc["recall"]), _pct(sc["precision"]),
@@ -461,9 +466,12 @@ def main(argv: list[str] | None = None) -> int:
                       "recall dup / ver / part", "Jaccard MAE", "neardup/this speed",
                       "whole pipeline/this speed"], rows))
         print("  Jaccard MAE: mean absolute error of the sketch's Jaccard estimate against the exact Jaccard of its "
-              "own 5-word shingle sets (planted and random pairs); docs/s is one process, one core for storytrace.neardup")
+              "own 5-word shingle sets (planted and random pairs); docs/s is one process, one core for storytrace.neardup, first (cold) pass")
         if st_rate is None:
             print(f"  (no storytrace run at {base_size:,} articles to compare with)")
+        if warm:
+            print(f"  storytrace.neardup, second pass in the same process (steady state): {warm:.2f} s, "
+                  f"{base_size / warm:,.0f} docs/s")
 
     if not args.no_dask:
         _dask_row(args.dask_size or max(sizes), args, results, workdir)
