@@ -62,3 +62,14 @@ def test_summary_escapes_article_text(tmp_path, capsys, monkeypatch):
     assert main(["compare", str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]) == 0
     # the markup-like text is printed as text, not interpreted as style
     assert "red]Injected[/bold red] markup" in capsys.readouterr().out
+
+
+def test_each_input_problem_is_one_stderr_line_however_long(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    folder = tmp_path / ("a-folder-with-a-long-name-" * 4)
+    folder.mkdir()
+    _copy("harbour_original", folder)
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02\xff\xfe\x00garbage")
+    assert main(["analyze", str(folder), "--quiet"]) == 0
+    lines = [ln for ln in capsys.readouterr().err.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("storytrace: ") and lines[0].rstrip().endswith("skipped")

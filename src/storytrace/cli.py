@@ -31,7 +31,7 @@ def _progress_callback(progress: Progress):
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    err = Console(stderr=True, highlight=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)  # one line per message, never wrapped
     _choose_encoder(args)
     with _engine(args) as client:  # None for the local engine
         return _analyze(args, client, err)
@@ -120,7 +120,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from .pipeline import compare
     from .report import print_pair
 
-    err = Console(stderr=True, highlight=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)  # one line per message, never wrapped
     _choose_encoder(args)
     if args.text:
         a, b = ("A", args.a), ("B", args.b)
