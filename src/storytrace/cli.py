@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from contextlib import nullcontext
@@ -81,7 +82,7 @@ def _analyze(args: argparse.Namespace, client, err: Console) -> int:
     if not args.quiet and args.json != "-":
         from .report import print_summary
 
-        print_summary(data, Console(highlight=False))
+        print_summary(data, _stdout_console())
         skipped = getattr(ingested, "skipped_records", 0)  # crawl records that are not pages (WARC input)
         err.print(f"analysed {len(ingested.articles)} articles in {time.perf_counter() - started:.1f} s"
                   + (f"; {skipped} non-HTML WARC records skipped" if skipped else ""), markup=False)
@@ -95,6 +96,13 @@ def _engine(args: argparse.Namespace):
     from .distributed import dask_client
 
     return dask_client(args.scheduler, args.workers)
+
+
+def _stdout_console() -> Console:
+    """The summary console: the terminal's width, or, piped into a file, wide enough that ids and
+    relation names are not cut (rich would assume 80 columns)."""
+    wide = not sys.stdout.isatty() and "COLUMNS" not in os.environ
+    return Console(highlight=False, width=160 if wide else None)
 
 
 def _choose_encoder(args: argparse.Namespace) -> None:
@@ -139,7 +147,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             sys.stdout.write(text + "\n")
             return 0
         Path(args.json).write_text(text + "\n", encoding="utf-8")
-    print_pair(pair, a[1], b[1], Console(highlight=False))
+    print_pair(pair, a[1], b[1], _stdout_console())
     return 0
 
 
