@@ -30,14 +30,14 @@ class Article:
     headings: list[Span] = field(default_factory=list)  # lines the page marks up as headings (HTML input)
 
 
-@dataclass
+@dataclass(slots=True)  # millions of them in a large corpus: no per-instance dict
 class Token:
     norm: str  # normalised form used for matching (lower case, unified quotes and spellings)
     start: int
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     start: int
     end: int
