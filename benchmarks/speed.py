@@ -50,20 +50,7 @@ _WORD = re.compile(r"\w+")
 # Workers (run in a subprocess: ``speed.py --worker KIND CORPUS RESULT``)
 
 
-def _peak_rss_bytes() -> int:
-    """This process's peak resident memory. Linux: VmHWM, which starts afresh at exec (ru_maxrss
-    would carry over the parent's peak into the worker)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    import resource
-
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return rss if sys.platform == "darwin" else rss * 1024   # Linux reports KiB
+from speed_dask import _peak_rss_bytes  # noqa: E402  (this folder is the script's: sys.path[0])
 
 
 def _shingles(text: str, k: int = 5) -> set[str]:

@@ -5,28 +5,17 @@ and what is read can be cleaned."""
 from __future__ import annotations
 
 import gzip
-import io
 import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from warcio.archiveiterator import ArchiveIterator
-from warcio.warcwriter import WARCWriter
-
 from storytrace.clean import mark_furniture
 from storytrace.ingest import read_inputs
+from test_readers import _per_record_gzip  # the WARC fixture gzipped record by record
 
 FIXTURES = Path(__file__).with_name("fixtures")
-
-
-def _per_record_gzip(raw: bytes) -> bytes:
-    out = io.BytesIO()
-    writer = WARCWriter(out, gzip=True)
-    for record in ArchiveIterator(io.BytesIO(raw)):
-        writer.write_record(record)
-    return out.getvalue()
 
 
 _PAGE = (FIXTURES / "page.html").read_bytes()
