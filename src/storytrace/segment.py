@@ -51,10 +51,7 @@ def normalise(word: str) -> str:
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Tokens of ``text[start:end]`` with offsets into ``text``."""
     end = len(text) if end is None else end
-    tokens = []
-    for m in _TOKEN_RE.finditer(text, start, end):
-        tokens.append(Token(normalise(m.group()), m.start(), m.end()))
-    return tokens
+    return [Token(normalise(m.group()), *m.span()) for m in _TOKEN_RE.finditer(text, start, end)]
 
 
 def paragraphs(text: str) -> list[Span]:
