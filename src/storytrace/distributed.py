@@ -156,9 +156,14 @@ def use_encoder(client, backend: str) -> None:
 @with_single_threaded_blas
 def _prepare_part(articles: list[Article]) -> tuple[list, int, str | None]:
     """Prepared articles, with how many texts the encoder ran and which backend it is."""
-    before = _encoder().encoded
+    before = _vector_counts()
     prepared = prepare(articles)
-    return prepared, _encoder().encoded - before, getattr(_encoder(), "backend", None)
+    return prepared, _vector_counts() - before, getattr(_encoder(), "backend", None)
+
+
+def _vector_counts() -> np.ndarray:
+    """Texts this worker's encoder has run, and vectors it has read from the on-disk store."""
+    return np.array([_encoder().encoded, getattr(_encoder(), "from_store", 0)], dtype=np.int64)
 
 
 @dataclasses.dataclass
@@ -219,11 +224,11 @@ class _Bags:
 def _compare_batch(part_a: tuple, part_b: tuple, pairs: np.ndarray, cosines: np.ndarray,
                    shares_text: np.ndarray, weight: dict[str, float]) -> tuple[list, int]:
     """``compare_prepared`` on pairs (indices into part_a, part_b); None where unrelated."""
-    before = _encoder().encoded
+    before = _vector_counts()
     a, b = part_a[0], part_b[0]
     out = [compare_prepared(a[i], b[j], cos, weight, shares_text=text)
            for (i, j), cos, text in zip(pairs.tolist(), cosines.tolist(), shares_text.tolist())]
-    return out, _encoder().encoded - before
+    return out, _vector_counts() - before
 
 
 def _batches(candidates: np.ndarray, size: int) -> list[tuple[int, int, np.ndarray]]:
@@ -276,7 +281,7 @@ def analyze_articles(client, articles: list[Article], errors: list[str] | None =
             progress("prepare", done, n)
         summaries = client.gather(summary_futures)
         del summary_futures  # the workers keep only the prepared partitions
-    encoded = sum(s["encoded"] for s in summaries)
+    encoded = sum((s["encoded"] for s in summaries), np.zeros(2, np.int64))  # texts run, vectors from the store
     with clock("candidates"):
         tfidf = corpus_tfidf(_Bags(summaries))
         compact = [c for s in summaries for c in s.pop("compact")]
@@ -307,7 +312,7 @@ def analyze_articles(client, articles: list[Article], errors: list[str] | None =
     with clock("stories"):
         stories = group_stories(articles, pairs)
     stats = {"articles": n, "candidate_pairs": int(len(candidates)), "reported_pairs": len(pairs),
-             "encoded_texts": encoded, "encoder": next((s["encoder"] for s in summaries if s["encoder"]), None),
+             "encoded_texts": int(encoded[0]), "stored_vectors_used": int(encoded[1]), "encoder": next((s["encoder"] for s in summaries if s["encoder"]), None),
              "seconds": clock.seconds,
              "engine": {"name": "dask", "workers": workers, "partitions": len(chunks)}}
     return Result(articles, pairs, stories, list(errors or []), stats)
