@@ -21,6 +21,9 @@ from importlib import resources
 from .metadata import fill_from_text
 from .model import Article, Span
 from .segment import sentences
+# corpus-aware furniture thresholds, kept with all the others
+from .thresholds import (MIN_LINE_CHARS, MIN_SENTENCE_CHARS, OVERALL_MIN, OVERALL_SHARE, PER_OUTLET_MIN,
+                         REUSED_RUN_WORDS, SAME_STORY_OVERLAP)
 
 _DATA = json.loads(resources.files("storytrace").joinpath("data/furniture.json").read_text("utf-8"))
 FURNITURE = [(d["name"], re.compile(d["pattern"], re.I), d.get("caption", False)) for d in _DATA["furniture"]]
@@ -36,14 +39,6 @@ _CONNECTORS = {"a", "an", "and", "at", "for", "in", "of", "on", "the", "to", "vs
 # Last words of headline links ("... – war latest", "..., NATO chief says") that sub-headings lack.
 _HEADLINE_ENDS = {"says", "say", "latest", "live", "update", "updates", "explained", "warns", "claims",
                   "reveals", "report", "reports", "analysis", "video", "watch", "photos", "opinion"}
-
-PER_OUTLET_MIN = 3  # articles of one outlet sharing a line
-OVERALL_MIN, OVERALL_SHARE = 5, 0.02  # articles of the corpus sharing a line: max(5, 2%)
-MIN_LINE_CHARS = 20  # shorter lines ("Kyiv, Ukraine") recur by chance
-MIN_SENTENCE_CHARS = 30  # sentences inside a paragraph: longer, as short ones ("He declined.") recur by chance
-SAME_STORY_OVERLAP = 0.5  # share of the smaller article's line characters two copies have in common
-REUSED_RUN_WORDS = 50  # consecutive recurring lines this long are reused text (an agency story's paragraphs
-                       # taken by many outlets), not template: prompts and captions come a line or two at a time
 
 
 @dataclass

@@ -22,6 +22,16 @@ MIN_DOCUMENTS_FOR_CORPUS_IDF = 20  # from this corpus size on, word weights are 
 MIN_CANDIDATE_TFIDF = 0.08        # pairs found by meaning or names must share this much vocabulary (rarity-weighted
                                   # cosine); every SemEval pair judged related or closer (Overall <= 3) is above it
 
+# ---- furniture (clean.py): a line or sentence recurring across articles is page template --------
+PER_OUTLET_MIN = 3                # articles of one outlet sharing a line
+OVERALL_MIN, OVERALL_SHARE = 5, 0.02  # articles of the corpus sharing a line: max(5, 2%)
+MIN_LINE_CHARS = 20               # shorter lines ("Kyiv, Ukraine") recur by chance
+MIN_SENTENCE_CHARS = 30           # sentences inside a paragraph: longer, as short ones ("He declined.") recur by chance
+SAME_STORY_OVERLAP = 0.5          # share of the smaller article's line characters two copies of one story have in
+                                  # common (copies count once: a republished story is not template)
+REUSED_RUN_WORDS = 50             # consecutive recurring lines this long are reused text (an agency story's
+                                  # paragraphs taken by many outlets), not template: prompts come a line or two at a time
+
 # ---- alignment ------------------------------------------------------------------------
 SEED_NGRAM = 4                    # words in a verbatim seed
 ALIGN_GAP_TOKENS = 8              # an edit of up to this many words does not split a passage
