@@ -135,3 +135,12 @@ def test_compare_identical_texts_is_duplicate_with_full_passage():
 
 def test_single_article_and_unrelated_corpus_give_no_pairs(tmp_path):
     assert storytrace.analyze([_article("orchard_unrelated")])["pairs"] == []
+
+
+def test_tiny_and_empty_texts():
+    """Texts too short for seeds or sketches are still copies when identical; an empty text is
+    related to nothing."""
+    pairs = storytrace.analyze([{"id": "a", "text": "Hi."}, {"id": "b", "text": "Hi."}])["pairs"]
+    assert [p["relation"] for p in pairs] == ["duplicate"]
+    assert storytrace.compare("Markets fell.", "markets fell!")["relation"] == "duplicate"
+    assert storytrace.compare("", "Markets fell.")["relation"] == "unrelated"

@@ -73,6 +73,11 @@ def verbatim_passages(doc_a: Doc, doc_b: Doc, hashes_a: np.ndarray, hashes_b: np
                       ) -> tuple[list[Passage], np.ndarray, np.ndarray]:
     """Shared passages, and for each text the mask of its words that matched exactly (the gaps an
     edit leaves inside a passage are shown in the passage but not counted as copied)."""
+    if 0 < len(hashes_a) < T.MIN_PASSAGE_TOKENS and np.array_equal(hashes_a, hashes_b):
+        # the same few words ("Hi." and "Hi."): too short for seeds and for a passage, yet a copy
+        whole = np.ones(len(hashes_a), dtype=bool)
+        span = lambda doc: (doc.tokens[0].start, doc.tokens[-1].end)  # noqa: E731
+        return [Passage(span(doc_a), span(doc_b), "verbatim", 1.0)], whole, whole.copy()
     n = T.SEED_NGRAM
     runs = _runs(ngram_hashes(hashes_a, n), ngram_hashes(hashes_b, n), n)
     mask_a = np.zeros(len(doc_a.tokens), dtype=bool)

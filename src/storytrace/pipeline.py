@@ -154,6 +154,8 @@ def align_pair(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: dict[str
 def judge_sentences(pa: Prepared, pb: Prepared, aligned: Alignment, evidence: dict,
                     always_report: bool) -> tuple[str | None, float]:
     """Sentence-sized texts: the learned pair scorer judges the two texts as wholes."""
+    if not pa.doc.tokens or not pb.doc.tokens:
+        return None, 0.0  # an empty text shares nothing with anything
     relation = reuse_relation(aligned.coverage_a, aligned.coverage_b, same_event=False)
     cos = float(pa.body_vector @ pb.body_vector)
     features = features_batch([(_body(pa.doc), _body(pb.doc))], np.array([cos]))
@@ -254,7 +256,8 @@ def _share_sketch_bins(sketches, pairs: np.ndarray, chunk: int = 65536) -> np.nd
     for first in range(0, len(pairs), chunk):
         i, j = pairs[first:first + chunk, 0], pairs[first:first + chunk, 1]
         equal = (sketches.values[i] == sketches.values[j]).any(axis=1)
-        out[first:first + chunk] = equal & usable[i] & usable[j]
+        # a text under five words has no sketch to tell by: align it (it is short, so that is cheap)
+        out[first:first + chunk] = (equal & usable[i] & usable[j]) | ~usable[i] | ~usable[j]
     return out
 
 
