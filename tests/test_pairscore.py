@@ -137,3 +137,14 @@ def test_word_evidence_columns_and_tables():
     assert cols[0].tolist() == [-1.5, -1.0, 0.25, 0.25]
     unmatched, shared = get_scorer().word_odds
     assert unmatched and shared  # the shipped model carries its tables
+
+
+def test_alignment_severity_and_sequence_features():
+    names = FEATURE_NAMES
+    same = dict(zip(names, sentence_features(PARA_A, PARA_A, 1.0)))
+    assert same["soft_min_cos"] == pytest.approx(1.0) and same["soft_miss_mass"] == pytest.approx(0.0)
+    assert same["prefix_ratio"] == 1.0 and same["content_lcs"] == 1.0 and same["content_edit"] == 0.0
+    days = dict(zip(names, sentence_features("The minister resigned on Tuesday.",
+                                             "The minister resigned on Friday.", 0.9)))
+    assert days["date_mismatch"] == 1.0 and same["date_mismatch"] == 0.0
+    assert days["prefix_ratio"] == 0.8 and days["soft_min_cos"] < 1.0

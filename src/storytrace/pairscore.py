@@ -86,6 +86,17 @@ FEATURE_NAMES = (
     "soft_new_max",
     "soft_unmatched_min",  # like soft_cover, over the words with no exact stem match only
     "soft_unmatched_max",
+    "soft_worst_max",    # rarity x (1 - best-match cosine) of the worst-aligned content word, larger side
+    "soft_worst_min",    # ... smaller side
+    "soft_miss_mass",    # sum of rarity x (1 - best-match cosine) over both sides' content words
+    "soft_min_cos",      # lowest best-match cosine of any content word
+    "soft_hmean",        # harmonic mean of the two sides' soft_cover
+    "date_mismatch",     # 1 when both name days/months/yesterday-today and the sets differ
+    "prefix_ratio",      # identical leading tokens / shorter length
+    "prefix_suffix_ratio",  # identical leading + trailing tokens / longer length
+    "content_lcs",       # longest common subsequence of content-word stems / longer stem sequence
+    "content_edit",      # (stems deleted + inserted between the two stem sequences) / both lengths
+    "stem_bigram_dice",  # Dice of content-stem bigram sets
     # learned word evidence: smoothed log-odds of "paraphrase" when a stem is on one side only /
     # on both sides, estimated on MRPC train (the table is part of the model file)
     "odds_unmatched_sum",
@@ -109,6 +120,8 @@ _STOPWORDS = frozenset(
 _NEGATIONS = frozenset("not no never none nobody nothing neither nor without cannot cant dont nowhere".split())
 SOFT_MATCH_COSINE = 0.55  # two words whose vectors are this close count as counterparts
 WORD_PIECES_PER_WORD = 16  # word vectors: one word encoded alone, cut at this many word pieces
+_DATE_WORDS = frozenset("""january february march april may june july august september october november
+    december monday tuesday wednesday thursday friday saturday sunday yesterday today tomorrow""".split())
 _SUFFIXES = ("ingly", "edly", "ings", "ing", "ied", "ies", "ed", "es", "s", "ly")
 
 
@@ -155,7 +168,7 @@ class _Side:
 
     __slots__ = ("norms", "n", "set", "content", "numbers", "values", "names", "neg", "bigrams", "trigrams",
                  "fourgrams", "bigram_list", "trigram_list", "fourgram_list", "char3", "char5", "stems",
-                 "words", "word_stems", "word_rarity", "vectors")
+                 "words", "word_stems", "word_rarity", "vectors", "stem_seq", "dates")
 
     def __init__(self, text: str) -> None:
         toks = tokenize(text)
@@ -216,6 +229,8 @@ class _Side:
         self.word_stems = np.array([_stem_id(words[w][0]) for w in self.words], dtype=np.int64)
         self.word_rarity = np.array([words[w][1] for w in self.words], dtype=np.float64)
         self.vectors = None  # (len(words), d) word vectors, filled by _attach_vectors
+        self.stem_seq = [_stem(w) for w in norms if w not in _STOPWORDS and any(ch.isalnum() for ch in w)]
+        self.dates = {w for w in norms if w in _DATE_WORDS}
 
 
 def _dice(a: set, b: set) -> float:
@@ -377,7 +392,8 @@ def _attach_vectors(sides) -> None:
 def _soft(a: _Side, b: _Side) -> list[float]:
     if not a.words or not b.words:
         empty = 1.0 if not a.words and not b.words else 0.0
-        return [empty, empty, 0.0, 0.0, empty, empty]
+        worst = 0.0 if empty else 7.0
+        return [empty, empty, 0.0, 0.0, empty, empty, worst, worst, 0.0, empty, empty]
     S = (a.vectors @ b.vectors.T).astype(np.float64)
     same = a.word_stems[:, None] == b.word_stems[None, :]
     S[same] = 1.0
@@ -390,8 +406,31 @@ def _soft(a: _Side, b: _Side) -> list[float]:
     ua, ub = ~exact_a, ~exact_b
     un_a = float(ra[ua] @ ma[ua] / ra[ua].sum()) if ua.any() else 1.0
     un_b = float(rb[ub] @ mb[ub] / rb[ub].sum()) if ub.any() else 1.0
+    wa, wb = ra * (1.0 - ma), rb * (1.0 - mb)
+    hmean = 2 * cov_a * cov_b / (cov_a + cov_b) if cov_a + cov_b > 0 else 0.0
     return [min(cov_a, cov_b), max(cov_a, cov_b), min(new_a, new_b), max(new_a, new_b),
-            min(un_a, un_b), max(un_a, un_b)]
+            min(un_a, un_b), max(un_a, un_b),
+            max(wa.max(), wb.max()), min(wa.max(), wb.max()), float(wa.sum() + wb.sum()),
+            float(min(ma.min(), mb.min())), hmean]
+
+
+def _sequence(a: _Side, b: _Side) -> list[float]:
+    """Date-word mismatch, shared opening/closing tokens, and order of the content-word stems."""
+    out = [float(bool(a.dates) and bool(b.dates) and a.dates != b.dates)]
+    n = min(a.n, b.n)
+    p = 0
+    while p < n and a.norms[p] == b.norms[p]:
+        p += 1
+    q = 0
+    while q < n - p and a.norms[-1 - q] == b.norms[-1 - q]:
+        q += 1
+    out += [p / n if n else 1.0, (p + q) / max(a.n, b.n) if n else 1.0]
+    sa, sb = a.stem_seq, b.stem_seq
+    lcs = _lcs(sa, sb)
+    out += [lcs / max(len(sa), len(sb)) if sa and sb else 1.0,
+            (len(sa) + len(sb) - 2 * lcs) / max(1, len(sa) + len(sb)),
+            _dice(set(zip(sa, sa[1:])), set(zip(sb, sb[1:])))]
+    return out
 
 
 # ---------------------------------------------------------------- learned word evidence
@@ -440,7 +479,7 @@ def features_batch(pairs: list[tuple[str, str]], cosines, word_odds=None) -> np.
         word_odds = get_scorer().word_odds
     out = np.empty((len(pairs), N_FEATURES), dtype=np.float64)
     for i, (sa, sb) in enumerate(analysed):
-        out[i, : N_FEATURES - N_ODDS] = _pair(sa, sb, float(cosines[i])) + _soft(sa, sb)
+        out[i, : N_FEATURES - N_ODDS] = _pair(sa, sb, float(cosines[i])) + _soft(sa, sb) + _sequence(sa, sb)
     out[:, N_FEATURES - N_ODDS :] = odds_columns([stem_sets(sa, sb) for sa, sb in analysed], *word_odds)
     return out
 
