@@ -78,12 +78,12 @@ class Encoder:
 
     def _open_store(self, model_dir: Path) -> None:
         from . import vector_store
-        from .onnx_encoder import EXPORT_RECIPE, _model_fingerprint, cache_dir
+        from .onnx_encoder import EXPORT_RECIPE, cache_dir, model_fingerprint
 
         if not vector_store.enabled():
             return
         try:
-            fingerprint = _model_fingerprint(model_dir)
+            fingerprint = model_fingerprint(model_dir)
         except OSError:
             return
         # everything a vector depends on: stored vectors of another backend, model or recipe never match

@@ -126,17 +126,24 @@ def sketch(texts: list[str], k: int = 5, bins: int = 128, batch: int = 32) -> Sk
     for first in range(0, len(texts), batch):
         hashes, offsets = word_hashes(texts[first:first + batch])
         parts.append(_sketch_words(hashes, offsets, k, bins))
+    return _joined(parts, bins)
+
+
+def _joined(parts: list[Sketches], bins: int) -> Sketches:
     if not parts:
         return Sketches(np.zeros((0, bins), np.uint64), np.zeros(0, np.int64))
     return Sketches(np.concatenate([p.values for p in parts]), np.concatenate([p.shingles for p in parts]))
 
 
-def sketch_word_hashes(per_text: list[np.ndarray], k: int = 5, bins: int = 128) -> Sketches:
+def sketch_word_hashes(per_text: list[np.ndarray], k: int = 5, bins: int = 128, batch: int = 256) -> Sketches:
     """Sketches of texts already tokenized and hashed (one uint64 array of word hashes a text), as
-    the pipeline has them with furniture left out."""
-    offsets = np.r_[0, np.cumsum([len(h) for h in per_text])].astype(np.int64)
-    hashes = np.concatenate(per_text).astype(np.uint64) if per_text else np.zeros(0, np.uint64)
-    return _sketch_words(hashes, offsets, k, bins)
+    the pipeline has them with furniture left out; in batches, like ``sketch``."""
+    parts = []
+    for first in range(0, len(per_text), batch):
+        part = per_text[first:first + batch]
+        offsets = np.r_[0, np.cumsum([len(h) for h in part])].astype(np.int64)
+        parts.append(_sketch_words(np.concatenate(part).astype(np.uint64), offsets, k, bins))
+    return _joined(parts, bins)
 
 
 def _sketch_words(hashes: np.ndarray, offsets: np.ndarray, k: int, bins: int) -> Sketches:

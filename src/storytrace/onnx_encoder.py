@@ -32,7 +32,7 @@ def cache_dir() -> Path:
     return Path(base) / "storytrace"
 
 
-def _model_fingerprint(model_dir: Path) -> str:
+def model_fingerprint(model_dir: Path) -> str:
     """Identifies the bundled model cheaply (sizes of its files and its config), so a new release of
     the package gets a new export."""
     h = hashlib.blake2b(EXPORT_RECIPE.encode(), digest_size=8)
@@ -45,7 +45,7 @@ def _model_fingerprint(model_dir: Path) -> str:
 
 
 def exported_model_path(model_dir: Path) -> Path:
-    return cache_dir() / f"all-MiniLM-L6-v2-{_model_fingerprint(model_dir)}.int8.onnx"
+    return cache_dir() / f"all-MiniLM-L6-v2-{model_fingerprint(model_dir)}.int8.onnx"
 
 
 def export_int8(model_dir: Path, target: Path) -> Path:
