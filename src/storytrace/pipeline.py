@@ -190,9 +190,10 @@ def judge_articles(pa: Prepared, pb: Prepared, tfidf_cosine: float, aligned: Ali
 
 def compare_prepared(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: dict[str, float],
                      always_report: bool = False, shares_text: bool = True) -> Pair | None:
-    """Align one pair and decide its relation; None when the two are unrelated. A pair the n-gram
-    index found sharing no text (``shares_text`` False) skips the verbatim alignment: it could find
-    a phrase or two at most, never a coverage that changes the relation."""
+    """Align one pair and decide its relation; None when the two are unrelated. A pair known to share
+    no text (``shares_text`` False: neither the n-gram index nor the sketches saw any) skips the
+    verbatim alignment: it could find a phrase or two at most, never a coverage that changes the
+    relation."""
     da, db = pa.doc, pb.doc
     short = _is_short(pa) and _is_short(pb)
     aligned = align_pair(pa, pb, tfidf_cosine, weight, short, shares_text)
