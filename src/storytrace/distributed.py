@@ -114,7 +114,7 @@ def read_partitioned(client, inputs: Iterable | str | os.PathLike, workers: int 
         ids.update(a.id for a in read.articles)
         result.articles += read.articles
         result.errors += read.errors
-        result.skipped_records = getattr(result, "skipped_records", 0) + getattr(read, "skipped_records", 0)
+        result.skipped_records += read.skipped_records
     return result
 
 
@@ -154,16 +154,16 @@ def use_encoder(client, backend: str) -> None:
 
 
 @with_single_threaded_blas
-def _prepare_part(articles: list[Article]) -> tuple[list, int, str | None]:
-    """Prepared articles, with how many texts the encoder ran and which backend it is."""
+def _prepare_part(articles: list[Article]) -> tuple[list, np.ndarray, str | None]:
+    """Prepared articles, with the encoder's counts for them (``_vector_counts``) and its backend."""
     before = _vector_counts()
     prepared = prepare(articles)
-    return prepared, _vector_counts() - before, getattr(_encoder(), "backend", None)
+    return prepared, _vector_counts() - before, _encoder().backend
 
 
 def _vector_counts() -> np.ndarray:
     """Texts this worker's encoder has run, and vectors it has read from the on-disk store."""
-    return np.array([_encoder().encoded, getattr(_encoder(), "from_store", 0)], dtype=np.int64)
+    return np.array([_encoder().encoded, _encoder().from_store], dtype=np.int64)
 
 
 @dataclasses.dataclass
@@ -222,7 +222,7 @@ class _Bags:
 
 @with_single_threaded_blas
 def _compare_batch(part_a: tuple, part_b: tuple, pairs: np.ndarray, cosines: np.ndarray,
-                   shares_text: np.ndarray, weight: dict[str, float]) -> tuple[list, int]:
+                   shares_text: np.ndarray, weight: dict[str, float]) -> tuple[list, np.ndarray]:
     """``compare_prepared`` on pairs (indices into part_a, part_b); None where unrelated."""
     before = _vector_counts()
     a, b = part_a[0], part_b[0]
@@ -275,12 +275,13 @@ def analyze_articles(client, articles: list[Article], errors: list[str] | None =
         chunks = [articles[s:s + size] for s in range(0, n, size)]
         parts = [client.submit(_prepare_part, c, pure=False) for c in client.scatter(chunks, hash=False)]
         summary_futures = [client.submit(_summary, p, pure=False) for p in parts]
+        sizes = {f: len(c) for f, c in zip(summary_futures, chunks)}
         done = 0
         for future in as_completed(summary_futures):
-            done += len(chunks[summary_futures.index(future)])
+            done += sizes[future]
             progress("prepare", done, n)
         summaries = client.gather(summary_futures)
-        del summary_futures  # the workers keep only the prepared partitions
+        del summary_futures, sizes  # the workers keep only the prepared partitions
     encoded = sum((s["encoded"] for s in summaries), np.zeros(2, np.int64))  # texts run, vectors from the store
     with clock("candidates"):
         tfidf = corpus_tfidf(_Bags(summaries))
@@ -312,7 +313,8 @@ def analyze_articles(client, articles: list[Article], errors: list[str] | None =
     with clock("stories"):
         stories = group_stories(articles, pairs)
     stats = {"articles": n, "candidate_pairs": int(len(candidates)), "reported_pairs": len(pairs),
-             "encoded_texts": int(encoded[0]), "stored_vectors_used": int(encoded[1]), "encoder": next((s["encoder"] for s in summaries if s["encoder"]), None),
+             "encoded_texts": int(encoded[0]), "stored_vectors_used": int(encoded[1]),
+             "encoder": next((s["encoder"] for s in summaries if s["encoder"]), None),
              "seconds": clock.seconds,
              "engine": {"name": "dask", "workers": workers, "partitions": len(chunks)}}
     return Result(articles, pairs, stories, list(errors or []), stats)
