@@ -50,7 +50,7 @@ _WORD = re.compile(r"\w+")
 # Workers (run in a subprocess: ``speed.py --worker KIND CORPUS RESULT``)
 
 
-from speed_dask import _peak_rss_bytes  # noqa: E402  (this folder is the script's: sys.path[0])
+from speed_dask import peak_rss_bytes  # noqa: E402  (this folder is the script's: sys.path[0])
 
 
 def _shingles(text: str, k: int = 5) -> set[str]:
@@ -68,7 +68,7 @@ def _worker_storytrace(corpus: str) -> dict:
     import storytrace
 
     import_s = time.perf_counter() - t0
-    rss_import = _peak_rss_bytes()
+    rss_import = peak_rss_bytes()
     analyze = storytrace.analyze
     kwargs = {}
     try:
@@ -93,7 +93,7 @@ def _worker_storytrace(corpus: str) -> dict:
         if rel in REUSE:
             reuse.append(sorted((str(p["a"]), str(p["b"]))))
     return {"seconds": seconds, "import_seconds": import_s, "rss_import": rss_import,
-            "rss_peak": _peak_rss_bytes(), "found": reuse, "relations": relations,
+            "rss_peak": peak_rss_bytes(), "found": reuse, "relations": relations,
             "n_articles": len(result.get("articles", [])), "stats": result.get("stats", {})}
 
 
@@ -122,7 +122,7 @@ def _query_all(lsh, sigs: list, articles: list[dict], t0: float) -> dict:
                 found.add((min(i, j), max(i, j)))
     seconds = time.perf_counter() - t0
     ids = [a["id"] for a in articles]
-    return {"seconds": seconds, "rss_peak": _peak_rss_bytes(),
+    return {"seconds": seconds, "rss_peak": peak_rss_bytes(),
             "found": [sorted((ids[i], ids[j])) for i, j in found]}
 
 
@@ -157,7 +157,7 @@ def _worker_neardup(corpus: str) -> dict:
         pairs = band_pairs(sketch(texts, k=5, bins=128), bands=32, rows=4)
         times.append(time.perf_counter() - t0)
     ids = [a["id"] for a in articles]
-    return {"seconds": times[0], "warm_seconds": times[1], "rss_peak": _peak_rss_bytes(),
+    return {"seconds": times[0], "warm_seconds": times[1], "rss_peak": peak_rss_bytes(),
             "found": [sorted((ids[i], ids[j])) for i, j in pairs.tolist()]}
 
 
@@ -302,11 +302,8 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 def _dask_row(size: int, args, results: dict[int, dict], workdir: Path) -> None:
     """The dask engine on a 2-worker LocalCluster (benchmarks/speed_dask.py), beside the local engine's
     run of the same size from this benchmark."""
-    sys.path.insert(0, str(HERE))
-    try:
-        from speed_dask import dask_speed
-    finally:
-        sys.path.remove(str(HERE))
+    from speed_dask import dask_speed  # beside this script, on sys.path like peak_rss_bytes's module
+
     print()
     print(f"  running the dask engine on {size:,} articles (2-worker LocalCluster) ...", flush=True)
     try:

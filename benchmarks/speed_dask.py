@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 FLOAT_TOLERANCE = 1e-3
 
 
-def _peak_rss_bytes() -> int:
+def peak_rss_bytes() -> int:
     """Peak resident memory of this process: VmHWM, which starts afresh at exec (ru_maxrss carries a
     parent's peak over into a child it starts)."""
     try:
@@ -77,9 +77,9 @@ def _run_dask(paths: list[str], workers: int, encoder: str | None) -> tuple[dict
         result = distributed.analyze_articles(client, ingested.articles, ingested.errors, encoder=encoder,
                                               read_seconds=time.perf_counter() - started).to_json()
         seconds = time.perf_counter() - started
-        workers_rss = sorted(client.run(_peak_rss_bytes).values())
+        workers_rss = sorted(client.run(peak_rss_bytes).values())
     return result, {"seconds": seconds, "cluster_start_seconds": cluster_seconds,
-                    "peak_rss_client": _peak_rss_bytes(), "peak_rss_workers": workers_rss}
+                    "peak_rss_client": peak_rss_bytes(), "peak_rss_workers": workers_rss}
 
 
 def _run_local(paths: list[str], encoder: str | None) -> tuple[dict, dict]:
@@ -90,7 +90,7 @@ def _run_local(paths: list[str], encoder: str | None) -> tuple[dict, dict]:
         embed.use_encoder(encoder)
     started = time.perf_counter()
     result = analyze(paths).to_json()
-    return result, {"seconds": time.perf_counter() - started, "peak_rss_client": _peak_rss_bytes()}
+    return result, {"seconds": time.perf_counter() - started, "peak_rss_client": peak_rss_bytes()}
 
 
 def _run_main(engine: str, out: str, workers: int, encoder: str | None, paths: list[str]) -> int:

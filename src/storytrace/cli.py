@@ -83,7 +83,7 @@ def _analyze(args: argparse.Namespace, client, err: Console) -> int:
         from .report import print_summary
 
         print_summary(data, _stdout_console())
-        skipped = getattr(ingested, "skipped_records", 0)  # crawl records that are not pages (WARC input)
+        skipped = ingested.skipped_records  # crawl records that are not pages (WARC input)
         err.print(f"analysed {len(ingested.articles)} articles in {time.perf_counter() - started:.1f} s"
                   + (f"; {skipped} non-HTML WARC records skipped" if skipped else ""), markup=False)
     return 0
