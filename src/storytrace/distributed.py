@@ -25,13 +25,12 @@ import math
 import os
 import time
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Iterable, Iterator
 
 import numpy as np
 
 from .clean import mark_furniture
-from .ingest import IngestResult, _expand, read_inputs
+from .ingest import IngestResult, input_files, read_inputs
 from .model import Article, Token
 from .pipeline import Progress, Result, _StageClock, candidate_pairs, compare_prepared, prepare
 from .stories import group_stories
@@ -85,19 +84,12 @@ def read_partitioned(client, inputs: Iterable | str | os.PathLike, workers: int 
         return read_inputs(inputs)
     # What the local engine meets, in its order: folder errors, files named twice, files.
     events: list[tuple[str, object]] = []
-    seen_files: set[Path] = set()
-    for item in inputs:
-        errors: list[str] = []
-        for path in _expand(Path(item), errors):
-            events += [("error", e) for e in errors]
-            errors.clear()
-            key = path.resolve()
-            if key in seen_files:
-                events.append(("error", f"{path}: already read, skipped"))
-                continue
-            seen_files.add(key)
-            events.append(("file", str(path)))
+    errors: list[str] = []
+    for path in input_files(inputs, errors):
         events += [("error", e) for e in errors]
+        errors.clear()
+        events.append(("file", str(path)))
+    events += [("error", e) for e in errors]
     files = [value for kind, value in events if kind == "file"]
     parts = _split_by_size(files, 4 * (workers or _worker_count(client)))
     futures = [client.submit(_read_files, part, pure=False) for part in parts]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,12 +68,7 @@ def read_inputs(inputs: Iterable[str | os.PathLike | dict | Article] | str | os.
             if article:
                 add(article, f"input {position}")
         elif isinstance(item, (str, os.PathLike)):
-            for path in _expand(Path(item), result.errors):
-                key = path.resolve()
-                if key in seen_files:
-                    result.errors.append(f"{path}: already read, skipped")
-                    continue
-                seen_files.add(key)
+            for path in input_files([item], result.errors, seen_files):
                 articles, skipped = _read_file(path, result.errors)
                 result.skipped_records += skipped
                 for article in articles:
@@ -81,6 +76,21 @@ def read_inputs(inputs: Iterable[str | os.PathLike | dict | Article] | str | os.
         else:
             raise TypeError(f"read_inputs: unsupported input {type(item).__name__}: {item!r}")
     return result
+
+
+def input_files(paths: Iterable[str | os.PathLike], errors: list[str], seen: set[Path] | None = None
+                ) -> Iterator[Path]:
+    """The files the paths name, in reading order, each once (``seen``: resolved paths already
+    given); folder problems and files named twice are added to ``errors`` as they are met."""
+    seen = set() if seen is None else seen
+    for item in paths:
+        for path in _expand(Path(item), errors):
+            key = path.resolve()
+            if key in seen:
+                errors.append(f"{path}: already read, skipped")
+                continue
+            seen.add(key)
+            yield path
 
 
 def _expand(path: Path, errors: list[str]) -> Iterable[Path]:
