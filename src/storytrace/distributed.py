@@ -9,7 +9,7 @@ Nothing is re-implemented here; this module only decides where each stage runs:
   lead vectors; the encoder loads once per worker process) and keep them in memory;
 * the client builds the corpus TF-IDF and the candidate pairs from compact data the workers send
   back (token hashes, key terms, lead vectors, word counts), with the same functions;
-* workers run ``compare_prepared`` on batches of pairs, each batch reading the one or two prepared
+* workers run ``compare_many`` on batches of pairs, each batch reading the one or two prepared
   partitions its pairs fall in (dask moves a partition to a worker at most once);
 * the client groups stories and attaches sources.
 
@@ -32,7 +32,7 @@ import numpy as np
 from .clean import mark_furniture
 from .ingest import IngestResult, input_files, read_inputs
 from .model import Article, Token
-from .pipeline import Progress, Result, _StageClock, candidate_pairs, compare_prepared, prepare
+from .pipeline import Progress, Result, _StageClock, candidate_pairs, compare_many, prepare
 from .stories import group_stories
 from .tfidf import corpus_tfidf
 from .threads import with_single_threaded_blas
@@ -215,11 +215,9 @@ class _Bags:
 @with_single_threaded_blas
 def _compare_batch(part_a: tuple, part_b: tuple, pairs: np.ndarray, cosines: np.ndarray,
                    shares_text: np.ndarray, weight: dict[str, float]) -> tuple[list, np.ndarray]:
-    """``compare_prepared`` on pairs (indices into part_a, part_b); None where unrelated."""
+    """``compare_many`` on pairs (indices into part_a, part_b); None where unrelated."""
     before = _vector_counts()
-    a, b = part_a[0], part_b[0]
-    out = [compare_prepared(a[i], b[j], cos, weight, shares_text=text)
-           for (i, j), cos, text in zip(pairs.tolist(), cosines.tolist(), shares_text.tolist())]
+    out = compare_many(part_a[0], part_b[0], pairs, cosines, shares_text, weight)
     return out, _vector_counts() - before
 
 

@@ -52,6 +52,27 @@ def event_features(lead_a: np.ndarray, lead_b: np.ndarray, tfidf_cosine: float, 
             "days_apart": days_apart(published_a, published_b)}
 
 
+def event_features_batch(leads: np.ndarray, pairs: np.ndarray, tfidf_cosines: np.ndarray,
+                         terms: list[set[str]], published: list[str | None]) -> list[dict[str, float]]:
+    """``event_features`` of many pairs (rows of ``pairs`` index ``leads``, ``terms``, ``published``):
+    the lead cosines are one vectorised product, the term sets are read once per article."""
+    lead_cos = np.einsum("ij,ij->i", leads[pairs[:, 0]], leads[pairs[:, 1]]) if len(pairs) else np.zeros(0)
+    numbers = [{t for t in ts if t[:1].isdigit()} for ts in terms]
+    mass = [sum(rarity(t) for t in ts) for ts in terms]
+    dates = [parse_date(p) for p in published]
+    out = []
+    for (i, j), lc, tc in zip(pairs.tolist(), lead_cos.tolist(), tfidf_cosines.tolist()):
+        ta, tb = terms[i], terms[j]
+        shared = ta & tb
+        overlap = sum(rarity(t) for t in shared) / min(mass[i], mass[j]) if ta and tb else 0.0
+        na, nb = numbers[i], numbers[j]
+        da, db = dates[i], dates[j]
+        out.append({"lead_cosine": lc, "tfidf_cosine": tc, "term_overlap": overlap,
+                    "number_overlap": len(na & nb) / max(1, min(len(na), len(nb))),
+                    "days_apart": abs((da - db).total_seconds()) / 86400.0 if da and db else None})
+    return out
+
+
 class EventModel:
     def __init__(self, params: dict):
         self.features = tuple(params["features"])
@@ -68,8 +89,11 @@ class EventModel:
         return cls(json.loads(text))
 
     def similarity(self, features: dict[str, float]) -> float:
-        x = (np.array([features[f] for f in self.features]) - self.mean) / self.scale
-        return float(min(1.0, max(0.0, x @ self.coef + self.intercept)))
+        return float(self.similarities(np.array([[features[f] for f in self.features]]))[0])
+
+    def similarities(self, rows: np.ndarray) -> np.ndarray:
+        """One similarity per row of feature values (columns in ``self.features`` order)."""
+        return np.clip(((rows - self.mean) / self.scale) @ self.coef + self.intercept, 0.0, 1.0)
 
 
 @lru_cache(maxsize=1)

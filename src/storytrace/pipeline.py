@@ -18,7 +18,7 @@ from .candidates import (shared_term_candidates, shared_text_candidates, stronge
                          vector_neighbour_candidates)
 from .clean import mark_furniture
 from .embed import get_encoder
-from .event import event_features, get_event_model
+from .event import event_features, event_features_batch, get_event_model
 from .fingerprint import key_terms, sampled_ngrams, token_hashes
 from .ingest import read_inputs
 from .model import Article, Coverage, Doc, Pair
@@ -212,6 +212,74 @@ def compare_prepared(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: di
     return Pair(da.id, db.id, relation, similarity, cov_a, cov_b, aligned.passages, source, derived, evidence)
 
 
+def needs_alignment(left: list[Prepared], right: list[Prepared], pairs: np.ndarray, cosines: np.ndarray,
+                    shares_text: np.ndarray) -> np.ndarray:
+    """Which pairs must be aligned one by one: those sharing text, those whose vocabulary is close
+    enough for a rewording (the paraphrase gate), and pairs of sentence-sized texts. For the rest
+    (most candidate pairs of a large corpus: same beat, other story) nothing can be aligned, and the
+    event model alone decides, for all of them at once (``judge_by_event``)."""
+    short_left = np.array([_is_short(p) for p in left], dtype=bool)
+    short_right = short_left if right is left else np.array([_is_short(p) for p in right], dtype=bool)
+    both_short = short_left[pairs[:, 0]] & short_right[pairs[:, 1]] if len(pairs) else np.zeros(0, bool)
+    return shares_text | (cosines >= T.PARAPHRASE_GATE_TFIDF) | both_short
+
+
+def judge_by_event(left: list[Prepared], right: list[Prepared], pairs: np.ndarray,
+                   cosines: np.ndarray) -> list[Pair | None]:
+    """``compare_prepared`` for pairs that share no text and fail the paraphrase gate: no passages,
+    no coverage, the relation is the event model's (same_event, related or none), decided in one
+    vectorised pass. Gives what ``compare_prepared`` gives for such pairs, field for field."""
+    if not len(pairs):
+        return []
+    # the articles these pairs involve, once each, in one list the pair rows index
+    sides = [(left, pairs[:, 0])] if right is left else [(left, pairs[:, 0]), (right, pairs[:, 1])]
+    members: list[Prepared] = []
+    rows = []
+    for side, column in sides:
+        used = np.unique(pairs if right is left else column)
+        at = np.zeros(int(used.max()) + 1, dtype=np.int64)
+        at[used] = len(members) + np.arange(len(used))
+        members += [side[k] for k in used.tolist()]
+        rows.append(at)
+    both = np.c_[rows[0][pairs[:, 0]], rows[-1][pairs[:, 1]]]
+    feats = event_features_batch(np.stack([p.lead for p in members]), both, cosines,
+                                 [p.terms for p in members], [p.doc.article.published for p in members])
+    model = get_event_model()
+    similarity = model.similarities(np.array([[f[name] for name in model.features] for f in feats]))
+    out: list[Pair | None] = []
+    for (i, j), f, sim in zip(pairs.tolist(), feats, similarity.tolist()):
+        relation = event_relation(sim, model.same_event_threshold, model.related_threshold, f["days_apart"])
+        if relation is None:
+            out.append(None)
+            continue
+        evidence = dict(f, event_similarity=sim, same_event=relation == "same_event")
+        out.append(Pair(left[i].doc.id, right[j].doc.id, relation, sim, Coverage(), Coverage(), [], None, None,
+                        evidence))
+    return out
+
+
+def compare_many(left: list[Prepared], right: list[Prepared], pairs: np.ndarray, cosines: np.ndarray,
+                 shares_text: np.ndarray, weight: dict[str, float],
+                 progress: Progress | None = None) -> list[Pair | None]:
+    """``compare_prepared`` on every pair (rows of ``pairs`` index ``left`` and ``right``), in order;
+    None where a pair is unrelated. Pairs only the event model can judge are judged together."""
+    out: list[Pair | None] = [None] * len(pairs)
+    aligned = needs_alignment(left, right, pairs, cosines, shares_text)
+    event_only = np.flatnonzero(~aligned)
+    for k, pair in zip(event_only.tolist(), judge_by_event(left, right, pairs[event_only], cosines[event_only])):
+        out[k] = pair
+    one_by_one = np.flatnonzero(aligned)
+    done_before = len(event_only)
+    if progress:
+        progress("compare", done_before, len(pairs))
+    for done, k in enumerate(one_by_one.tolist(), 1):
+        i, j = pairs[k]
+        out[k] = compare_prepared(left[i], right[j], float(cosines[k]), weight, shares_text=bool(shares_text[k]))
+        if progress and (done % 64 == 0 or done == len(one_by_one)):
+            progress("compare", done_before + done, len(pairs))
+    return out
+
+
 def pair_event_features(pa: Prepared, pb: Prepared, tfidf_cosine: float) -> dict:
     return event_features(pa.lead, pb.lead, tfidf_cosine, pa.terms, pb.terms,
                           pa.doc.article.published, pb.doc.article.published)
@@ -310,15 +378,10 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
         tfidf = corpus_tfidf([p.doc for p in prepared])
         candidates, cosines, shares_text = candidate_pairs(prepared, tfidf.matrix)
     progress("candidates", 1, 1)
-    pairs: list[Pair] = []
     progress("compare", 0, len(candidates))
     with clock("compare"):
-        for done, ((i, j), cos, text) in enumerate(zip(candidates.tolist(), cosines.tolist(), shares_text.tolist()), 1):
-            pair = compare_prepared(prepared[i], prepared[j], cos, tfidf.weight, shares_text=text)
-            if pair is not None:
-                pairs.append(pair)
-            if done % 64 == 0 or done == len(candidates):
-                progress("compare", done, len(candidates))
+        pairs = [p for p in compare_many(prepared, prepared, candidates, cosines, shares_text, tfidf.weight, progress)
+                 if p is not None]
     progress("stories", 0, 1)
     with clock("stories"):
         stories = group_stories(articles, pairs)

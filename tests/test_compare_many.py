@@ -1,0 +1,67 @@
+"""The batched event judgement gives what one-by-one comparison gives, on a synthetic corpus with
+many same-beat pairs that share no text."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storytrace.clean import mark_furniture
+from storytrace.ingest import read_inputs
+from storytrace.pipeline import candidate_pairs, compare_many, compare_prepared, needs_alignment, prepare
+from storytrace.tfidf import corpus_tfidf
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import synthetic
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    articles, _ = synthetic.make_corpus(120, 3)
+    ingested = sorted(read_inputs(articles).articles, key=lambda a: a.id)
+    mark_furniture(ingested)
+    prepared = prepare(ingested)
+    tfidf = corpus_tfidf([p.doc for p in prepared])
+    return prepared, tfidf, *candidate_pairs(prepared, tfidf.matrix)
+
+
+def test_event_only_pairs_judged_as_one_by_one(corpus):
+    prepared, tfidf, pairs, cosines, shares_text = corpus
+    aligned = needs_alignment(prepared, prepared, pairs, cosines, shares_text)
+    assert (~aligned).sum() > 50 and aligned.sum() > 5  # both paths are exercised
+    batched = compare_many(prepared, prepared, pairs, cosines, shares_text, tfidf.weight)
+    relations = set()
+    for (i, j), cos, text, got in zip(pairs.tolist(), cosines.tolist(), shares_text.tolist(), batched):
+        want = compare_prepared(prepared[i], prepared[j], cos, tfidf.weight, shares_text=text)
+        assert (got is None) == (want is None)
+        if want is None:
+            continue
+        relations.add(want.relation)
+        assert (got.a, got.b, got.relation, got.source, got.derived) == (want.a, want.b, want.relation, want.source,
+                                                                       want.derived)
+        assert got.similarity == pytest.approx(want.similarity, abs=1e-5)
+        assert [p.to_json() for p in got.passages] == [p.to_json() for p in want.passages]
+        assert got.coverage_a == want.coverage_a and got.coverage_b == want.coverage_b
+        assert got.evidence.keys() == want.evidence.keys()
+        for key, value in want.evidence.items():
+            assert got.evidence[key] == (pytest.approx(value, abs=1e-5) if isinstance(value, float) else value)
+    assert "related" in relations and relations & {"duplicate", "version", "partial"}
+
+
+def test_pairs_across_two_lists(corpus):
+    """The dask engine compares pairs whose articles sit in two different partitions."""
+    prepared, tfidf, pairs, cosines, shares_text = corpus
+    half = len(prepared) // 2
+    across = (pairs[:, 0] < half) & (pairs[:, 1] >= half)
+    local = pairs[across] - np.array([0, half])
+    split = compare_many(prepared[:half], prepared[half:], local, cosines[across], shares_text[across], tfidf.weight)
+    whole = compare_many(prepared, prepared, pairs[across], cosines[across], shares_text[across], tfidf.weight)
+    assert len(split) > 10
+    assert [p and p.to_json() for p in split] == [p and p.to_json() for p in whole]
