@@ -76,14 +76,14 @@ def verbatim_passages(doc_a: Doc, doc_b: Doc, hashes_a: np.ndarray, hashes_b: np
     if 0 < len(hashes_a) < T.MIN_PASSAGE_TOKENS and np.array_equal(hashes_a, hashes_b):
         # the same few words ("Hi." and "Hi."): too short for seeds and for a passage, yet a copy
         whole = np.ones(len(hashes_a), dtype=bool)
-        span = lambda doc: (doc.tokens[0].start, doc.tokens[-1].end)  # noqa: E731
+        span = lambda doc: (int(doc.starts[0]), int(doc.ends[-1]))  # noqa: E731
         return [Passage(span(doc_a), span(doc_b), "verbatim", 1.0)], whole, whole.copy()
     n = T.SEED_NGRAM
     runs = _runs(ngram_hashes(hashes_a, n), ngram_hashes(hashes_b, n), n)
-    mask_a = np.zeros(len(doc_a.tokens), dtype=bool)
-    mask_b = np.zeros(len(doc_b.tokens), dtype=bool)
+    mask_a = np.zeros(len(doc_a), dtype=bool)
+    mask_b = np.zeros(len(doc_b), dtype=bool)
     passages = []
-    ta, tb = doc_a.tokens, doc_b.tokens
+    starts_a, ends_a, starts_b, ends_b = doc_a.starts, doc_a.ends, doc_b.starts, doc_b.ends
     for a0, a1, b0, b1, members in _chain(runs, T.ALIGN_GAP_TOKENS):
         if min(a1 - a0, b1 - b0) < T.MIN_PASSAGE_TOKENS:
             continue
@@ -93,7 +93,8 @@ def verbatim_passages(doc_a: Doc, doc_b: Doc, hashes_a: np.ndarray, hashes_b: np
             mask_b[rb0:rb1] = True
         mask_a[a0:a1] |= here_a
         score = float(here_a.sum()) / max(a1 - a0, b1 - b0)
-        passages.append(Passage((ta[a0].start, ta[a1 - 1].end), (tb[b0].start, tb[b1 - 1].end), "verbatim", score))
+        passages.append(Passage((int(starts_a[a0]), int(ends_a[a1 - 1])), (int(starts_b[b0]), int(ends_b[b1 - 1])),
+                                "verbatim", score))
     return _drop_contained(passages), mask_a, mask_b
 
 
@@ -122,10 +123,10 @@ def _drop_contained(passages: list[Passage]) -> list[Passage]:
 
 def covered_tokens(doc: Doc, spans: list[tuple[int, int]]) -> np.ndarray:
     """Boolean mask over doc.tokens: which tokens lie inside any of the character spans."""
-    mask = np.zeros(len(doc.tokens), dtype=bool)
-    if not spans or not doc.tokens:
+    mask = np.zeros(len(doc), dtype=bool)
+    if not spans or not len(doc):
         return mask
-    starts = np.fromiter((t.start for t in doc.tokens), dtype=np.int64, count=len(doc.tokens))
+    starts = doc.starts
     for s, e in spans:
         lo = np.searchsorted(starts, s, side="left")
         hi = np.searchsorted(starts, e, side="left")

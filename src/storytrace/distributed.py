@@ -31,7 +31,7 @@ import numpy as np
 
 from .clean import mark_furniture
 from .ingest import IngestResult, input_files, read_inputs
-from .model import Article, Token
+from .model import Article
 from .pipeline import Progress, Result, _StageClock, candidate_pairs, compare_many, prepare
 from .stories import group_stories
 from .tfidf import corpus_tfidf
@@ -175,8 +175,8 @@ def _summary(part: tuple) -> dict:
     bags = []
     for p in prepared:
         counts: dict[int, int] = {}
-        for t in p.doc.tokens:
-            k = vocabulary.setdefault(t.norm, len(vocabulary))
+        for w in p.doc.norms:
+            k = vocabulary.setdefault(w, len(vocabulary))
             counts[k] = counts.get(k, 0) + 1
         bags.append((np.fromiter(counts, np.int32, len(counts)), np.fromiter(counts.values(), np.int32, len(counts))))
     return {"compact": [_Compact(p.hashes, p.terms, p.lead) for p in prepared],
@@ -190,23 +190,22 @@ class _Bags:
 
     @dataclasses.dataclass
     class _Doc:
-        tokens: list
+        norms: list
 
     def __init__(self, summaries: list[dict]) -> None:
         self._summaries = summaries
-        self._tokens: dict[str, Token] = {}
 
     def __len__(self) -> int:
         return sum(len(s["bags"]) for s in self._summaries)
 
     def __iter__(self):
         for s in self._summaries:
-            shared = [self._tokens.setdefault(w, Token(w, 0, 0)) for w in s["vocabulary"]]
+            vocabulary = s["vocabulary"]
             for words, counts in s["bags"]:
-                tokens = []
+                norms = []
                 for k, c in zip(words.tolist(), counts.tolist()):
-                    tokens += [shared[k]] * c
-                yield self._Doc(tokens)
+                    norms += [vocabulary[k]] * c
+                yield self._Doc(norms)
 
 
 # ---- compare, on workers -----------------------------------------------------------------------

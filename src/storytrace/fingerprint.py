@@ -22,7 +22,7 @@ def word_hash(word: str) -> int:
 
 
 def token_hashes(doc: Doc) -> np.ndarray:
-    return np.fromiter((word_hash(t.norm) for t in doc.tokens), dtype=np.uint64, count=len(doc.tokens))
+    return np.fromiter(map(word_hash, doc.norms), dtype=np.uint64, count=len(doc.norms))
 
 
 def ngram_hashes(hashes: np.ndarray, n: int) -> np.ndarray:
@@ -53,13 +53,10 @@ def key_terms(doc: Doc) -> set[str]:
     """Names and numbers: capitalised words not opening a sentence, and tokens with digits.
     Shared key terms are the cheap signal that two articles speak of the same actors and facts."""
     text = doc.article.text
+    openers = {s.first_token for s in doc.sentences}
     terms = set()
-    for sent in doc.sentences:
-        for i in range(sent.first_token, sent.last_token):
-            tok = doc.tokens[i]
-            first = text[tok.start]
-            if first.isdigit():
-                terms.add(tok.norm)
-            elif first.isupper() and i != sent.first_token and len(tok.norm) > 1:
-                terms.add(tok.norm)
+    for i, (norm, start) in enumerate(zip(doc.norms, doc.starts.tolist())):
+        first = text[start]
+        if first.isdigit() or (first.isupper() and len(norm) > 1 and i not in openers):
+            terms.add(norm)
     return terms

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 Span = tuple[int, int]
 
 
@@ -48,18 +50,32 @@ class Sentence:
 
 @dataclass
 class Doc:
-    """An article segmented: paragraphs, sentences and tokens of its body (furniture excluded)."""
+    """An article segmented: paragraphs, sentences and tokens of its body (furniture excluded).
+
+    Tokens are parallel arrays, not objects (a corpus has millions): ``norms[i]`` is token i's
+    normalised form, ``starts[i]``/``ends[i]`` its character span in ``article.text``."""
 
     article: Article
     paragraphs: list[Span]
     sentences: list[Sentence]
-    tokens: list[Token]
+    norms: list[str]
+    starts: np.ndarray  # int64
+    ends: np.ndarray  # int64
     body_chars: int  # characters of body text (furniture and whitespace excluded)
-    quoted: list[bool] = field(default_factory=list)  # per token: inside quotation marks (a speaker's words)
+    quoted: np.ndarray  # bool per token: inside quotation marks (a speaker's words)
 
     @property
     def id(self) -> str:
         return self.article.id
+
+    def __len__(self) -> int:
+        """Number of tokens."""
+        return len(self.norms)
+
+    @property
+    def tokens(self) -> list[Token]:
+        """The tokens as objects, for callers that want them one at a time (built on each call)."""
+        return [Token(n, s, e) for n, s, e in zip(self.norms, self.starts.tolist(), self.ends.tolist())]
 
     def sentence_text(self, index: int) -> str:
         s = self.sentences[index]

@@ -45,8 +45,8 @@ def lexical_match_share(doc_a: Doc, mask_a: np.ndarray, doc_b: Doc, mask_b: np.n
         for i in _open_sentences(doc, mask):
             s = doc.sentences[i]
             sizes.append(s.last_token - s.first_token)
-            words.append([vocabulary.setdefault(t.norm, len(vocabulary))
-                          for t in doc.tokens[s.first_token:s.last_token] if t.norm.isalnum()])
+            words.append([vocabulary.setdefault(w, len(vocabulary))
+                          for w in doc.norms[s.first_token:s.last_token] if w.isalnum()])
         return np.array(sizes, dtype=np.float64), words
 
     (sizes_a, words_a), (sizes_b, words_b) = bags(doc_a, mask_a), bags(doc_b, mask_b)

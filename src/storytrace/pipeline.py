@@ -91,10 +91,9 @@ def counted_words(doc: Doc, short: bool) -> np.ndarray:
     """The words coverage is measured over: all of them for sentence-sized texts; for articles, those
     outside quotation marks, since two independent reports share a speaker's words legitimately
     (unless quotations are most of the article, as in a transcript)."""
-    quoted = np.array(doc.quoted, dtype=bool) if doc.quoted else np.zeros(len(doc.tokens), dtype=bool)
-    if short or (~quoted).sum() < T.MIN_UNQUOTED_SHARE * len(doc.tokens):
-        return np.ones(len(doc.tokens), dtype=bool)
-    return ~quoted
+    if short or (~doc.quoted).sum() < T.MIN_UNQUOTED_SHARE * len(doc):
+        return np.ones(len(doc), dtype=bool)
+    return ~doc.quoted
 
 
 def _coverage(counted: np.ndarray, verbatim_mask: np.ndarray, paraphrase_mask: np.ndarray) -> Coverage:
@@ -133,7 +132,7 @@ def align_pair(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: dict[str
     if shares_text:
         verbatim, vmask_a, vmask_b = verbatim_passages(da, db, pa.hashes, pb.hashes)
     else:
-        verbatim, vmask_a, vmask_b = [], np.zeros(len(da.tokens), bool), np.zeros(len(db.tokens), bool)
+        verbatim, vmask_a, vmask_b = [], np.zeros(len(da), bool), np.zeros(len(db), bool)
     cov_va = float((vmask_a & counted_a).sum()) / max(1, counted_a.sum())
     cov_vb = float((vmask_b & counted_b).sum()) / max(1, counted_b.sum())
     decided_by_copy = max(cov_va, cov_vb) >= T.VERSION_VERBATIM
@@ -154,7 +153,7 @@ def align_pair(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: dict[str
 def judge_sentences(pa: Prepared, pb: Prepared, aligned: Alignment, evidence: dict,
                     always_report: bool) -> tuple[str | None, float]:
     """Sentence-sized texts: the learned pair scorer judges the two texts as wholes."""
-    if not pa.doc.tokens or not pb.doc.tokens:
+    if not len(pa.doc) or not len(pb.doc):
         return None, 0.0  # an empty text shares nothing with anything
     relation = reuse_relation(aligned.coverage_a, aligned.coverage_b, same_event=False)
     cos = float(pa.body_vector @ pb.body_vector)
@@ -208,7 +207,7 @@ def compare_prepared(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: di
         relation = "unrelated"
     cov_a, cov_b = aligned.coverage_a, aligned.coverage_b
     source, derived = direction(relation, da.id, db.id, cov_a, cov_b, da.article.published, db.article.published,
-                                len(da.tokens), len(db.tokens))
+                                len(da), len(db))
     return Pair(da.id, db.id, relation, similarity, cov_a, cov_b, aligned.passages, source, derived, evidence)
 
 

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import numpy as np
+
 from .model import Article, Doc, Sentence, Span, Token
 
 # Words, numbers with inner separators ("2.5", "1,000", "155-mm"), and contractions.
@@ -54,6 +56,34 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     return [Token(normalise(m.group()), *m.span()) for m in _TOKEN_RE.finditer(text, start, end)]
 
 
+# The same tokens as _TOKEN_RE, found with numpy over the code points of a whole article: a token
+# is a run of word characters (str.isalnum, as the regex's [^\W_]) in which a single separator
+# (’ ' . , -) may stand between two word characters.
+_ASCII_WORD = np.array([chr(c).isalnum() for c in range(128)], dtype=bool)
+_ASCII_SEPARATOR = np.array([chr(c) in "'.,-" for c in range(128)], dtype=bool)
+_CURLY_APOSTROPHE = ord("’")
+
+
+def token_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """(starts, ends) of every token of ``text``, as ``tokenize`` would find them, vectorised."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if not len(points):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    low = np.minimum(points, 127)  # a table index for every point; non-ASCII ones are set below
+    word = _ASCII_WORD[low]
+    joins = _ASCII_SEPARATOR[low]
+    other = np.flatnonzero(points >= 128)
+    if len(other):
+        distinct, inverse = np.unique(points[other], return_inverse=True)
+        word[other] = np.array([chr(c).isalnum() for c in distinct.tolist()], dtype=bool)[inverse]
+        joins[other] = points[other] == _CURLY_APOSTROPHE
+    joins[0] = joins[-1] = False
+    joins[1:-1] &= word[:-2] & word[2:]
+    inside = np.r_[False, word | joins, False]
+    edges = np.flatnonzero(inside[1:] != inside[:-1])
+    return edges[0::2].astype(np.int64), edges[1::2].astype(np.int64)
+
+
 def paragraphs(text: str) -> list[Span]:
     """Lines of text: captures separate paragraphs by blank lines or by single newlines."""
     spans = []
@@ -83,6 +113,10 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return False
 
 
+_VISIBLE = re.compile(r"\S")
+_CLOSERS = "”\"’')]"
+
+
 def sentences(text: str, start: int, end: int) -> list[Span]:
     """Sentence spans inside ``text[start:end]``: ends at . ! ? unless after an abbreviation, and only
     before a capital, a digit or an opening quote (so "U.S. officials" stays one sentence)."""
@@ -90,14 +124,14 @@ def sentences(text: str, start: int, end: int) -> list[Span]:
     cursor = start
     for m in _SENTENCE_END_RE.finditer(text, start, end):
         stop = m.end()
+        visible = _VISIBLE.search(text, stop, end)
+        nxt = text[visible.start()] if visible else None
+        if nxt is not None and not (nxt.isupper() or nxt.isdigit() or nxt in _OPENERS):
+            continue
         first_mark = m.start()
-        if text[first_mark] == "." and m.group().rstrip("”\"’')]") == "." and _is_abbreviation(text, first_mark):
-            nxt = _next_visible(text, stop, end)
-            # after an abbreviation, a sentence ends only before a clear sentence opener
-            if nxt is None or not (text[nxt] in "“\"" ):
-                continue
-        nxt = _next_visible(text, stop, end)
-        if nxt is not None and not (text[nxt].isupper() or text[nxt].isdigit() or text[nxt] in _OPENERS):
+        # after an abbreviation, a sentence ends only before a clear sentence opener
+        if (text[first_mark] == "." and (nxt is None or nxt not in "“\"")
+                and m.group().rstrip(_CLOSERS) == "." and _is_abbreviation(text, first_mark)):
             continue
         s = _skip_space(text, cursor, stop)
         if stop > s:
@@ -113,14 +147,8 @@ def sentences(text: str, start: int, end: int) -> list[Span]:
 
 
 def _skip_space(text: str, i: int, end: int) -> int:
-    while i < end and text[i].isspace():
-        i += 1
-    return i
-
-
-def _next_visible(text: str, i: int, end: int) -> int | None:
-    i = _skip_space(text, i, end)
-    return i if i < end else None
+    visible = _VISIBLE.search(text, i, end)
+    return visible.start() if visible else end
 
 
 def _inside(span: Span, spans: list[Span]) -> bool:
@@ -133,32 +161,39 @@ def segment(article: Article) -> Doc:
     text = article.text
     furniture = sorted(article.furniture)
     paras = [p for p in paragraphs(text) if not _inside(p, furniture)]
-    sents: list[Sentence] = []
-    tokens: list[Token] = []
-    body_chars = 0
+    spans, owners = [], []
     for pi, (ps, pe) in enumerate(paras):
-        for ss, se in sentences(text, ps, pe):
-            if _inside((ss, se), furniture):
-                continue
-            toks = tokenize(text, ss, se)
-            if not toks:
-                continue
-            sents.append(Sentence(ss, se, len(tokens), len(tokens) + len(toks), pi))
-            tokens.extend(toks)
-            body_chars += len("".join(text[ss:se].split()))
-    return Doc(article, paras, sents, tokens, body_chars, quoted_tokens(text, paras, tokens))
+        for span in sentences(text, ps, pe):
+            if not furniture or not _inside(span, furniture):
+                spans.append(span)
+                owners.append(pi)
+    all_starts, all_ends = token_spans(text)
+    bounds = np.array(spans, dtype=np.int64).reshape(-1, 2)
+    # sentence bounds fall on white space, so no token straddles one: a sentence's tokens are
+    # those starting inside it
+    first = np.searchsorted(all_starts, bounds[:, 0])
+    size = np.searchsorted(all_starts, bounds[:, 1]) - first
+    has_words = size > 0
+    first, size = first[has_words], size[has_words]
+    keep = np.repeat(first - np.cumsum(size) + size, size) + np.arange(int(size.sum()))
+    starts, ends = all_starts[keep], all_ends[keep]
+    cursor = np.r_[0, np.cumsum(size)].tolist()
+    sents = [Sentence(ss, se, cursor[k], cursor[k + 1], pi)
+             for k, ((ss, se), pi) in enumerate(zip(bounds[has_words].tolist(), np.array(owners)[has_words].tolist()))]
+    body_chars = sum(len("".join(text[s.start:s.end].split())) for s in sents)
+    norms = list(map(normalise, map(text.__getitem__, map(slice, starts.tolist(), ends.tolist()))))
+    return Doc(article, paras, sents, norms, starts, ends, body_chars, quoted_tokens(text, paras, starts))
 
 
 _OPEN_QUOTES, _CLOSE_QUOTES = "“«„", "”»“"
 _QUOTE_MARK_RE = re.compile('[“«„”»"]')
 
 
-def quoted_tokens(text: str, paras: list[Span], tokens: list[Token]) -> list[bool]:
-    """Which tokens stand inside quotation marks. Curly quotes open and close explicitly; straight
-    double quotes alternate. A quotation never runs past its paragraph (captures do not keep the
-    convention of re-opening quotes in the next paragraph)."""
-    inside = [False] * len(tokens)
-    spans = []
+def quoted_tokens(text: str, paras: list[Span], starts: np.ndarray) -> np.ndarray:
+    """Which tokens (by start offset) stand inside quotation marks. Curly quotes open and close
+    explicitly; straight double quotes alternate. A quotation never runs past its paragraph (captures
+    do not keep the convention of re-opening quotes in the next paragraph)."""
+    opens, closes = [], []
     for ps, pe in paras:
         opened = None
         for m in _QUOTE_MARK_RE.finditer(text, ps, pe):
@@ -166,12 +201,15 @@ def quoted_tokens(text: str, paras: list[Span], tokens: list[Token]) -> list[boo
             if opened is None and (ch in _OPEN_QUOTES or ch == '"'):
                 opened = i
             elif opened is not None and (ch in _CLOSE_QUOTES or ch == '"'):
-                spans.append((opened, i))
+                opens.append(opened)
+                closes.append(i)
                 opened = None
-    k = 0
-    for n, tok in enumerate(tokens):
-        while k < len(spans) and spans[k][1] < tok.start:
-            k += 1
-        if k < len(spans) and spans[k][0] < tok.start < spans[k][1]:
-            inside[n] = True
+    if not opens:
+        return np.zeros(len(starts), dtype=bool)
+    opens_, closes_ = np.array(opens), np.array(closes)
+    # the first quotation not closed before the token starts: the token is inside it or in none
+    k = np.searchsorted(closes_, starts, side="left")
+    found = k < len(closes_)
+    inside = np.zeros(len(starts), dtype=bool)
+    inside[found] = (opens_[k[found]] < starts[found]) & (starts[found] < closes_[k[found]])
     return inside

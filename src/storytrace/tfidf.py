@@ -44,8 +44,7 @@ def corpus_tfidf(docs: list[Doc]) -> CorpusTfidf:
     indptr, indices, values = [0], [], []
     for doc in docs:
         counts: dict[int, int] = {}
-        for t in doc.tokens:
-            w = t.norm
+        for w in doc.norms:
             if _counted(w):
                 k = vocabulary.get(w)
                 if k is None:
@@ -77,9 +76,9 @@ def masked_cosine(doc_a: Doc, keep_a: np.ndarray, doc_b: Doc, keep_b: np.ndarray
     what is left of two texts is once their verbatim passages are set aside."""
     def bag(doc: Doc, keep: np.ndarray) -> dict[str, float]:
         counts: dict[str, int] = {}
-        for t, k in zip(doc.tokens, keep):
-            if k and _counted(t.norm):
-                counts[t.norm] = counts.get(t.norm, 0) + 1
+        for w, k in zip(doc.norms, keep.tolist()):
+            if k and _counted(w):
+                counts[w] = counts.get(w, 0) + 1
         return {w: (1.0 + math.log(c)) * weight.get(w, 1.0) for w, c in counts.items()}
 
     a, b = bag(doc_a, keep_a), bag(doc_b, keep_b)

@@ -1,0 +1,59 @@
+"""Vectorised tokenisation finds exactly the tokens of the reference regex, and segmentation keeps
+every token inside its sentence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storytrace.model import Article
+from storytrace.segment import paragraphs, segment, sentences, token_spans, tokenize
+
+CORPUS = Path(__file__).resolve().parents[1] / "examples" / "nato-kyiv"
+
+# letters, digits, the separators that may join them, quotes, dashes, spaces and line breaks,
+# accented and non-Latin letters, a superscript digit and a lone surrogate
+ALPHABET = "aZé9’'.,-_ —\n\t“”\"!?ß²Ж中\ud800"
+
+
+def _reference(text: str) -> list[tuple[int, int]]:
+    return [(t.start, t.end) for t in tokenize(text)]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.text(alphabet=ALPHABET, max_size=60))
+def test_token_spans_equal_the_regex(text):
+    starts, ends = token_spans(text)
+    assert list(zip(starts.tolist(), ends.tolist())) == _reference(text)
+
+
+def test_token_spans_on_the_example_corpus():
+    for path in sorted(CORPUS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        starts, ends = token_spans(text)
+        assert list(zip(starts.tolist(), ends.tolist())) == _reference(text)
+
+
+def test_segment_tokens_are_those_of_each_sentence():
+    text = ("U.S. officials met Mr. Smith on Jan. 5. “We agreed,” he said. Prices rose 3.5% — e.g. rock’n’roll.\n\n"
+            "A second paragraph: 1,000 people, 155-mm shells. Is it over? Yes!")
+    doc = segment(Article("t", text))
+    expected_sentences = [s for p in paragraphs(text) for s in sentences(text, *p)]
+    assert [(s.start, s.end) for s in doc.sentences] == expected_sentences
+    assert len(doc.sentences) == 6  # no break after "U.S.", "Mr." or "Jan." before a lower-case word
+    for s in doc.sentences:
+        words = [t.norm for t in tokenize(text, s.start, s.end)]
+        assert doc.norms[s.first_token:s.last_token] == words
+    assert "u.s" in doc.norms and "rock'n'roll" in doc.norms and "1000" in doc.norms
+    quoted = [w for w, q in zip(doc.norms, doc.quoted.tolist()) if q]
+    assert quoted == ["we", "agreed"]
+
+
+def test_furniture_sentences_leave_no_tokens():
+    text = "Body sentence one here.\nSubscribe to our newsletter today.\nBody sentence two here."
+    line = text.index("Subscribe")
+    doc = segment(Article("t", text, furniture=[(line, text.index("\nBody sentence two"))]))
+    assert "subscribe" not in doc.norms and doc.norms.count("body") == 2
+    assert doc.ends.tolist()[-1] == len(text) - 1 and doc.tokens[-1].norm == "here"
