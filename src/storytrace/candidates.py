@@ -47,7 +47,7 @@ def pairs_sharing_keys(keys: np.ndarray, owners: np.ndarray, max_owners: int) ->
     return np.stack([codes // n, codes % n], axis=1), counts
 
 
-def shared_text_candidates(sampled: list[np.ndarray]) -> set[tuple[int, int]]:
+def shared_text_candidates(sampled: list[np.ndarray]) -> np.ndarray:
     """Document index pairs sharing at least T.MIN_SHARED_SAMPLED_NGRAMS sampled n-grams."""
     owners = np.repeat(np.arange(len(sampled), dtype=np.int64), [len(s) for s in sampled])
     keys = np.concatenate(sampled) if sampled else np.zeros(0, dtype=np.uint64)
@@ -57,10 +57,10 @@ def shared_text_candidates(sampled: list[np.ndarray]) -> set[tuple[int, int]]:
     need = np.minimum(T.MIN_SHARED_SAMPLED_NGRAMS,
                       np.maximum(1, np.minimum(sizes[pairs[:, 0]], sizes[pairs[:, 1]]) // 2)) if len(pairs) else []
     keep = counts >= need
-    return {(int(i), int(j)) for i, j in pairs[keep]}
+    return pairs[keep]
 
 
-def shared_term_candidates(terms: list[set[str]]) -> set[tuple[int, int]]:
+def shared_term_candidates(terms: list[set[str]]) -> np.ndarray:
     """Document index pairs sharing at least T.MIN_SHARED_KEY_TERMS uncommon names or numbers."""
     vocabulary: dict[str, int] = {}
     keys, owners = [], []
@@ -70,8 +70,7 @@ def shared_term_candidates(terms: list[set[str]]) -> set[tuple[int, int]]:
             owners.append(i)
     pairs, counts = pairs_sharing_keys(np.array(keys, dtype=np.int64), np.array(owners, dtype=np.int64),
                                        T.MAX_TERM_OWNERS)
-    keep = counts >= T.MIN_SHARED_KEY_TERMS
-    return {(int(i), int(j)) for i, j in pairs[keep]}
+    return pairs[counts >= T.MIN_SHARED_KEY_TERMS]
 
 
 def strongest_per_document(pairs: np.ndarray, scores: np.ndarray, per_document: int) -> np.ndarray:
@@ -88,23 +87,34 @@ def strongest_per_document(pairs: np.ndarray, scores: np.ndarray, per_document: 
     return keep
 
 
-def vector_neighbour_candidates(vectors: np.ndarray) -> set[tuple[int, int]]:
-    """Pairs whose article vectors are among each other's top-k neighbours above a cosine floor.
-    Blocked so memory stays O(block x N) whatever the corpus size."""
+def vector_neighbour_candidates(vectors: np.ndarray) -> np.ndarray:
+    """Pairs (i < j, distinct, sorted) whose article vectors are among each other's top-k neighbours
+    above a cosine floor. Blocked so memory stays O(block x N) whatever the corpus size."""
     n = len(vectors)
-    found: set[tuple[int, int]] = set()
     if n < 2:
-        return found
+        return np.zeros((0, 2), dtype=np.int64)
     k = min(T.VECTOR_NEIGHBOURS, n - 1)
     block = 2048
+    found = []
     for start in range(0, n, block):
         sims = vectors[start : start + block] @ vectors.T
         rows = np.arange(sims.shape[0])
         sims[rows, start + rows] = -1.0  # not its own neighbour
         top = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < n else np.argsort(-sims, axis=1)[:, :k]
-        for r in range(sims.shape[0]):
-            i = start + r
-            for j in top[r]:
-                if sims[r, j] >= T.MIN_ARTICLE_COSINE:
-                    found.add((min(i, int(j)), max(i, int(j))))
-    return found
+        close = np.take_along_axis(sims, top, axis=1) >= T.MIN_ARTICLE_COSINE
+        i = np.broadcast_to((start + rows)[:, None], top.shape)[close]
+        j = top[close]
+        found.append(np.stack([np.minimum(i, j), np.maximum(i, j)], axis=1))
+    return unique_pairs(np.concatenate(found), n)
+
+
+def unique_pairs(pairs: np.ndarray, n: int) -> np.ndarray:
+    """Distinct rows of an (m, 2) array of document indices below ``n``, sorted."""
+    codes = np.unique(pairs[:, 0].astype(np.int64) * n + pairs[:, 1])
+    return np.stack([codes // n, codes % n], axis=1)
+
+
+def pair_difference(pairs: np.ndarray, minus: np.ndarray, n: int) -> np.ndarray:
+    """Rows of ``pairs`` not in ``minus`` (both (m, 2) arrays of indices below ``n``), sorted, distinct."""
+    codes = np.setdiff1d(pairs[:, 0].astype(np.int64) * n + pairs[:, 1], minus[:, 0].astype(np.int64) * n + minus[:, 1])
+    return np.stack([codes // n, codes % n], axis=1)

@@ -11,6 +11,7 @@ predicts a similarity in [0, 1] (1 = same event told the same way, 0 = unrelated
 from __future__ import annotations
 
 import json
+import math
 from functools import lru_cache
 from importlib import resources
 
@@ -27,8 +28,9 @@ def weighted_overlap(a: set[str], b: set[str]) -> float:
     common words that happen to be capitalised."""
     if not a or not b:
         return 0.0
-    shared = sum(rarity(t) for t in a & b)
-    return shared / min(sum(rarity(t) for t in a), sum(rarity(t) for t in b))
+    # fsum: the same figure whatever order the sets iterate in (string hashing varies between runs)
+    shared = math.fsum(rarity(t) for t in a & b)
+    return shared / min(math.fsum(rarity(t) for t in a), math.fsum(rarity(t) for t in b))
 
 
 def days_apart(published_a: str | None, published_b: str | None) -> float | None:
@@ -58,13 +60,13 @@ def event_features_batch(leads: np.ndarray, pairs: np.ndarray, tfidf_cosines: np
     the lead cosines are one vectorised product, the term sets are read once per article."""
     lead_cos = np.einsum("ij,ij->i", leads[pairs[:, 0]], leads[pairs[:, 1]]) if len(pairs) else np.zeros(0)
     numbers = [{t for t in ts if t[:1].isdigit()} for ts in terms]
-    mass = [sum(rarity(t) for t in ts) for ts in terms]
+    mass = [math.fsum(rarity(t) for t in ts) for ts in terms]
     dates = [parse_date(p) for p in published]
     out = []
     for (i, j), lc, tc in zip(pairs.tolist(), lead_cos.tolist(), tfidf_cosines.tolist()):
         ta, tb = terms[i], terms[j]
         shared = ta & tb
-        overlap = sum(rarity(t) for t in shared) / min(mass[i], mass[j]) if ta and tb else 0.0
+        overlap = math.fsum(rarity(t) for t in shared) / min(mass[i], mass[j]) if ta and tb else 0.0
         na, nb = numbers[i], numbers[j]
         da, db = dates[i], dates[j]
         out.append({"lead_cosine": lc, "tfidf_cosine": tc, "term_overlap": overlap,

@@ -14,8 +14,8 @@ import numpy as np
 
 from . import thresholds as T
 from .align import covered_tokens, verbatim_passages
-from .candidates import (shared_term_candidates, shared_text_candidates, strongest_per_document,
-                         vector_neighbour_candidates)
+from .candidates import (pair_difference, shared_term_candidates, shared_text_candidates, strongest_per_document,
+                         unique_pairs, vector_neighbour_candidates)
 from .clean import mark_furniture
 from .embed import get_encoder
 from .event import event_features, event_features_batch, get_event_model
@@ -294,17 +294,15 @@ def candidate_pairs(prepared: list[Prepared], tfidf) -> tuple[np.ndarray, np.nda
     (one sparse product)."""
     sampled = [sampled_ngrams(p.hashes, T.SHINGLE_WORDS, T.NGRAM_SAMPLE_MODULUS) for p in prepared]
     sketches = sketch_word_hashes([p.hashes for p in prepared], T.SHINGLE_WORDS, T.NEARDUP_BINS)
-    text = shared_text_candidates(sampled)
+    n = len(prepared)
     # the n-gram index ignores n-grams in over 100 documents: copies of a story syndicated wider
     # are found by the near-duplicate sketches
     near = band_pairs(sketches, T.NEARDUP_BANDS, T.NEARDUP_ROWS, T.NEARDUP_MAX_BUCKET)
-    text |= {(int(i), int(j)) for i, j in near.tolist()}
-    meaning = shared_term_candidates([p.terms for p in prepared])
+    text_pairs = unique_pairs(np.r_[shared_text_candidates(sampled), near.reshape(-1, 2)], max(n, 1))
+    meaning = [shared_term_candidates([p.terms for p in prepared])]
     if prepared:
-        meaning |= vector_neighbour_candidates(np.stack([p.lead for p in prepared]))
-    meaning -= text
-    text_pairs = np.array(sorted(text), dtype=np.int64).reshape(-1, 2)
-    meaning_pairs = np.array(sorted(meaning), dtype=np.int64).reshape(-1, 2)
+        meaning.append(vector_neighbour_candidates(np.stack([p.lead for p in prepared])))
+    meaning_pairs = pair_difference(np.concatenate(meaning), text_pairs, max(n, 1))
     meaning_cos = pair_cosines(tfidf, meaning_pairs)
     keep = meaning_cos >= T.MIN_CANDIDATE_TFIDF
     keep[keep] = strongest_per_document(meaning_pairs[keep], meaning_cos[keep], T.MEANING_CANDIDATES_PER_ARTICLE)

@@ -9,6 +9,7 @@ a word's weight is also capped by its IDF in that corpus.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -40,22 +41,25 @@ def _counted(word: str) -> bool:
 def corpus_tfidf(docs: list[Doc]) -> CorpusTfidf:
     """Weighted bags of words of all documents (words of two or more letters)."""
     vocabulary: dict[str, int] = {}
+    column: dict[str, int] = {}  # every word seen: its column, or -1 when it is not counted
     weights: list[float] = []  # rarity of each vocabulary word, by column
     indptr, indices, values = [0], [], []
     for doc in docs:
-        counts: dict[int, int] = {}
-        for w in doc.norms:
-            if _counted(w):
-                k = vocabulary.get(w)
-                if k is None:
-                    k = vocabulary[w] = len(weights)
+        counts = Counter(doc.norms)  # in order of first appearance, so columns are too
+        cols, tf = [], []
+        for w, c in counts.items():
+            k = column.get(w)
+            if k is None:
+                k = column[w] = -1
+                if _counted(w):
+                    k = column[w] = vocabulary[w] = len(weights)
                     weights.append(rarity(w))
-                counts[k] = counts.get(k, 0) + 1
-        cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-        indices.append(cols)
-        values.append(tf)
-        indptr.append(indptr[-1] + len(counts))
+            if k >= 0:
+                cols.append(k)
+                tf.append(c)
+        indices.append(np.array(cols, dtype=np.int64))
+        values.append(np.array(tf, dtype=np.float64))
+        indptr.append(indptr[-1] + len(cols))
     weight_of = np.array(weights)
     cols = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
     if len(docs) >= T.MIN_DOCUMENTS_FOR_CORPUS_IDF and len(cols):
