@@ -8,9 +8,15 @@
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from . import thresholds as T
+
+_BLOCK = 2048  # article vectors compared at a time: memory stays O(block x N)
+_THREADS = os.cpu_count() or 1
 
 
 def pairs_sharing_keys(keys: np.ndarray, owners: np.ndarray, max_owners: int) -> tuple[np.ndarray, np.ndarray]:
@@ -94,17 +100,20 @@ def vector_neighbour_candidates(vectors: np.ndarray) -> np.ndarray:
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
     k = min(T.VECTOR_NEIGHBOURS, n - 1)
-    block = 2048
-    found = []
-    for start in range(0, n, block):
-        sims = vectors[start : start + block] @ vectors.T
+
+    def neighbours(start: int) -> np.ndarray:
+        sims = vectors[start : start + _BLOCK] @ vectors.T
         rows = np.arange(sims.shape[0])
         sims[rows, start + rows] = -1.0  # not its own neighbour
         top = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < n else np.argsort(-sims, axis=1)[:, :k]
         close = np.take_along_axis(sims, top, axis=1) >= T.MIN_ARTICLE_COSINE
         i = np.broadcast_to((start + rows)[:, None], top.shape)[close]
         j = top[close]
-        found.append(np.stack([np.minimum(i, j), np.maximum(i, j)], axis=1))
+        return np.stack([np.minimum(i, j), np.maximum(i, j)], axis=1)
+
+    # numpy releases the GIL in the product and the partition: blocks run on all cores
+    with ThreadPoolExecutor(min(_THREADS, -(-n // _BLOCK))) as pool:
+        found = list(pool.map(neighbours, range(0, n, _BLOCK)))
     return unique_pairs(np.concatenate(found), n)
 
 

@@ -7,6 +7,7 @@ the article's text exactly as it was read.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -80,6 +81,29 @@ class Doc:
     def sentence_text(self, index: int) -> str:
         s = self.sentences[index]
         return self.article.text[s.start : s.end]
+
+    # Derived per-token arrays, computed on first use (only documents in aligned pairs need them).
+    @cached_property
+    def word_ids(self) -> np.ndarray:
+        from .vocab import word_ids
+        return word_ids(self.norms)
+
+    @cached_property
+    def alphabetic(self) -> np.ndarray:
+        """Tokens that are words of two letters or more (what bags of words count)."""
+        return np.fromiter((len(w) > 1 and w.isalpha() for w in self.norms), dtype=bool, count=len(self.norms))
+
+    @cached_property
+    def alphanumeric(self) -> np.ndarray:
+        return np.fromiter(map(str.isalnum, self.norms), dtype=bool, count=len(self.norms))
+
+    @cached_property
+    def sentence_firsts(self) -> np.ndarray:
+        return np.array([s.first_token for s in self.sentences], dtype=np.int64)
+
+    @cached_property
+    def sentence_sizes(self) -> np.ndarray:
+        return np.array([s.last_token - s.first_token for s in self.sentences], dtype=np.int64)
 
 
 @dataclass

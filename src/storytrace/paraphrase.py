@@ -15,6 +15,7 @@ from .align import monotone_matches
 from .embed import get_encoder
 from .model import Doc, Passage
 from .pairscore import features_batch, get_scorer
+from .vocab import weights_of
 
 
 def sentence_vectors(doc: Doc, indices: list[int]) -> np.ndarray:
@@ -24,12 +25,16 @@ def sentence_vectors(doc: Doc, indices: list[int]) -> np.ndarray:
 
 def _open_sentences(doc: Doc, verbatim_mask: np.ndarray) -> list[int]:
     """Sentences not already mostly covered by verbatim passages."""
-    keep = []
-    for i, s in enumerate(doc.sentences):
-        n = s.last_token - s.first_token
-        if n and verbatim_mask[s.first_token : s.last_token].sum() / n < T.VERBATIM_SENTENCE_SHARE:
-            keep.append(i)
-    return keep
+    return np.flatnonzero(_open_mask(doc, verbatim_mask)).tolist()
+
+
+def _open_mask(doc: Doc, verbatim_mask: np.ndarray) -> np.ndarray:
+    if not doc.sentences:
+        return np.zeros(0, dtype=bool)
+    covered = np.add.reduceat(verbatim_mask.astype(np.int64), doc.sentence_firsts) if len(verbatim_mask) else 0
+    sizes = doc.sentence_sizes
+    share = np.divide(covered, sizes, out=np.ones(len(sizes)), where=sizes > 0)
+    return (sizes > 0) & (share < T.VERBATIM_SENTENCE_SHARE)
 
 
 def lexical_match_share(doc_a: Doc, mask_a: np.ndarray, doc_b: Doc, mask_b: np.ndarray,
@@ -38,31 +43,25 @@ def lexical_match_share(doc_a: Doc, mask_a: np.ndarray, doc_b: Doc, mask_b: np.n
     other: one whose weighted words overlap it by at least T.LEXICAL_SENTENCE_OVERLAP. A reworded
     sentence keeps its names, numbers and key words, so when too few sentences have a counterpart
     no paraphrase alignment could reach a reuse relation, and the encoder is not run."""
-    vocabulary: dict[str, int] = {}
+    def words(doc: Doc, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Sizes of the open sentences, and (row, word id) of their alphanumeric words."""
+        is_open = _open_mask(doc, mask)
+        sizes = doc.sentence_sizes[is_open]
+        row_of_sentence = np.cumsum(is_open) - 1
+        sentence_of_token = np.repeat(np.arange(len(doc.sentences)), doc.sentence_sizes)
+        take = is_open[sentence_of_token] & doc.alphanumeric
+        return sizes, row_of_sentence[sentence_of_token[take]], doc.word_ids[take]
 
-    def bags(doc: Doc, mask: np.ndarray) -> tuple[np.ndarray, list[list[int]]]:
-        sizes, words = [], []
-        for i in _open_sentences(doc, mask):
-            s = doc.sentences[i]
-            sizes.append(s.last_token - s.first_token)
-            words.append([vocabulary.setdefault(w, len(vocabulary))
-                          for w in doc.norms[s.first_token:s.last_token] if w.isalnum()])
-        return np.array(sizes, dtype=np.float64), words
-
-    (sizes_a, words_a), (sizes_b, words_b) = bags(doc_a, mask_a), bags(doc_b, mask_b)
+    (sizes_a, rows_a, ids_a), (sizes_b, rows_b, ids_b) = words(doc_a, mask_a), words(doc_b, mask_b)
     if not len(sizes_a) or not len(sizes_b):
         return 0.0
-    word_weight = np.ones(len(vocabulary))
-    for word, column in vocabulary.items():
-        word_weight[column] = weight.get(word, 1.0)
-
-    def presence(words: list[list[int]]) -> np.ndarray:
-        matrix = np.zeros((len(words), len(vocabulary)))
-        for row, columns in enumerate(words):
-            matrix[row, columns] = 1.0
-        return matrix
-
-    in_a, in_b = presence(words_a), presence(words_b)
+    vocabulary, columns = np.unique(np.r_[ids_a, ids_b], return_inverse=True)
+    word_weight = weights_of(vocabulary, weight)
+    in_a = np.zeros((len(sizes_a), len(vocabulary)))
+    in_b = np.zeros((len(sizes_b), len(vocabulary)))
+    in_a[rows_a, columns[:len(ids_a)]] = 1.0
+    in_b[rows_b, columns[len(ids_a):]] = 1.0
+    sizes_a, sizes_b = sizes_a.astype(np.float64), sizes_b.astype(np.float64)
     # weighted mass of the words two sentences share, over the lighter sentence's mass
     shared = (in_a * word_weight) @ in_b.T
     mass_a, mass_b = in_a @ word_weight, in_b @ word_weight

@@ -19,6 +19,7 @@ from wordfreq import zipf_frequency
 
 from . import thresholds as T
 from .model import Doc
+from .vocab import weights_of
 
 
 @lru_cache(maxsize=1 << 20)
@@ -78,18 +79,15 @@ def corpus_tfidf(docs: list[Doc]) -> CorpusTfidf:
 def masked_cosine(doc_a: Doc, keep_a: np.ndarray, doc_b: Doc, keep_b: np.ndarray, weight: dict[str, float]) -> float:
     """Weighted cosine of the words of two documents that ``keep_a`` / ``keep_b`` select: how alike
     what is left of two texts is once their verbatim passages are set aside."""
-    def bag(doc: Doc, keep: np.ndarray) -> dict[str, float]:
-        counts: dict[str, int] = {}
-        for w, k in zip(doc.norms, keep.tolist()):
-            if k and _counted(w):
-                counts[w] = counts.get(w, 0) + 1
-        return {w: (1.0 + math.log(c)) * weight.get(w, 1.0) for w, c in counts.items()}
+    def bag(doc: Doc, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        ids, counts = np.unique(doc.word_ids[keep & doc.alphabetic], return_counts=True)
+        return ids, (1.0 + np.log(counts)) * weights_of(ids, weight)
 
-    a, b = bag(doc_a, keep_a), bag(doc_b, keep_b)
-    if not a or not b:
+    (ids_a, a), (ids_b, b) = bag(doc_a, keep_a), bag(doc_b, keep_b)
+    if not len(a) or not len(b):
         return 0.0
-    dot = sum(v * b[w] for w, v in a.items() if w in b)
-    return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+    _, in_a, in_b = np.intersect1d(ids_a, ids_b, assume_unique=True, return_indices=True)
+    return float(a[in_a] @ b[in_b] / math.sqrt((a @ a) * (b @ b)))
 
 
 def pair_cosines(matrix: sparse.csr_matrix, pairs: np.ndarray) -> np.ndarray:
