@@ -91,11 +91,13 @@ class Doc:
     @cached_property
     def alphabetic(self) -> np.ndarray:
         """Tokens that are words of two letters or more (what bags of words count)."""
-        return np.fromiter((len(w) > 1 and w.isalpha() for w in self.norms), dtype=bool, count=len(self.norms))
+        from .vocab import ALPHABETIC
+        return ALPHABETIC[self.word_ids]
 
     @cached_property
     def alphanumeric(self) -> np.ndarray:
-        return np.fromiter(map(str.isalnum, self.norms), dtype=bool, count=len(self.norms))
+        from .vocab import ALPHANUMERIC
+        return ALPHANUMERIC[self.word_ids]
 
     @cached_property
     def sentence_firsts(self) -> np.ndarray:

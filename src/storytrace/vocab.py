@@ -22,7 +22,34 @@ def word_ids(words: list[str]) -> np.ndarray:
     return np.array(ids, dtype=np.int64)
 
 
+class _PerWord:
+    """A value per word id, computed once per word and kept in a growing array."""
+
+    def __init__(self, compute, dtype) -> None:
+        self._compute, self._values = compute, np.zeros(0, dtype=dtype)
+
+    def __getitem__(self, ids: np.ndarray) -> np.ndarray:
+        if len(self._values) < len(WORDS):
+            new = np.array([self._compute(w) for w in WORDS[len(self._values):]], dtype=self._values.dtype)
+            self._values = np.r_[self._values, new]
+        return self._values[ids]
+
+
+ALPHABETIC = _PerWord(lambda w: len(w) > 1 and w.isalpha(), bool)  # what bags of words count
+ALPHANUMERIC = _PerWord(str.isalnum, bool)
+
+_weights: tuple[dict | None, np.ndarray] = (None, np.zeros(0))
+
+
 def weights_of(ids: np.ndarray, weight: dict[str, float], default: float = 1.0) -> np.ndarray:
-    """``weight`` (word -> weight) looked up for each id."""
-    get = weight.get
-    return np.array([get(WORDS[i], default) for i in ids.tolist()], dtype=np.float64)
+    """``weight`` (word -> weight, a corpus's) looked up for each id; the lookups are kept while the
+    same dictionary is asked about."""
+    global _weights
+    known, values = _weights
+    if known is not weight:
+        values = np.zeros(0)
+    if len(values) < len(WORDS):
+        get = weight.get
+        values = np.r_[values, np.array([get(w, default) for w in WORDS[len(values):]], dtype=np.float64)]
+    _weights = (weight, values)
+    return values[ids]
