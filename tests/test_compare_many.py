@@ -65,3 +65,21 @@ def test_pairs_across_two_lists(corpus):
     whole = compare_many(prepared, prepared, pairs[across], cosines[across], shares_text[across], tfidf.weight)
     assert len(split) > 10
     assert [p and p.to_json() for p in split] == [p and p.to_json() for p in whole]
+
+
+def test_worker_processes_give_the_same_pairs(corpus, monkeypatch):
+    import storytrace.pipeline as pipeline
+    import storytrace.processes as processes
+    from storytrace.processes import can_fork
+
+    if not can_fork():
+        pytest.skip("forked workers are used on Linux only")
+    prepared, tfidf, pairs, cosines, shares_text = corpus
+    monkeypatch.setattr(pipeline, "MIN_PAIRS", 1)  # the corpus is small: use the workers anyway ...
+    monkeypatch.setattr(processes, "_CHUNK", 8)  # ... in many chunks, so both take some
+    seen = []
+    forked = compare_many(prepared, prepared, pairs, cosines, shares_text, tfidf.weight,
+                          lambda stage, done, total: seen.append(done), processes=2)
+    alone = compare_many(prepared, prepared, pairs, cosines, shares_text, tfidf.weight, processes=1)
+    assert [p and p.to_json() for p in forked] == [p and p.to_json() for p in alone]
+    assert seen[-1] == len(pairs) and seen == sorted(seen)

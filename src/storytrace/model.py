@@ -83,6 +83,12 @@ class Doc:
         return self.article.text[s.start : s.end]
 
     # Derived per-token arrays, computed on first use (only documents in aligned pairs need them).
+    # Word ids are this process's (vocab.py): a Doc pickled to another process leaves them behind.
+    _PROCESS_LOCAL = ("word_ids", "alphabetic", "alphanumeric")
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k not in self._PROCESS_LOCAL}
+
     @cached_property
     def word_ids(self) -> np.ndarray:
         from .vocab import word_ids

@@ -25,6 +25,7 @@ from .model import Article, Coverage, Doc, Pair
 from .neardup import band_pairs, sketch_word_hashes
 from .pairscore import features_batch, get_scorer
 from .paraphrase import lexical_match_share, paraphrase_passages, sentence_vectors
+from .processes import MIN_PAIRS, can_fork, chunked, default_processes, map_chunks
 from .provenance import attach_sources
 from .relate import direction, event_relation, reuse_relation, reuse_similarity
 from .segment import segment
@@ -259,24 +260,42 @@ def judge_by_event(left: list[Prepared], right: list[Prepared], pairs: np.ndarra
 
 def compare_many(left: list[Prepared], right: list[Prepared], pairs: np.ndarray, cosines: np.ndarray,
                  shares_text: np.ndarray, weight: dict[str, float],
-                 progress: Progress | None = None) -> list[Pair | None]:
+                 progress: Progress | None = None, processes: int = 1) -> list[Pair | None]:
     """``compare_prepared`` on every pair (rows of ``pairs`` index ``left`` and ``right``), in order;
-    None where a pair is unrelated. Pairs only the event model can judge are judged together."""
+    None where a pair is unrelated. Pairs only the event model can judge are judged together; the
+    others are aligned one by one, in ``processes`` forked workers when there are enough of them."""
     out: list[Pair | None] = [None] * len(pairs)
     aligned = needs_alignment(left, right, pairs, cosines, shares_text)
     event_only = np.flatnonzero(~aligned)
     for k, pair in zip(event_only.tolist(), judge_by_event(left, right, pairs[event_only], cosines[event_only])):
         out[k] = pair
     one_by_one = np.flatnonzero(aligned)
-    done_before = len(event_only)
+    done = len(event_only)
     if progress:
-        progress("compare", done_before, len(pairs))
-    for done, k in enumerate(one_by_one.tolist(), 1):
-        i, j = pairs[k]
-        out[k] = compare_prepared(left[i], right[j], float(cosines[k]), weight, shares_text=bool(shares_text[k]))
-        if progress and (done % 64 == 0 or done == len(one_by_one)):
-            progress("compare", done_before + done, len(pairs))
+        progress("compare", done, len(pairs))
+    context = (left, right, pairs, cosines, shares_text, weight)
+    chunks = chunked(one_by_one)
+    if processes > 1 and len(one_by_one) >= MIN_PAIRS and can_fork():
+        results = map_chunks(_compare_chunk, chunks, context, processes)
+    else:
+        results = ((n, _compare_chunk(context, chunk), None) for n, chunk in enumerate(chunks))
+    encoder = get_encoder()
+    for n, chunk_pairs, counts in results:
+        for k, pair in zip(chunks[n].tolist(), chunk_pairs):
+            out[k] = pair
+        if counts:  # vectors a worker encoded or read count as this run's
+            encoder.encoded += counts[0]
+            encoder.from_store += counts[1]
+        done += len(chunks[n])
+        if progress:
+            progress("compare", done, len(pairs))
     return out
+
+
+def _compare_chunk(context: tuple, chunk: np.ndarray) -> list[Pair | None]:
+    left, right, pairs, cosines, shares_text, weight = context
+    return [compare_prepared(left[i], right[j], float(cosines[k]), weight, shares_text=bool(shares_text[k]))
+            for k, (i, j) in zip(chunk.tolist(), pairs[chunk].tolist())]
 
 
 def pair_event_features(pa: Prepared, pb: Prepared, tfidf_cosine: float) -> dict:
@@ -356,9 +375,11 @@ class Result:
 
 @with_single_threaded_blas
 def analyze_articles(articles: list[Article], errors: list[str] | None = None,
-                     progress: Progress | None = None) -> Result:
-    """Relations, stories and sources of already-ingested articles."""
+                     progress: Progress | None = None, processes: int | None = None) -> Result:
+    """Relations, stories and sources of already-ingested articles. ``processes``: worker processes
+    for aligning pairs (default: $STORYTRACE_PROCESSES, else one per core; 1 keeps it in-process)."""
     progress = progress or (lambda stage, done, total: None)
+    processes = processes or default_processes()
     clock = _StageClock()
     encoded_before, stored_before = get_encoder().encoded, get_encoder().from_store
     # A stable order makes every later step independent of the order the inputs came in.
@@ -377,8 +398,9 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
     progress("candidates", 1, 1)
     progress("compare", 0, len(candidates))
     with clock("compare"):
-        pairs = [p for p in compare_many(prepared, prepared, candidates, cosines, shares_text, tfidf.weight, progress)
-                 if p is not None]
+        compared = compare_many(prepared, prepared, candidates, cosines, shares_text, tfidf.weight, progress,
+                                processes)
+        pairs = [p for p in compared if p is not None]
     progress("stories", 0, 1)
     with clock("stories"):
         stories = group_stories(articles, pairs)
@@ -406,10 +428,10 @@ class _StageClock:
             self.seconds[stage] = round(self.seconds.get(stage, 0.0) + time.perf_counter() - started, 3)
 
 
-def analyze(inputs: Iterable | str, progress: Progress | None = None) -> Result:
+def analyze(inputs: Iterable | str, progress: Progress | None = None, processes: int | None = None) -> Result:
     """Read files, folders, dicts or Articles and analyse them together."""
     ingested = read_inputs(inputs)
-    return analyze_articles(ingested.articles, ingested.errors, progress)
+    return analyze_articles(ingested.articles, ingested.errors, progress, processes)
 
 
 @with_single_threaded_blas

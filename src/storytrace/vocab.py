@@ -1,24 +1,29 @@
 """Process-wide integer ids for normalised words, so word arithmetic over a pair of documents (bags,
-overlaps) runs in numpy instead of dictionaries. Ids are only compared inside one process."""
+overlaps) runs in numpy instead of dictionaries. Ids are only compared inside one process. A lock
+guards every growth: dask workers may run several tasks on threads of one process."""
 
 from __future__ import annotations
+
+import threading
 
 import numpy as np
 
 _IDS: dict[str, int] = {}
 WORDS: list[str] = []  # the word of each id
+_LOCK = threading.RLock()
 
 
 def word_ids(words: list[str]) -> np.ndarray:
     ids = list(map(_IDS.get, words))
     if None in ids:
-        for k, (word, i) in enumerate(zip(words, ids)):
-            if i is None:
-                i = _IDS.get(word)
+        with _LOCK:
+            for k, (word, i) in enumerate(zip(words, ids)):
                 if i is None:
-                    i = _IDS[word] = len(WORDS)
-                    WORDS.append(word)
-                ids[k] = i
+                    i = _IDS.get(word)
+                    if i is None:
+                        i = _IDS[word] = len(WORDS)
+                        WORDS.append(word)
+                    ids[k] = i
     return np.array(ids, dtype=np.int64)
 
 
@@ -29,10 +34,13 @@ class _PerWord:
         self._compute, self._values = compute, np.zeros(0, dtype=dtype)
 
     def __getitem__(self, ids: np.ndarray) -> np.ndarray:
-        if len(self._values) < len(WORDS):
-            new = np.array([self._compute(w) for w in WORDS[len(self._values):]], dtype=self._values.dtype)
-            self._values = np.r_[self._values, new]
-        return self._values[ids]
+        values = self._values
+        if len(values) < len(WORDS):
+            with _LOCK:
+                values = self._values
+                new = [self._compute(w) for w in WORDS[len(values):]]
+                values = self._values = np.r_[values, np.array(new, dtype=values.dtype)]
+        return values[ids]
 
 
 ALPHABETIC = _PerWord(lambda w: len(w) > 1 and w.isalpha(), bool)  # what bags of words count
@@ -46,10 +54,13 @@ def weights_of(ids: np.ndarray, weight: dict[str, float], default: float = 1.0) 
     same dictionary is asked about."""
     global _weights
     known, values = _weights
-    if known is not weight:
-        values = np.zeros(0)
-    if len(values) < len(WORDS):
-        get = weight.get
-        values = np.r_[values, np.array([get(w, default) for w in WORDS[len(values):]], dtype=np.float64)]
-    _weights = (weight, values)
+    if known is not weight or len(values) < len(WORDS):
+        with _LOCK:
+            known, values = _weights
+            if known is not weight:
+                values = np.zeros(0)
+            get = weight.get
+            new = [get(w, default) for w in WORDS[len(values):]]
+            values = np.r_[values, np.array(new, dtype=np.float64)]
+            _weights = (weight, values)
     return values[ids]

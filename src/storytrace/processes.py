@@ -1,0 +1,70 @@
+"""The local engine's compare stage on every core: pairs are aligned in forked worker processes.
+
+Aligning a pair is Python work that holds the interpreter lock, so threads cannot share it out;
+forked processes can, and they inherit the prepared articles without copying them up front (pages
+are shared until written). Each worker reloads the encoder runtime and reopens the vector store
+(neither survives a fork) but keeps the vectors already in memory. Results come back per chunk and
+are put in candidate order, so the output is the same as one process would give.
+
+Fork is only used where it is the platform's safe default (Linux); elsewhere, and for small jobs,
+the pairs are compared in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+
+import numpy as np
+
+from .embed import get_encoder
+
+MIN_PAIRS = 2000  # fewer pairs than this are compared in-process: starting workers costs more
+_CHUNK = 128  # pairs per task: small enough to balance, large enough to keep messages few
+
+_job: tuple | None = None  # what the workers compare, set just before they are forked
+
+
+def default_processes() -> int:
+    """Worker processes: $STORYTRACE_PROCESSES, else one per core this process may use."""
+    configured = os.environ.get("STORYTRACE_PROCESSES")
+    if configured:
+        return max(1, int(configured))
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def map_chunks(function, chunks: list[np.ndarray], context: tuple, processes: int):
+    """Yield ``(chunk index, function(context, chunk), (texts encoded, vectors from the store))`` for
+    every chunk, in completion order, from ``processes`` forked workers."""
+    global _job
+    _job = (function, context)
+    try:
+        with multiprocessing.get_context("fork").Pool(processes, initializer=_start_worker) as pool:
+            yield from pool.imap_unordered(_run_chunk, list(enumerate(chunks)))
+    finally:
+        _job = None
+
+
+def _start_worker() -> None:
+    get_encoder().after_fork()
+
+
+def _run_chunk(task: tuple[int, np.ndarray]):
+    index, chunk = task
+    function, context = _job
+    encoder = get_encoder()
+    encoded, stored = encoder.encoded, encoder.from_store
+    out = function(context, chunk)
+    return index, out, (encoder.encoded - encoded, encoder.from_store - stored)
+
+
+def chunked(indices: np.ndarray) -> list[np.ndarray]:
+    return [indices[k:k + _CHUNK] for k in range(0, len(indices), _CHUNK)]
