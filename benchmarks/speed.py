@@ -7,7 +7,8 @@
 For each size the corpus from ``benchmarks/synthetic.py`` (seeded) is written as JSONL to a
 temporary directory and ``storytrace.analyze([path], quiet=True)`` is timed in a fresh
 subprocess, so each run's peak RSS (``ru_maxrss``) is its own: interpreter, imports, model
-and pipeline. Reported pairs whose relation is duplicate / version / rewrite / partial count
+and pipeline; "largest worker" is the peak of the largest process it forked to align pairs
+(pages shared with the parent count in both). Reported pairs whose relation is duplicate / version / rewrite / partial count
 as found reuse; recall and precision are against the planted pairs.
 
 Baselines, on the largest corpus, each in its own subprocess and timed over the
@@ -92,8 +93,12 @@ def _worker_storytrace(corpus: str) -> dict:
         relations[rel] = relations.get(rel, 0) + 1
         if rel in REUSE:
             reuse.append(sorted((str(p["a"]), str(p["b"]))))
+    import resource
+
+    # the local engine's forked workers (aligning pairs) have ended: the largest one's peak
+    workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     return {"seconds": seconds, "import_seconds": import_s, "rss_import": rss_import,
-            "rss_peak": peak_rss_bytes(), "found": reuse, "relations": relations,
+            "rss_peak": peak_rss_bytes(), "rss_workers_peak": workers_peak, "found": reuse, "relations": relations,
             "n_articles": len(result.get("articles", [])), "stats": result.get("stats", {})}
 
 
@@ -274,7 +279,7 @@ def _median_runs(runs: list[dict]) -> dict:
     if not ok:
         return {"ok": False, "error": runs[-1].get("error", "failed") if runs else "not run"}
     med = dict(ok[0])
-    for key in ("seconds", "warm_seconds", "rss_peak", "rss_import", "import_seconds"):
+    for key in ("seconds", "warm_seconds", "rss_peak", "rss_workers_peak", "rss_import", "import_seconds"):
         if key in ok[0]:
             med[key] = statistics.median(r[key] for r in ok)
     med["runs"] = len(ok)
@@ -383,14 +388,14 @@ def main(argv: list[str] | None = None) -> int:
     for n in sizes:
         res = results[n]
         if not res.get("ok"):
-            rows.append([f"{n:,}", "error", "", "", "", "", "", "", "", ""])
+            rows.append([f"{n:,}", "error", "", "", "", "", "", "", "", "", ""])
             continue
         sc = _score(res["found"], corpora[n][1])
         rows.append([f"{n:,}", f"{res['seconds']:.1f}", f"{n / res['seconds']:,.0f}", _mb(res["rss_peak"]),
-                     _mb(res["rss_import"]), f"{sc['reported']:,}", _pct(sc["recall"]), _pct(sc["precision"]),
+                     _mb(res.get("rss_workers_peak", 0)), _mb(res["rss_import"]), f"{sc['reported']:,}", _pct(sc["recall"]), _pct(sc["precision"]),
                      " / ".join(_pct(sc["by_kind"][k]).strip() for k in KINDS),
                      f"{res['import_seconds']:.1f}"])
-    print(_table(["articles", "seconds", "articles/s", "peak RSS", "RSS after import", "reuse pairs",
+    print(_table(["articles", "seconds", "articles/s", "peak RSS", "largest worker", "RSS after import", "reuse pairs",
                   "recall", "precision", "recall dup / ver / part", "import s"], rows))
     for n in sizes:
         res = results[n]
