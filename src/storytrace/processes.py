@@ -28,9 +28,18 @@ _job: tuple | None = None  # what the workers compare, set just before they are 
 
 def default_processes() -> int:
     """Worker processes: $STORYTRACE_PROCESSES, else one per core this process may use."""
-    configured = os.environ.get("STORYTRACE_PROCESSES")
+    configured = os.environ.get("STORYTRACE_PROCESSES", "").strip()
     if configured:
-        return max(1, int(configured))
+        try:
+            return max(1, int(configured))
+        except ValueError:
+            print(f"storytrace: STORYTRACE_PROCESSES={configured!r} is not a number; using one process per core",
+                  file=sys.stderr)
+    return default_cores()
+
+
+def default_cores() -> int:
+    """Cores this process may run on."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:
@@ -47,14 +56,16 @@ def map_chunks(function, chunks: list[np.ndarray], context: tuple, processes: in
     global _job
     _job = (function, context)
     try:
-        with multiprocessing.get_context("fork").Pool(processes, initializer=_start_worker) as pool:
+        # the workers share the cores: each runs the encoder on its share of them
+        threads = max(1, default_cores() // processes)
+        with multiprocessing.get_context("fork").Pool(processes, _start_worker, (threads,)) as pool:
             yield from pool.imap_unordered(_run_chunk, list(enumerate(chunks)))
     finally:
         _job = None
 
 
-def _start_worker() -> None:
-    get_encoder().after_fork()
+def _start_worker(threads: int) -> None:
+    get_encoder().after_fork(threads)
 
 
 def _run_chunk(task: tuple[int, np.ndarray]):
