@@ -15,8 +15,12 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
+from re import _parser as regex_parser  # what a furniture pattern can match: see _Shape
+from re._constants import ANY, BRANCH, LITERAL, MAX_REPEAT, MAXREPEAT, MIN_REPEAT, POSSESSIVE_REPEAT, SUBPATTERN
 
 from .metadata import fill_from_text
 from .model import Article, Span
@@ -30,10 +34,21 @@ FURNITURE = [(d["name"], re.compile(d["pattern"], re.I), d.get("caption", False)
 CREDITS = [(d["name"], re.compile(d["pattern"], re.I)) for d in _DATA["credits"]]
 # Every credit pattern names one of these: a cheap test spares most lines the dozen searches.
 _ANY_AGENCY = re.compile(r"\b(ap|associated press|reuters|afp)\b", re.I)
+# r"\bap\b" for lowercased text, spelt to open with the letters: the regex engine skips to them.
+_AP_WORD = re.compile(r"ap(?<=\bap)\b")
+# The characters other than their two ASCII cases that match an ASCII letter under re.I (found by
+# trying all of Unicode); "İ" also lowercases to two characters. In a text without them, what a
+# pattern's ASCII letters match shows, lowercased, in the lowercased text.
+_FOLDS_TO_ASCII = re.compile("[İıſK]")
 
 # List markers and separators that extracted HTML puts before a link ("- Print Article", "| Share").
-_BULLET = re.compile(r"^(?:[-–•*|·>»]\s*)+")
+_BULLET_CHARS = "-–•*|·>»"
+_BULLET = re.compile(rf"^(?:[{_BULLET_CHARS}]\s*)+")
 _QUOTES = str.maketrans("‘’‚‛′“”„‟″", "'''''\"\"\"\"\"")
+# Where a sentence may end in a folded line: a space after a stop, quote or bracket. Every end that
+# segment.sentences finds is one (its curly closing quotes fold to these), and more. (Spaces first:
+# the regex engine then skips to them.)
+_PIECE_BREAK = re.compile(r" (?<=[.!?…\"')\]] )")
 _TERMINAL = ".!?\"…"  # after folding, ” is a plain quote
 _CONNECTORS = {"a", "an", "and", "at", "for", "in", "of", "on", "the", "to", "vs", "vs."}
 # Last words of headline links ("... – war latest", "..., NATO chief says") that sub-headings lack.
@@ -41,15 +56,12 @@ _HEADLINE_ENDS = {"says", "say", "latest", "live", "update", "updates", "explain
                   "reveals", "report", "reports", "analysis", "video", "watch", "photos", "opinion"}
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     start: int
     end: int
     text: str  # stripped, quotes folded, whitespace collapsed
-
-    @property
-    def norm(self) -> str:
-        return self.text.lower()
+    norm: str  # text lowercased: what lines and sentences are compared by
 
 
 def mark_furniture(articles: list[Article]) -> None:
@@ -58,7 +70,7 @@ def mark_furniture(articles: list[Article]) -> None:
     and the metadata its text states (title, byline, date, dateline) where the input gave none:
     only once furniture is known can the head of the text be read past prompts and photo tags."""
     lines = [_lines(a.text) for a in articles]
-    inner = [_inner_sentences(a.text, article_lines) for a, article_lines in zip(articles, lines)]
+    inner = _inner_sentences(articles, lines)
     recurring = _recurring_lines(articles, lines, inner)
     for article, article_lines, sentences, common in zip(articles, lines, inner, recurring):
         flagged = _flag_lines(article_lines)
@@ -76,11 +88,13 @@ def mark_furniture(articles: list[Article]) -> None:
 
 def _lines(text: str) -> list[_Line]:
     """Non-blank lines with their offsets; the span is the whole line without its newline."""
+    if not text.isascii():  # every quote folded is non-ASCII; folding keeps offsets (a character for one)
+        text = text.translate(_QUOTES)
     out, pos = [], 0
     for raw in text.split("\n"):
-        folded = " ".join(raw.translate(_QUOTES).split())
+        folded = " ".join(raw.split())
         if folded:
-            out.append(_Line(pos, pos + len(raw.rstrip("\r")), folded))
+            out.append(_Line(pos, pos + len(raw.rstrip("\r")), folded, folded.lower()))
         pos += len(raw) + 1
     return out
 
@@ -94,27 +108,32 @@ def _flag_lines(lines: list[_Line]) -> list[bool]:
     flagged = [False] * len(lines)
     captions = set()
     for i, line in enumerate(lines):
-        text = _BULLET.sub("", line.text) or line.text
+        text = line.text
+        if text[0] in _BULLET_CHARS:
+            text = _BULLET.sub("", text) or text
         if len(text) > 2 and text[0] == "[" and text[-1] == "]":  # "[Related: ...]"
             text = text[1:-1].strip() or text
-        for _, rx, caption in FURNITURE:
-            if rx.fullmatch(text):
-                flagged[i] = True
-                if caption:
-                    captions.add(i)
-                break
+        k = _furniture_pattern(text)
+        if k is not None:
+            flagged[i] = True
+            if FURNITURE[k][2]:
+                captions.add(i)
     for i in captions:
         # A credit on a line of its own ("Press Office via AP") follows its caption sentence -- unless it
         # ends the text, where it credits an image shown elsewhere (seen on Space.com, BGR).
         words = lines[i].text.split()
         if 0 < i < len(lines) - 1 and len(words) <= 8 and not re.search(r"[.!?]\s", lines[i].text):
             flagged[i - 1] = True
+    positions: dict[str, list[int]] = {}  # of each line's norm, built at the first tag (most pages have none)
     for i, line in enumerate(lines):
         if flagged[i] or not _is_tag(line.text):
             continue
+        if not positions:
+            for j, other in enumerate(lines):
+                positions.setdefault(other.norm, []).append(j)
         # Photo tags ("Russia Ukraine War NATO") head captions; one also opening the page and repeated
         # further down is a tag too. Repetition alone is not enough: tables and lists repeat labels.
-        repeats = [j for j, other in enumerate(lines) if other.norm == line.norm]
+        repeats = positions[line.norm]
         opening_repeat = repeats[0] == 0 and len(repeats) > 1 and repeats[-1] > 1
         flagged[i] = i + 1 in captions or opening_repeat
     return flagged
@@ -122,9 +141,10 @@ def _flag_lines(lines: list[_Line]) -> list[bool]:
 
 def _is_tag(text: str) -> bool:
     """A short Title Case label with no verb-like lowercase word and no final punctuation."""
-    words = text.split()
-    if not 2 <= len(words) <= 5 or _ends_sentence(text) or text[-1] in ",;:'":
+    # 2 to 5 words: counted by their single spaces (the text is collapsed) before splitting a paragraph
+    if not 1 <= text.count(" ") <= 4 or _ends_sentence(text) or text[-1] in ",;:'":
         return False
+    words = text.split()
     return all(w[0].isupper() or w[0].isdigit() or w.lower() in _CONNECTORS for w in words) and words[0][0].isupper()
 
 
@@ -188,19 +208,61 @@ def _looks_like_headline(text: str) -> bool:
     return len(parts) == 2 and _words(parts[0]) >= 3 and _words(parts[1]) >= 2
 
 
-def _inner_sentences(text: str, lines: list[_Line]) -> list[_Line]:
-    """The sentences of lines holding more than one (a template sentence can close a paragraph)."""
+def _inner_sentences(articles: list[Article], lines: list[list[_Line]]) -> list[list[_Line]]:
+    """Per article, the sentences of lines holding more than one (a template sentence can close a
+    paragraph) -- those that could recur.
+
+    Splitting every paragraph into sentences is costly, and a sentence in fewer than PER_OUTLET_MIN
+    articles is never template. So lines are first cut loosely into pieces wherever a sentence might
+    end: a sentence is a run of whole pieces, and an article holding it (as a line or a sentence)
+    holds each of its pieces. A line is split only if a run of its pieces, each in PER_OUTLET_MIN
+    articles or more, is long enough to be a sentence that counts.
+    """
+    counts: Counter[int] = Counter()
+    for article_lines in lines:
+        # hashes: a collision can only make a line split that need not be
+        counts.update(map(hash, set().union(*[_PIECE_BREAK.split(ln.norm) for ln in article_lines])))
+    frequent = {h for h, n in counts.items() if n >= PER_OUTLET_MIN}
+    del counts
+    known: dict[str, list[tuple[int, int, str, str]]] = {}  # a line's text -> its sentences (copies repeat lines)
     out = []
-    for line in lines:
-        if len(line.text) < 2 * MIN_SENTENCE_CHARS:
-            continue
-        spans = sentences(text, line.start, line.end)
-        if len(spans) < 2:
-            continue
-        for s, e in spans:
-            folded = " ".join(text[s:e].translate(_QUOTES).split())
-            if len(folded) >= MIN_SENTENCE_CHARS:
-                out.append(_Line(s, e, folded))
+    for article, article_lines in zip(articles, lines):
+        found = []
+        for line in article_lines:
+            if _may_recur_inside(line, frequent):
+                raw = article.text[line.start:line.end]
+                if raw not in known:
+                    known[raw] = _sentences(article.text, line)
+                found += [_Line(line.start + s, line.start + e, folded, norm) for s, e, folded, norm in known[raw]]
+        out.append(found)
+    return out
+
+
+def _may_recur_inside(line: _Line, frequent: set[int]) -> bool:
+    """Whether the line has a run of frequent pieces as long as a sentence worth keeping (lowercasing
+    never shortens a text, so the run measured on the norm is at least as long as the sentence)."""
+    if len(line.text) < 2 * MIN_SENTENCE_CHARS:
+        return False
+    run = -1  # characters of the current run of frequent pieces, joined by spaces
+    for piece in _PIECE_BREAK.split(line.norm):
+        run = run + len(piece) + 1 if hash(piece) in frequent else -1
+        if run >= MIN_SENTENCE_CHARS:
+            return True
+    return False
+
+
+def _sentences(text: str, line: _Line) -> list[tuple[int, int, str, str]]:
+    """The sentences of a line holding more than one, of MIN_SENTENCE_CHARS or more: offsets from the
+    line start, folded text, norm. They depend on the line alone (segment.sentences reads no further
+    back than the start of a word, and a line follows a newline)."""
+    spans = sentences(text, line.start, line.end)
+    if len(spans) < 2:
+        return []
+    out = []
+    for s, e in spans:
+        folded = " ".join(text[s:e].translate(_QUOTES).split())
+        if len(folded) >= MIN_SENTENCE_CHARS:
+            out.append((s - line.start, e - line.start, folded, folded.lower()))
     return out
 
 
@@ -209,10 +271,15 @@ def _recurring_lines(articles: list[Article], lines: list[list[_Line]],
     """Per article, its lines and sentences that recur as template across the corpus (credit lines
     excepted). Whether two articles are copies of one story is judged on their lines."""
     norms = [{ln.norm for ln in article_lines if len(ln.norm) >= MIN_LINE_CHARS} for article_lines in lines]
-    weight = [sum(len(n) for n in s) for s in norms]
+    weight = [sum(map(len, s)) for s in norms]
+    keys = [s | {sn.norm for sn in sentences} if sentences else s for s, sentences in zip(norms, inner)]
+    counts = Counter()
+    for k in keys:
+        counts.update(k)
+    frequent = {n for n, c in counts.items() if c >= PER_OUTLET_MIN}  # rarer ones cannot be template
     where: dict[str, list[int]] = {}
-    for a, s in enumerate(norms):
-        for n in s | {sn.norm for sn in inner[a]}:
+    for a, k in enumerate(keys):
+        for n in k & frequent:
             where.setdefault(n, []).append(a)
     overall_min = max(OVERALL_MIN, math.ceil(OVERALL_SHARE * len(articles)))
     same: dict[tuple[int, int], bool] = {}
@@ -238,7 +305,7 @@ def _recurring_lines(articles: list[Article], lines: list[list[_Line]],
 
     result: list[set[str]] = [set() for _ in articles]
     for n, group in where.items():
-        if len(group) < PER_OUTLET_MIN or _is_credit(n):
+        if _is_credit(n):
             continue
         if len(group) >= overall_min and independent(group, overall_min):
             for a in group:
@@ -274,10 +341,20 @@ def _reused_runs(lines: list[_Line], inner: list[_Line], common: set[str]) -> se
     return reused
 
 
+def _may_name_agency(line: _Line) -> bool:
+    """False where _ANY_AGENCY cannot match: substring tests on the lowercased line, quicker than the
+    regex (under re.I, ASCII letters match only their two cases unless _FOLDS_TO_ASCII finds one)."""
+    if not line.text.isascii() and _FOLDS_TO_ASCII.search(line.text):
+        return True
+    low = line.norm
+    return "reuters" in low or "afp" in low or "associated" in low or _AP_WORD.search(low) is not None
+
+
 def _credits(article: Article, lines: list[_Line]) -> list[str]:
     """Agencies credited, in order of first appearance (byline first), after any the reader found
     (an HTML "Source link" to another site names that site)."""
-    texts = ([" ".join(article.byline.split())] if article.byline else []) + [ln.text for ln in lines]
+    texts = [" ".join(article.byline.split())] if article.byline else []
+    texts += [ln.text for ln in lines if _may_name_agency(ln)]
     found = []
     for t, text in enumerate(texts):
         if not _ANY_AGENCY.search(text):
@@ -302,3 +379,111 @@ def _merge(text: str, spans: list[Span]) -> list[Span]:
         else:
             merged.append((s, e))
     return merged
+
+
+# ---- Furniture patterns, matched fast -------------------------------------------------------------
+# Trying each of the ~40 patterns on every line is the costliest part of marking furniture, yet few
+# lines match any. The regex parser tells each pattern's match lengths and the strings every match
+# holds, so most lines are ruled out before a pattern runs; the answer is the same.
+
+_REPEATS = (MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    shortest: int  # length of the shortest and the longest text the pattern matches in full (huge: unbounded)
+    longest: int
+    joinable: bool  # tried within one alternation of many: it fails at once unless the line opens right
+    from_end: int | None  # for ".*X", the longest X (huge: unbounded), which must end the line
+    key: tuple[str, ...]  # every match, lowercased, holds one of these (empty: none known)
+
+
+def _shape(pattern: str) -> _Shape:
+    parsed = regex_parser.parse(pattern, re.I)
+    shortest, longest = parsed.getwidth()
+    leading_any = _is_wildcard(parsed.data[:1]) and parsed[0][1][:2] == (0, MAXREPEAT)
+    # An opening wildcard backtracks over the whole line, so it is kept out of the alternation, and so
+    # are group references and global flags, which would mean something else inside it.
+    joinable = (not _opens_with_wildcard(parsed) and not re.search(r"\\[1-9]|\(\?P=|\(\?\(", pattern)
+                and not parsed.state.flags & ~(re.I | re.U))
+    from_end = parsed[1:].getwidth()[1] if leading_any else None
+    # of the sets of strings a match holds one of, the quickest to test: fewest strings, longest
+    key = min(_needs(parsed), key=lambda strings: (len(strings), -min(map(len, strings))), default=())
+    return _Shape(shortest, longest, joinable, from_end, tuple(sorted(key)))
+
+
+def _is_wildcard(items) -> bool:
+    """Whether ``items`` (a parsed pattern's first item, or none) is "." repeated."""
+    return bool(items) and items[0][0] in _REPEATS and list(items[0][1][2]) == [(ANY, None)]
+
+
+def _opens_with_wildcard(parsed) -> bool:
+    op, av = parsed[0] if parsed else (None, None)
+    if op is BRANCH:
+        return any(_opens_with_wildcard(alternative) for alternative in av[1])
+    return _opens_with_wildcard(av[-1]) if op is SUBPATTERN else _is_wildcard(parsed.data[:1])
+
+
+def _needs(parsed) -> list[frozenset[str]]:
+    """Sets of strings of which a match of a parsed pattern holds one each: its runs of ASCII literals,
+    lowercased (see _FOLDS_TO_ASCII), outside optional parts; of alternatives, one set from each."""
+    needs: list[frozenset[str]] = []
+    run = ""
+    for op, av in [*parsed, (None, None)]:
+        if op is LITERAL and chr(av).isascii():
+            run += chr(av).lower()
+            continue
+        if run:
+            needs.append(frozenset([run]))
+            run = ""
+        if op is SUBPATTERN:
+            needs += _needs(av[-1])
+        elif op in _REPEATS and av[0] >= 1:
+            needs += _needs(av[2])
+        elif op is BRANCH:
+            options = [_needs(alternative) for alternative in av[1]]
+            if all(options):  # every alternative holds a string: the surest one of each
+                needs.append(frozenset().union(*(max(o, key=lambda strings: min(map(len, strings))) for o in options)))
+    return needs
+
+
+_SHAPES = [_shape(rx.pattern) for _, rx, _ in FURNITURE]
+# Lines are grouped by length, each group tried with the patterns that fit it. The last group takes
+# every line longer than any bounded pattern matches.
+_LENGTH_STEP = 32
+_LAST_GROUP = max(n for s in _SHAPES for n in (s.shortest, s.longest) if n < MAXREPEAT) // _LENGTH_STEP + 1
+
+
+@lru_cache(maxsize=None)
+def _patterns_for(group: int) -> tuple[re.Pattern | None, tuple[tuple[int, _Shape], ...], tuple[str, ...] | None]:
+    """The patterns that can match a line of a length group: the joinable ones as one alternation (one
+    regex call for dozens), and apart, the others with their shapes and all their keys (None if one
+    has none), so that a line holding no key is spared them all at once."""
+    first = group * _LENGTH_STEP
+    last = math.inf if group == _LAST_GROUP else first + _LENGTH_STEP - 1
+    fit = [k for k, s in enumerate(_SHAPES) if s.shortest <= last and s.longest >= first]
+    joined = "|".join(f"(?:{FURNITURE[k][1].pattern})" for k in fit if _SHAPES[k].joinable)
+    alone = tuple((k, _SHAPES[k]) for k in fit if not _SHAPES[k].joinable)
+    keys = tuple(sorted({key for _, s in alone for key in s.key})) if all(s.key for _, s in alone) else None
+    return (re.compile(joined, re.I) if joined else None), alone, keys
+
+
+def _furniture_pattern(text: str) -> int | None:
+    """Index of the first FURNITURE pattern that matches all of ``text``, as trying each in turn finds."""
+    joined, alone, keys = _patterns_for(min(len(text) // _LENGTH_STEP, _LAST_GROUP))
+    if joined is None or not joined.fullmatch(text):
+        low = text.lower() if text.isascii() or not _FOLDS_TO_ASCII.search(text) else None  # None: keys untested
+        if low is not None and keys is not None and not any(map(low.__contains__, keys)):
+            return None
+        if not any(_matches(k, shape, text, low) for k, shape in alone):
+            return None
+    return next(k for k, (_, rx, _) in enumerate(FURNITURE) if rx.fullmatch(text))
+
+
+def _matches(k: int, shape: _Shape, text: str, low: str | None) -> bool:
+    if low is not None and shape.key and not any(map(low.__contains__, shape.key)):
+        return False
+    # A line holds no newline, the one character "." refuses: ".*" takes any start of it, so the rest
+    # is tried only where it could begin, not from every place a backtracking ".*" would go to.
+    start = 0 if shape.from_end is None else max(0, len(text) - shape.from_end)
+    return FURNITURE[k][1].fullmatch(text, start) is not None
