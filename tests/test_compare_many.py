@@ -25,6 +25,9 @@ def corpus():
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
     articles, _ = synthetic.make_corpus(120, 3)
+    # two sentence-sized texts: judged by their vectors, so aligning them needs the encoder
+    articles += [{"id": "short-1", "text": "The company said on Monday that profits rose 5% in March."},
+                 {"id": "short-2", "text": "Profits rose 5% in March, the company said on Monday."}]
     ingested = sorted(read_inputs(articles).articles, key=lambda a: a.id)
     mark_furniture(ingested)
     prepared = prepare(ingested)
@@ -83,3 +86,7 @@ def test_worker_processes_give_the_same_pairs(corpus, monkeypatch):
     alone = compare_many(prepared, prepared, pairs, cosines, shares_text, tfidf.weight, processes=1)
     assert [p and p.to_json() for p in forked] == [p and p.to_json() for p in alone]
     assert seen[-1] == len(pairs) and seen == sorted(seen)
+    # some pairs needed sentence vectors: the workers handed those back to this process
+    context = (prepared, prepared, pairs, cosines, shares_text, tfidf.weight)
+    handed_back = pipeline._compare_chunk_without_encoder(context, np.arange(len(pairs)))
+    assert pipeline.NEEDS_ENCODER in handed_back

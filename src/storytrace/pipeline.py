@@ -124,10 +124,14 @@ class Alignment:
         return sorted(self.verbatim + self.paraphrase, key=lambda p: (p.a[0], p.b[0]))
 
 
+class NeedsEncoder(Exception):
+    """Raised, when the encoder may not be used, by a pair that needs sentence vectors."""
+
+
 def align_pair(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: dict[str, float],
-               short: bool, shares_text: bool = True) -> Alignment:
+               short: bool, shares_text: bool = True, can_encode: bool = True) -> Alignment:
     """Verbatim passages (when the pair shares text at all), then paraphrase passages over what they
-    leave, if that still looks like a rewording."""
+    leave, if that still looks like a rewording (``NeedsEncoder`` then, unless ``can_encode``)."""
     da, db = pa.doc, pb.doc
     counted_a, counted_b = counted_words(da, short), counted_words(db, short)
     if shares_text:
@@ -144,6 +148,8 @@ def align_pair(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: dict[str
             tfidf_cosine >= T.PARAPHRASE_GATE_TFIDF
             and (not verbatim or masked_cosine(da, ~vmask_a, db, ~vmask_b, weight) >= T.PARAPHRASE_GATE_TFIDF)
             and lexical_match_share(da, vmask_a, db, vmask_b, weight) >= T.PARTIAL_PARAPHRASE_COVERAGE)):
+        if not can_encode:
+            raise NeedsEncoder
         paraphrase = paraphrase_passages(da, db, vmask_a, vmask_b, strict=not short)
     pmask_a = covered_tokens(da, [p.a for p in paraphrase])
     pmask_b = covered_tokens(db, [p.b for p in paraphrase])
@@ -189,14 +195,16 @@ def judge_articles(pa: Prepared, pb: Prepared, tfidf_cosine: float, aligned: Ali
 
 
 def compare_prepared(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: dict[str, float],
-                     always_report: bool = False, shares_text: bool = True) -> Pair | None:
+                     always_report: bool = False, shares_text: bool = True, can_encode: bool = True) -> Pair | None:
     """Align one pair and decide its relation; None when the two are unrelated. A pair known to share
     no text (``shares_text`` False: neither the n-gram index nor the sketches saw any) skips the
     verbatim alignment: it could find a phrase or two at most, never a coverage that changes the
-    relation."""
+    relation. Without ``can_encode``, a pair that needs sentence vectors raises ``NeedsEncoder``."""
     da, db = pa.doc, pb.doc
     short = _is_short(pa) and _is_short(pb)
-    aligned = align_pair(pa, pb, tfidf_cosine, weight, short, shares_text)
+    if short and not can_encode:
+        raise NeedsEncoder  # sentence-sized texts are judged by their vectors
+    aligned = align_pair(pa, pb, tfidf_cosine, weight, short, shares_text, can_encode)
     evidence: dict = {"lead_cosine": float(pa.lead @ pb.lead), "tfidf_cosine": tfidf_cosine}
     if short:
         relation, similarity = judge_sentences(pa, pb, aligned, evidence, always_report)
@@ -275,27 +283,47 @@ def compare_many(left: list[Prepared], right: list[Prepared], pairs: np.ndarray,
         progress("compare", done, len(pairs))
     context = (left, right, pairs, cosines, shares_text, weight)
     chunks = chunked(one_by_one)
+    pending: list[int] = []  # pairs the workers left for the encoder, which stays in this process
     if processes > 1 and len(one_by_one) >= MIN_PAIRS and can_fork():
-        results = map_chunks(_compare_chunk, chunks, context, processes)
+        results = map_chunks(_compare_chunk_without_encoder, chunks, context, processes)
     else:
-        results = ((n, _compare_chunk(context, chunk), None) for n, chunk in enumerate(chunks))
-    encoder = get_encoder()
-    for n, chunk_pairs, counts in results:
+        results = ((n, _compare_chunk(context, chunk)) for n, chunk in enumerate(chunks))
+    for n, chunk_pairs in results:
         for k, pair in zip(chunks[n].tolist(), chunk_pairs):
-            out[k] = pair
-        if counts:  # vectors a worker encoded or read count as this run's
-            encoder.encoded += counts[0]
-            encoder.from_store += counts[1]
-        done += len(chunks[n])
+            if isinstance(pair, str):  # NEEDS_ENCODER
+                pending.append(k)
+            else:
+                out[k] = pair
+                done += 1
         if progress:
             progress("compare", done, len(pairs))
+    # the encoder runs on every core already: pairs needing it are aligned here, one at a time
+    for n, k in enumerate(sorted(pending), 1):
+        out[k] = _compare_chunk(context, np.array([k]))[0]
+        if progress and (n % 16 == 0 or n == len(pending)):
+            progress("compare", done + n, len(pairs))
     return out
+
+
+NEEDS_ENCODER = "needs the encoder"  # a worker's answer for a pair it leaves to this process
 
 
 def _compare_chunk(context: tuple, chunk: np.ndarray) -> list[Pair | None]:
     left, right, pairs, cosines, shares_text, weight = context
     return [compare_prepared(left[i], right[j], float(cosines[k]), weight, shares_text=bool(shares_text[k]))
             for k, (i, j) in zip(chunk.tolist(), pairs[chunk].tolist())]
+
+
+def _compare_chunk_without_encoder(context: tuple, chunk: np.ndarray) -> list[Pair | None | str]:
+    left, right, pairs, cosines, shares_text, weight = context
+    out: list[Pair | None | str] = []
+    for k, (i, j) in zip(chunk.tolist(), pairs[chunk].tolist()):
+        try:
+            out.append(compare_prepared(left[i], right[j], float(cosines[k]), weight,
+                                        shares_text=bool(shares_text[k]), can_encode=False))
+        except NeedsEncoder:
+            out.append(NEEDS_ENCODER)
+    return out
 
 
 def pair_event_features(pa: Prepared, pb: Prepared, tfidf_cosine: float) -> dict:

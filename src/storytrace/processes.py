@@ -2,9 +2,10 @@
 
 Aligning a pair is Python work that holds the interpreter lock, so threads cannot share it out;
 forked processes can, and they inherit the prepared articles without copying them up front (pages
-are shared until written). Each worker reloads the encoder runtime and reopens the vector store
-(neither survives a fork) but keeps the vectors already in memory. Results come back per chunk and
-are put in candidate order, so the output is the same as one process would give.
+are shared until written). Pairs that need the sentence encoder are handed back: the encoder runs
+on every core in the parent already, and workers of their own would encode the same sentences
+twice. Results come back per chunk and are put in candidate order, so the output is the same as
+one process would give.
 
 Fork is only used where it is the platform's safe default (Linux); elsewhere, and for small jobs,
 the pairs are compared in this process.
@@ -51,30 +52,26 @@ def can_fork() -> bool:
 
 
 def map_chunks(function, chunks: list[np.ndarray], context: tuple, processes: int):
-    """Yield ``(chunk index, function(context, chunk), (texts encoded, vectors from the store))`` for
-    every chunk, in completion order, from ``processes`` forked workers."""
+    """Yield ``(chunk index, function(context, chunk))`` for every chunk, in completion order, from
+    ``processes`` forked workers."""
     global _job
     _job = (function, context)
     try:
-        # the workers share the cores: each runs the encoder on its share of them
-        threads = max(1, default_cores() // processes)
-        with multiprocessing.get_context("fork").Pool(processes, _start_worker, (threads,)) as pool:
+        with multiprocessing.get_context("fork").Pool(processes, _start_worker) as pool:
             yield from pool.imap_unordered(_run_chunk, list(enumerate(chunks)))
     finally:
         _job = None
 
 
-def _start_worker(threads: int) -> None:
-    get_encoder().after_fork(threads)
+def _start_worker() -> None:
+    # the work given to workers does not encode; should it, the model is reloaded on one thread
+    get_encoder().after_fork(threads=1)
 
 
 def _run_chunk(task: tuple[int, np.ndarray]):
     index, chunk = task
     function, context = _job
-    encoder = get_encoder()
-    encoded, stored = encoder.encoded, encoder.from_store
-    out = function(context, chunk)
-    return index, out, (encoder.encoded - encoded, encoder.from_store - stored)
+    return index, function(context, chunk)
 
 
 def chunked(indices: np.ndarray) -> list[np.ndarray]:
