@@ -17,11 +17,9 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
-from re import _parser as regex_parser  # what a furniture pattern can match: see _Shape
-from re._constants import ANY, BRANCH, LITERAL, MAX_REPEAT, MAXREPEAT, MIN_REPEAT, POSSESSIVE_REPEAT, SUBPATTERN
 
+from .fullmatch import FOLDS_TO_ASCII, FullMatcher
 from .metadata import fill_from_text
 from .model import Article, Span
 from .segment import sentences
@@ -32,14 +30,11 @@ from .thresholds import (MIN_LINE_CHARS, MIN_SENTENCE_CHARS, OVERALL_MIN, OVERAL
 _DATA = json.loads(resources.files("storytrace").joinpath("data/furniture.json").read_text("utf-8"))
 FURNITURE = [(d["name"], re.compile(d["pattern"], re.I), d.get("caption", False)) for d in _DATA["furniture"]]
 CREDITS = [(d["name"], re.compile(d["pattern"], re.I)) for d in _DATA["credits"]]
+_FURNITURE_MATCHER = FullMatcher([rx for _, rx, _ in FURNITURE])
 # Every credit pattern names one of these: a cheap test spares most lines the dozen searches.
 _ANY_AGENCY = re.compile(r"\b(ap|associated press|reuters|afp)\b", re.I)
 # r"\bap\b" for lowercased text, spelt to open with the letters: the regex engine skips to them.
 _AP_WORD = re.compile(r"ap(?<=\bap)\b")
-# The characters other than their two ASCII cases that match an ASCII letter under re.I (found by
-# trying all of Unicode); "İ" also lowercases to two characters. In a text without them, what a
-# pattern's ASCII letters match shows, lowercased, in the lowercased text.
-_FOLDS_TO_ASCII = re.compile("[İıſK]")
 
 # List markers and separators that extracted HTML puts before a link ("- Print Article", "| Share").
 _BULLET_CHARS = "-–•*|·>»"
@@ -72,7 +67,7 @@ def mark_furniture(articles: list[Article]) -> None:
     lines = [_lines(a.text) for a in articles]
     inner = _inner_sentences(articles, lines)
     recurring = _recurring_lines(articles, lines, inner)
-    for article, article_lines, sentences, common in zip(articles, lines, inner, recurring):
+    for article, article_lines, inside, common in zip(articles, lines, inner, recurring):
         flagged = _flag_lines(article_lines)
         for i, line in enumerate(article_lines):
             if line.norm in common:
@@ -80,7 +75,7 @@ def mark_furniture(articles: list[Article]) -> None:
         headings = {(s, e) for s, e in article.headings}
         _flag_related_headlines(article_lines, flagged, [(ln.start, ln.end) in headings for ln in article_lines])
         spans = [(ln.start, ln.end) for ln, f in zip(article_lines, flagged) if f]
-        spans += [(sn.start, sn.end) for sn in sentences if sn.norm in common]  # a promo sentence in a paragraph
+        spans += [(sn.start, sn.end) for sn in inside if sn.norm in common]  # a promo sentence in a paragraph
         article.furniture = _merge(article.text, spans)
         article.credits = _credits(article, article_lines)
         fill_from_text(article)
@@ -113,7 +108,7 @@ def _flag_lines(lines: list[_Line]) -> list[bool]:
             text = _BULLET.sub("", text) or text
         if len(text) > 2 and text[0] == "[" and text[-1] == "]":  # "[Related: ...]"
             text = text[1:-1].strip() or text
-        k = _furniture_pattern(text)
+        k = _FURNITURE_MATCHER.first(text)
         if k is not None:
             flagged[i] = True
             if FURNITURE[k][2]:
@@ -343,8 +338,8 @@ def _reused_runs(lines: list[_Line], inner: list[_Line], common: set[str]) -> se
 
 def _may_name_agency(line: _Line) -> bool:
     """False where _ANY_AGENCY cannot match: substring tests on the lowercased line, quicker than the
-    regex (under re.I, ASCII letters match only their two cases unless _FOLDS_TO_ASCII finds one)."""
-    if not line.text.isascii() and _FOLDS_TO_ASCII.search(line.text):
+    regex (under re.I, ASCII letters match only their two cases unless FOLDS_TO_ASCII finds one)."""
+    if not line.text.isascii() and FOLDS_TO_ASCII.search(line.text):
         return True
     low = line.norm
     return "reuters" in low or "afp" in low or "associated" in low or _AP_WORD.search(low) is not None
@@ -379,111 +374,3 @@ def _merge(text: str, spans: list[Span]) -> list[Span]:
         else:
             merged.append((s, e))
     return merged
-
-
-# ---- Furniture patterns, matched fast -------------------------------------------------------------
-# Trying each of the ~40 patterns on every line is the costliest part of marking furniture, yet few
-# lines match any. The regex parser tells each pattern's match lengths and the strings every match
-# holds, so most lines are ruled out before a pattern runs; the answer is the same.
-
-_REPEATS = (MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT)
-
-
-@dataclass(frozen=True)
-class _Shape:
-    shortest: int  # length of the shortest and the longest text the pattern matches in full (huge: unbounded)
-    longest: int
-    joinable: bool  # tried within one alternation of many: it fails at once unless the line opens right
-    from_end: int | None  # for ".*X", the longest X (huge: unbounded), which must end the line
-    key: tuple[str, ...]  # every match, lowercased, holds one of these (empty: none known)
-
-
-def _shape(pattern: str) -> _Shape:
-    parsed = regex_parser.parse(pattern, re.I)
-    shortest, longest = parsed.getwidth()
-    leading_any = _is_wildcard(parsed.data[:1]) and parsed[0][1][:2] == (0, MAXREPEAT)
-    # An opening wildcard backtracks over the whole line, so it is kept out of the alternation, and so
-    # are group references and global flags, which would mean something else inside it.
-    joinable = (not _opens_with_wildcard(parsed) and not re.search(r"\\[1-9]|\(\?P=|\(\?\(", pattern)
-                and not parsed.state.flags & ~(re.I | re.U))
-    from_end = parsed[1:].getwidth()[1] if leading_any else None
-    # of the sets of strings a match holds one of, the quickest to test: fewest strings, longest
-    key = min(_needs(parsed), key=lambda strings: (len(strings), -min(map(len, strings))), default=())
-    return _Shape(shortest, longest, joinable, from_end, tuple(sorted(key)))
-
-
-def _is_wildcard(items) -> bool:
-    """Whether ``items`` (a parsed pattern's first item, or none) is "." repeated."""
-    return bool(items) and items[0][0] in _REPEATS and list(items[0][1][2]) == [(ANY, None)]
-
-
-def _opens_with_wildcard(parsed) -> bool:
-    op, av = parsed[0] if parsed else (None, None)
-    if op is BRANCH:
-        return any(_opens_with_wildcard(alternative) for alternative in av[1])
-    return _opens_with_wildcard(av[-1]) if op is SUBPATTERN else _is_wildcard(parsed.data[:1])
-
-
-def _needs(parsed) -> list[frozenset[str]]:
-    """Sets of strings of which a match of a parsed pattern holds one each: its runs of ASCII literals,
-    lowercased (see _FOLDS_TO_ASCII), outside optional parts; of alternatives, one set from each."""
-    needs: list[frozenset[str]] = []
-    run = ""
-    for op, av in [*parsed, (None, None)]:
-        if op is LITERAL and chr(av).isascii():
-            run += chr(av).lower()
-            continue
-        if run:
-            needs.append(frozenset([run]))
-            run = ""
-        if op is SUBPATTERN:
-            needs += _needs(av[-1])
-        elif op in _REPEATS and av[0] >= 1:
-            needs += _needs(av[2])
-        elif op is BRANCH:
-            options = [_needs(alternative) for alternative in av[1]]
-            if all(options):  # every alternative holds a string: the surest one of each
-                needs.append(frozenset().union(*(max(o, key=lambda strings: min(map(len, strings))) for o in options)))
-    return needs
-
-
-_SHAPES = [_shape(rx.pattern) for _, rx, _ in FURNITURE]
-# Lines are grouped by length, each group tried with the patterns that fit it. The last group takes
-# every line longer than any bounded pattern matches.
-_LENGTH_STEP = 32
-_LAST_GROUP = max(n for s in _SHAPES for n in (s.shortest, s.longest) if n < MAXREPEAT) // _LENGTH_STEP + 1
-
-
-@lru_cache(maxsize=None)
-def _patterns_for(group: int) -> tuple[re.Pattern | None, tuple[tuple[int, _Shape], ...], tuple[str, ...] | None]:
-    """The patterns that can match a line of a length group: the joinable ones as one alternation (one
-    regex call for dozens), and apart, the others with their shapes and all their keys (None if one
-    has none), so that a line holding no key is spared them all at once."""
-    first = group * _LENGTH_STEP
-    last = math.inf if group == _LAST_GROUP else first + _LENGTH_STEP - 1
-    fit = [k for k, s in enumerate(_SHAPES) if s.shortest <= last and s.longest >= first]
-    joined = "|".join(f"(?:{FURNITURE[k][1].pattern})" for k in fit if _SHAPES[k].joinable)
-    alone = tuple((k, _SHAPES[k]) for k in fit if not _SHAPES[k].joinable)
-    keys = tuple(sorted({key for _, s in alone for key in s.key})) if all(s.key for _, s in alone) else None
-    return (re.compile(joined, re.I) if joined else None), alone, keys
-
-
-def _furniture_pattern(text: str) -> int | None:
-    """Index of the first FURNITURE pattern that matches all of ``text``, as trying each in turn finds."""
-    joined, alone, keys = _patterns_for(min(len(text) // _LENGTH_STEP, _LAST_GROUP))
-    if joined is None or not joined.fullmatch(text):
-        low = text.lower() if text.isascii() or not _FOLDS_TO_ASCII.search(text) else None  # None: keys untested
-        if low is not None and keys is not None and not any(map(low.__contains__, keys)):
-            return None
-        if not any(_matches(k, shape, text, low) for k, shape in alone):
-            return None
-    return next(k for k, (_, rx, _) in enumerate(FURNITURE) if rx.fullmatch(text))
-
-
-def _matches(k: int, shape: _Shape, text: str, low: str | None) -> bool:
-    if low is not None and shape.key and not any(map(low.__contains__, shape.key)):
-        return False
-    # A line holds no newline, the one character "." refuses: ".*" takes any start of it, so the rest
-    # is tried only where it could begin, not from every place a backtracking ".*" would go to.
-    start = 0 if shape.from_end is None else max(0, len(text) - shape.from_end)
-    return FURNITURE[k][1].fullmatch(text, start) is not None
