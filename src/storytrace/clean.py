@@ -39,7 +39,7 @@ _AP_WORD = re.compile(r"ap(?<=\bap)\b")
 # List markers and separators that extracted HTML puts before a link ("- Print Article", "| Share").
 _BULLET_CHARS = "-–•*|·>»"
 _BULLET = re.compile(rf"^(?:[{_BULLET_CHARS}]\s*)+")
-_QUOTES = str.maketrans("‘’‚‛′“”„‟″", "'''''\"\"\"\"\"")
+_QUOTES = dict(zip("‘’‚‛′“”„‟″", "'''''\"\"\"\"\""))  # curly -> straight (see _fold_quotes)
 # Where a sentence may end in a folded line: a space after a stop, quote or bracket. Every end that
 # segment.sentences finds is one (its curly closing quotes fold to these), and more. (Spaces first:
 # the regex engine then skips to them.)
@@ -83,8 +83,7 @@ def mark_furniture(articles: list[Article]) -> None:
 
 def _lines(text: str) -> list[_Line]:
     """Non-blank lines with their offsets; the span is the whole line without its newline."""
-    if not text.isascii():  # every quote folded is non-ASCII; folding keeps offsets (a character for one)
-        text = text.translate(_QUOTES)
+    text = _fold_quotes(text)  # once for all lines: folding keeps offsets (a character for one)
     out, pos = [], 0
     for raw in text.split("\n"):
         folded = " ".join(raw.split())
@@ -92,6 +91,16 @@ def _lines(text: str) -> list[_Line]:
             out.append(_Line(pos, pos + len(raw.rstrip("\r")), folded, folded.lower()))
         pos += len(raw) + 1
     return out
+
+
+def _fold_quotes(text: str) -> str:
+    """Curly quotes made straight. (str.translate would look each character up in a table: many
+    times slower on a text that is not ASCII.)"""
+    if not text.isascii():
+        for curly, straight in _QUOTES.items():
+            if curly in text:
+                text = text.replace(curly, straight)
+    return text
 
 
 def _is_credit(text: str) -> bool:
@@ -255,7 +264,7 @@ def _sentences(text: str, line: _Line) -> list[tuple[int, int, str, str]]:
         return []
     out = []
     for s, e in spans:
-        folded = " ".join(text[s:e].translate(_QUOTES).split())
+        folded = " ".join(_fold_quotes(text[s:e]).split())
         if len(folded) >= MIN_SENTENCE_CHARS:
             out.append((s - line.start, e - line.start, folded, folded.lower()))
     return out
