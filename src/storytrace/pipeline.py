@@ -6,6 +6,7 @@ only wires them together (the CLI and the API are shells over ``analyze`` and ``
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
@@ -77,14 +78,26 @@ _PREPARE_CHUNK = 256  # articles per progress step of ``prepare``
 
 def prepare(articles: list[Article], progress: Progress | None = None) -> list[Prepared]:
     """Segment, fingerprint and encode the leads of the articles, a chunk at a time so a progress
-    display can follow."""
+    display can follow. The encoder (which releases the interpreter lock) works on one chunk's leads
+    on a thread while the next chunk is segmented."""
     prepared: list[Prepared] = []
-    for first in range(0, len(articles), _PREPARE_CHUNK):
-        docs = [segment(a) for a in articles[first:first + _PREPARE_CHUNK]]
-        leads = get_encoder().encode([lead_text(d) for d in docs], T.LEAD_WORD_PIECES)
-        prepared += [Prepared(d, token_hashes(d), key_terms(d), leads[i]) for i, d in enumerate(docs)]
+
+    def finish(docs: list[Doc], prints: list[tuple], leads) -> None:
+        prepared.extend(Prepared(d, h, t, v) for d, (h, t), v in zip(docs, prints, leads.result()))
         if progress:
             progress("prepare", len(prepared), len(articles))
+
+    with ThreadPoolExecutor(1, thread_name_prefix="storytrace-leads") as lead_encoder:
+        waiting = None
+        for first in range(0, len(articles), _PREPARE_CHUNK):
+            docs = [segment(a) for a in articles[first:first + _PREPARE_CHUNK]]
+            leads = lead_encoder.submit(get_encoder().encode, [lead_text(d) for d in docs], T.LEAD_WORD_PIECES)
+            prints = [(token_hashes(d), key_terms(d)) for d in docs]
+            if waiting:
+                finish(*waiting)
+            waiting = (docs, prints, leads)
+        if waiting:
+            finish(*waiting)
     return prepared
 
 
