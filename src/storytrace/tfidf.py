@@ -92,6 +92,13 @@ def masked_cosine(doc_a: Doc, keep_a: np.ndarray, doc_b: Doc, keep_b: np.ndarray
 
 def pair_cosines(matrix: sparse.csr_matrix, pairs: np.ndarray) -> np.ndarray:
     """Cosine of rows i and j for every (i, j) in ``pairs`` (shape (n, 2))."""
-    if len(pairs) == 0:
-        return np.zeros(0)
-    return np.asarray(matrix[pairs[:, 0]].multiply(matrix[pairs[:, 1]]).sum(axis=1)).ravel()
+    out = np.zeros(len(pairs))
+    # a chunk at a time: the rows taken out for a chunk's pairs are copies (a corpus's candidate
+    # pairs at once took gigabytes)
+    for first in range(0, len(pairs), _PAIR_CHUNK):
+        chunk = pairs[first:first + _PAIR_CHUNK]
+        out[first:first + len(chunk)] = np.asarray(matrix[chunk[:, 0]].multiply(matrix[chunk[:, 1]]).sum(axis=1)).ravel()
+    return out
+
+
+_PAIR_CHUNK = 16384
