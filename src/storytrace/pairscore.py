@@ -23,6 +23,7 @@ API::
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from functools import lru_cache
@@ -145,11 +146,13 @@ def _stem(word: str) -> str:
 
 
 _STEM_IDS: dict[str, int] = {}
+_NEXT_STEM_ID = itertools.count()  # next() is atomic: two threads (dask workers) never give two stems one id
 
 
 def _stem_id(stem: str) -> int:
     """A small integer per stem, so that stem equality between two sentences is one array comparison."""
-    return _STEM_IDS.setdefault(stem, len(_STEM_IDS))
+    sid = _STEM_IDS.get(stem)
+    return sid if sid is not None else _STEM_IDS.setdefault(stem, next(_NEXT_STEM_ID))
 
 
 def _number_key(norm: str) -> str:
