@@ -10,6 +10,8 @@ result equals the local engine's.
 Each engine runs in a fresh subprocess, so peak memory is the run's own: the client's ``ru_maxrss``
 and each worker process's, asked of the workers before the cluster closes. ``seconds`` is the
 analysis with the cluster up (reading, stages, result); starting the LocalCluster is reported apart.
+Runs are cold, as speed.py's: ``STORYTRACE_VECTOR_CACHE=off`` for the client and the workers, so no
+vector comes from an earlier run's store.
 
 Equality: the two results, stats left out, compared field by field, floats to 1e-3 (both are
 rounded to 4 places); the difference summary says how many pairs and stories differ.
@@ -105,7 +107,9 @@ def _spawn(engine: str, paths: list[Path], workdir: Path, workers: int, encoder:
     out = workdir / f"{engine}.json"
     cmd = [sys.executable, str(Path(__file__).resolve()), "--run", engine, str(out), str(workers), encoder or "-",
            *map(str, paths)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    # cold, as speed.py's runs: no vectors from an earlier run's store (the workers inherit this)
+    env = dict(os.environ, STORYTRACE_VECTOR_CACHE="off")
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     if proc.returncode != 0 or not out.exists():
         tail = " | ".join((proc.stderr or proc.stdout).strip().splitlines()[-3:])
         raise RuntimeError(f"{engine} run failed ({proc.returncode}): {tail}")
