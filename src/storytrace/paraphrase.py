@@ -43,6 +43,25 @@ def lexical_match_share(doc_a: Doc, mask_a: np.ndarray, doc_b: Doc, mask_b: np.n
     other: one whose weighted words overlap it by at least T.LEXICAL_SENTENCE_OVERLAP. A reworded
     sentence keeps its names, numbers and key words, so when too few sentences have a counterpart
     no paraphrase alignment could reach a reuse relation, and the encoder is not run."""
+    return counterpart_share(*lexical_overlaps(doc_a, mask_a, doc_b, mask_b, weight))
+
+
+def counterpart_share(overlap: np.ndarray, sizes_a: np.ndarray, sizes_b: np.ndarray) -> float:
+    """``lexical_match_share`` from ``lexical_overlaps``' answer."""
+    if not len(sizes_a) or not len(sizes_b):
+        return 0.0
+    counterpart_a = overlap >= T.LEXICAL_SENTENCE_OVERLAP
+    # the test is symmetric: rows of a with a counterpart in b, columns of b with one in a
+    share_a = float(sizes_a[counterpart_a.any(axis=1)].sum() / (sizes_a.sum() or 1))
+    share_b = float(sizes_b[counterpart_a.any(axis=0)].sum() / (sizes_b.sum() or 1))
+    return max(share_a, share_b)
+
+
+def lexical_overlaps(doc_a: Doc, mask_a: np.ndarray, doc_b: Doc, mask_b: np.ndarray,
+                     weight: dict[str, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For the open sentences of two texts (``_open_sentences``, in order): the weighted mass of the
+    words each two share over the lighter one's mass (rows: a's sentences, columns: b's), and the
+    sentences' sizes in words."""
     def words(doc: Doc, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Sizes of the open sentences, and (row, word id) of their alphanumeric words."""
         is_open = _open_mask(doc, mask)
@@ -53,35 +72,41 @@ def lexical_match_share(doc_a: Doc, mask_a: np.ndarray, doc_b: Doc, mask_b: np.n
         return sizes, row_of_sentence[sentence_of_token[take]], doc.word_ids[take]
 
     (sizes_a, rows_a, ids_a), (sizes_b, rows_b, ids_b) = words(doc_a, mask_a), words(doc_b, mask_b)
+    sizes_a, sizes_b = sizes_a.astype(np.float64), sizes_b.astype(np.float64)
     if not len(sizes_a) or not len(sizes_b):
-        return 0.0
+        return np.zeros((len(sizes_a), len(sizes_b))), sizes_a, sizes_b
     vocabulary, columns = np.unique(np.r_[ids_a, ids_b], return_inverse=True)
     word_weight = weights_of(vocabulary, weight)
     in_a = np.zeros((len(sizes_a), len(vocabulary)))
     in_b = np.zeros((len(sizes_b), len(vocabulary)))
     in_a[rows_a, columns[:len(ids_a)]] = 1.0
     in_b[rows_b, columns[len(ids_a):]] = 1.0
-    sizes_a, sizes_b = sizes_a.astype(np.float64), sizes_b.astype(np.float64)
-    # weighted mass of the words two sentences share, over the lighter sentence's mass
     shared = (in_a * word_weight) @ in_b.T
     mass_a, mass_b = in_a @ word_weight, in_b @ word_weight
     mass_a[mass_a == 0], mass_b[mass_b == 0] = 1.0, 1.0
-    counterpart_a = shared / np.minimum(mass_a[:, None], mass_b[None, :]) >= T.LEXICAL_SENTENCE_OVERLAP
-    # the test is symmetric: rows of a with a counterpart in b, columns of b with one in a
-    share_a = float(sizes_a[counterpart_a.any(axis=1)].sum() / (sizes_a.sum() or 1))
-    share_b = float(sizes_b[counterpart_a.any(axis=0)].sum() / (sizes_b.sum() or 1))
-    return max(share_a, share_b)
+    return shared / np.minimum(mass_a[:, None], mass_b[None, :]), sizes_a, sizes_b
 
 
 def paraphrase_passages(doc_a: Doc, doc_b: Doc, mask_a: np.ndarray, mask_b: np.ndarray,
-                        strict: bool = True) -> list[Passage]:
+                        strict: bool = True, overlaps: np.ndarray | None = None) -> list[Passage]:
     """Order-preserving sentence matches. ``strict`` (articles) asks for a higher probability than the
     scorer's sentence-pair threshold: in two reports of one event many sentences state the same
-    fact, and only close rewordings should count as reuse."""
+    fact, and only close rewordings should count as reuse. With ``overlaps`` (``lexical_overlaps``'
+    matrix), a sentence sharing too few words with every sentence of the other text
+    (T.ENCODE_MIN_OVERLAP) is not encoded: it could not reach the strict probability."""
     open_a, open_b = _open_sentences(doc_a, mask_a), _open_sentences(doc_b, mask_b)
     if not open_a or not open_b:
         return []
-    cos = sentence_vectors(doc_a, open_a) @ sentence_vectors(doc_b, open_b).T
+    cos = np.full((len(open_a), len(open_b)), -1.0, dtype=np.float32)
+    rows_kept, cols_kept = np.arange(len(open_a)), np.arange(len(open_b))
+    if overlaps is not None:
+        close = overlaps >= T.ENCODE_MIN_OVERLAP
+        rows_kept, cols_kept = np.flatnonzero(close.any(axis=1)), np.flatnonzero(close.any(axis=0))
+        if not len(rows_kept) or not len(cols_kept):
+            return []
+    vectors_a = sentence_vectors(doc_a, [open_a[r] for r in rows_kept.tolist()])
+    vectors_b = sentence_vectors(doc_b, [open_b[c] for c in cols_kept.tolist()])
+    cos[np.ix_(rows_kept, cols_kept)] = vectors_a @ vectors_b.T
     rows, cols = np.nonzero(cos >= T.PARAPHRASE_MIN_COSINE)
     if len(rows) == 0:
         return []

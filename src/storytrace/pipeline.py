@@ -25,7 +25,7 @@ from .ingest import read_inputs
 from .model import Article, Coverage, Doc, Pair
 from .neardup import band_pairs, sketch_word_hashes
 from .pairscore import features_batch, get_scorer
-from .paraphrase import lexical_match_share, paraphrase_passages, sentence_vectors
+from .paraphrase import counterpart_share, lexical_overlaps, paraphrase_passages, sentence_vectors
 from .processes import MIN_PAIRS, can_fork, chunked, default_processes, map_chunks
 from .provenance import attach_sources
 from .relate import direction, event_relation, reuse_relation, reuse_similarity
@@ -157,13 +157,17 @@ def align_pair(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: dict[str
     paraphrase = []
     # sentence alignment by meaning costs encoder time: only where what the verbatim passages leave
     # of the two texts still shares its vocabulary, as a rewrite's does
-    if not decided_by_copy and (short or (
+    overlaps = None
+    if not decided_by_copy and not short and (
             tfidf_cosine >= T.PARAPHRASE_GATE_TFIDF
-            and (not verbatim or masked_cosine(da, ~vmask_a, db, ~vmask_b, weight) >= T.PARAPHRASE_GATE_TFIDF)
-            and lexical_match_share(da, vmask_a, db, vmask_b, weight) >= T.PARTIAL_PARAPHRASE_COVERAGE)):
+            and (not verbatim or masked_cosine(da, ~vmask_a, db, ~vmask_b, weight) >= T.PARAPHRASE_GATE_TFIDF)):
+        overlaps = lexical_overlaps(da, vmask_a, db, vmask_b, weight)
+    if not decided_by_copy and (short or (overlaps is not None
+                                          and counterpart_share(*overlaps) >= T.PARTIAL_PARAPHRASE_COVERAGE)):
         if not can_encode:
             raise NeedsEncoder
-        paraphrase = paraphrase_passages(da, db, vmask_a, vmask_b, strict=not short)
+        paraphrase = paraphrase_passages(da, db, vmask_a, vmask_b, strict=not short,
+                                         overlaps=None if short else overlaps[0])
     pmask_a = covered_tokens(da, [p.a for p in paraphrase])
     pmask_b = covered_tokens(db, [p.b for p in paraphrase])
     return Alignment(verbatim, paraphrase, _coverage(counted_a, vmask_a, pmask_a),
