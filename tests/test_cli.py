@@ -73,3 +73,15 @@ def test_each_input_problem_is_one_stderr_line_however_long(tmp_path, capsys, mo
     assert main(["analyze", str(folder), "--quiet"]) == 0
     lines = [ln for ln in capsys.readouterr().err.splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith("storytrace: ") and lines[0].rstrip().endswith("skipped")
+
+
+def test_summary_is_bounded_and_puts_reuse_first(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "400")
+    corpus = Path(__file__).resolve().parents[1] / "examples" / "nato-kyiv"
+    assert main(["analyze", str(corpus), "--top", "2"]) == 0
+    out = capsys.readouterr().out
+    pair_rows = [ln for ln in out.splitlines() if ln.startswith("│") and any(f"│ {r} " in ln for r in ("version", "rewrite", "related"))]
+    assert len(pair_rows) == 2 and " version " in pair_rows[0] and " rewrite " in pair_rows[1]
+    assert "... and 8 more pairs (all of them are in the --json output)" in out
+    assert main(["analyze", str(corpus), "--top", "0"]) == 0
+    assert "more pairs" not in capsys.readouterr().out

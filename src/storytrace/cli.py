@@ -84,7 +84,7 @@ def _analyze(args: argparse.Namespace, client, err: Console) -> int:
     if not args.quiet and args.json != "-":
         from .report import print_summary
 
-        print_summary(data, _stdout_console())
+        print_summary(data, _stdout_console(), args.top)
         skipped = ingested.skipped_records  # crawl records that are not pages (WARC input)
         err.print(f"analysed {len(ingested.articles)} articles in {time.perf_counter() - started:.1f} s"
                   + (f"; {skipped} non-HTML WARC records skipped" if skipped else ""), markup=False)
@@ -177,6 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --engine dask: the scheduler to use (tcp://host:8786); default: a local cluster")
     p.add_argument("--workers", type=int, default=2, metavar="N",
                    help="with --engine dask and no --scheduler: worker processes of the local cluster (default 2)")
+    p.add_argument("--top", type=int, default=50, metavar="N",
+                   help="rows per table of the terminal summary (default 50; 0: all); --json has everything")
     p.add_argument("--jsonl-parts", metavar="DIR",
                    help="also write the result as JSONL parts in DIR (for large outputs; README: Output)")
     p.set_defaults(run=cmd_analyze)

@@ -1,5 +1,9 @@
 """Terminal summary with rich: stories first, then pairs with relation, coverage and source.
 
+Each table shows at most ``rows`` lines (a corpus of thousands has tens of thousands of pairs: the
+terminal is for a first look, the JSON holds everything); pairs come reuse first (duplicate,
+version, rewrite, partial), then same_event and related, the most similar first within each.
+
 Article text is untrusted: everything taken from it goes through ``escape`` so that markup-like
 text ("[bold]", "[link=...]") prints literally instead of styling the terminal.
 """
@@ -10,12 +14,25 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .relate import RELATION_RANK
+
+SUMMARY_ROWS = 50  # rows per table unless the caller asks for another number (0: all)
+
 
 def _pct(value: float) -> str:
     return f"{100 * value:.0f}%"
 
 
-def print_summary(result: dict, console: Console) -> None:
+def _shown(items: list, rows: int) -> list:
+    return items if rows <= 0 else items[:rows]
+
+
+def _more(console: Console, items: list, rows: int, what: str) -> None:
+    if 0 < rows < len(items):
+        console.print(f"... and {len(items) - rows} more {what} (all of them are in the --json output)")
+
+
+def print_summary(result: dict, console: Console, rows: int = SUMMARY_ROWS) -> None:
     articles = {a["id"]: a for a in result["articles"]}
     console.print(f"[bold]{len(articles)} articles, {len(result['stories'])} stories, "
                   f"{len(result['pairs'])} related pairs[/bold]")
@@ -24,31 +41,37 @@ def print_summary(result: dict, console: Console) -> None:
     stories.add_column("origin")
     stories.add_column("articles")
     stories.add_column("title")
-    for s in result["stories"]:
+    # the largest stories first: what a corpus is mostly about
+    by_size = sorted(result["stories"], key=lambda s: -len(s["articles"]))
+    for s in _shown(by_size, rows):
         stories.add_row(escape(s["id"]), escape(s["origin"]), escape(", ".join(s["articles"])),
                         escape((s.get("title") or "")[:80]))
     console.print(stories)
+    _more(console, by_size, rows, "stories")
     if result["pairs"]:
         pairs = Table(title="Pairs")
         for col in ("a", "b", "relation", "similarity", "covered a (verb+para)", "covered b (verb+para)", "source"):
             pairs.add_column(col)
-        for p in sorted(result["pairs"], key=lambda p: -p["similarity"]):
+        ranked = sorted(result["pairs"], key=lambda p: (RELATION_RANK.get(p["relation"], 9), -p["similarity"]))
+        for p in _shown(ranked, rows):
             ca, cb = p["coverage"]["a"], p["coverage"]["b"]
             pairs.add_row(escape(p["a"]), escape(p["b"]), p["relation"], f"{p['similarity']:.2f}",
                           f"{_pct(ca['verbatim'])}+{_pct(ca['paraphrase'])}",
                           f"{_pct(cb['verbatim'])}+{_pct(cb['paraphrase'])}",
                           escape(f"{p['source']} → {p['derived']}" if p["source"] else "-"))
         console.print(pairs)
+        _more(console, ranked, rows, "pairs")
     derived = [(a["id"], a["sources"]) for a in result["articles"] if a["sources"]]
     if derived:
         table = Table(title="Sources (best first)")
         table.add_column("article")
         table.add_column("sources")
-        for aid, sources in derived:
+        for aid, sources in _shown(derived, rows):
             table.add_row(escape(aid), escape("; ".join(
                 f"{s['id']} ({s['relation']}, {_pct(s['coverage'])}{', credited' if s.get('credited') else ', uncredited'})"
                 for s in sources)))
         console.print(table)
+        _more(console, derived, rows, "derived articles")
 
 
 def print_pair(pair: dict, text_a: str, text_b: str, console: Console) -> None:
