@@ -88,5 +88,5 @@ def test_worker_processes_give_the_same_pairs(corpus, monkeypatch):
     assert seen[-1] == len(pairs) and seen == sorted(seen)
     # some pairs needed sentence vectors: the workers handed those back to this process
     context = (prepared, prepared, pairs, cosines, shares_text, tfidf.weight)
-    handed_back = pipeline._compare_chunk_without_encoder(context, np.arange(len(pairs)))
+    handed_back = pipeline._compare_chunk(context, np.arange(len(pairs)), can_encode=False)
     assert pipeline.NEEDS_ENCODER in handed_back

@@ -37,17 +37,12 @@ def _open_mask(doc: Doc, verbatim_mask: np.ndarray) -> np.ndarray:
     return (sizes > 0) & (share < T.VERBATIM_SENTENCE_SHARE)
 
 
-def lexical_match_share(doc_a: Doc, mask_a: np.ndarray, doc_b: Doc, mask_b: np.ndarray,
-                        weight: dict[str, float]) -> float:
-    """Share of words (in the better-matched text) whose sentence has a lexical counterpart in the
-    other: one whose weighted words overlap it by at least T.LEXICAL_SENTENCE_OVERLAP. A reworded
-    sentence keeps its names, numbers and key words, so when too few sentences have a counterpart
-    no paraphrase alignment could reach a reuse relation, and the encoder is not run."""
-    return counterpart_share(*lexical_overlaps(doc_a, mask_a, doc_b, mask_b, weight))
-
-
 def counterpart_share(overlap: np.ndarray, sizes_a: np.ndarray, sizes_b: np.ndarray) -> float:
-    """``lexical_match_share`` from ``lexical_overlaps``' answer."""
+    """From ``lexical_overlaps``' answer: the share of words (in the better-matched text) whose
+    sentence has a lexical counterpart in the other, one whose weighted words overlap it by at least
+    T.LEXICAL_SENTENCE_OVERLAP. A reworded sentence keeps its names, numbers and key words, so when
+    too few sentences have a counterpart no paraphrase alignment could reach a reuse relation, and
+    the encoder is not run."""
     if not len(sizes_a) or not len(sizes_b):
         return 0.0
     counterpart_a = overlap >= T.LEXICAL_SENTENCE_OVERLAP

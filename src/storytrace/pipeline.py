@@ -9,6 +9,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable, Iterable
 
 import numpy as np
@@ -167,7 +168,7 @@ def align_pair(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: dict[str
         if not can_encode:
             raise NeedsEncoder
         paraphrase = paraphrase_passages(da, db, vmask_a, vmask_b, strict=not short,
-                                         overlaps=None if short else overlaps[0])
+                                         overlaps=None if overlaps is None else overlaps[0])
     pmask_a = covered_tokens(da, [p.a for p in paraphrase])
     pmask_b = covered_tokens(db, [p.b for p in paraphrase])
     return Alignment(verbatim, paraphrase, _coverage(counted_a, vmask_a, pmask_a),
@@ -256,17 +257,9 @@ def judge_by_event(left: list[Prepared], right: list[Prepared], pairs: np.ndarra
     vectorised pass. Gives what ``compare_prepared`` gives for such pairs, field for field."""
     if not len(pairs):
         return []
-    # the articles these pairs involve, once each, in one list the pair rows index
-    sides = [(left, pairs[:, 0])] if right is left else [(left, pairs[:, 0]), (right, pairs[:, 1])]
-    members: list[Prepared] = []
-    rows = []
-    for side, column in sides:
-        used = np.unique(pairs if right is left else column)
-        at = np.zeros(int(used.max()) + 1, dtype=np.int64)
-        at[used] = len(members) + np.arange(len(used))
-        members += [side[k] for k in used.tolist()]
-        rows.append(at)
-    both = np.c_[rows[0][pairs[:, 0]], rows[-1][pairs[:, 1]]]
+    # one list of articles that the pair rows index: right's follow left's, unless they are the same
+    members = left if right is left else [*left, *right]
+    both = pairs + np.array([0, 0 if right is left else len(left)])
     feats = event_features_batch(np.stack([p.lead for p in members]), both, cosines,
                                  [p.terms for p in members], [p.doc.article.published for p in members])
     model = get_event_model()
@@ -302,9 +295,9 @@ def compare_many(left: list[Prepared], right: list[Prepared], pairs: np.ndarray,
     chunks = chunked(one_by_one)
     pending: list[int] = []  # pairs the workers left for the encoder, which stays in this process
     if processes > 1 and len(one_by_one) >= MIN_PAIRS and can_fork():
-        results = map_chunks(_compare_chunk_without_encoder, chunks, context, processes)
+        results = map_chunks(partial(_compare_chunk, can_encode=False), chunks, context, processes)
     else:
-        results = ((n, _compare_chunk(context, chunk)) for n, chunk in enumerate(chunks))
+        results = ((n, _compare_chunk(context, chunk, can_encode=True)) for n, chunk in enumerate(chunks))
     for n, chunk_pairs in results:
         for k, pair in zip(chunks[n].tolist(), chunk_pairs):
             if isinstance(pair, str):  # NEEDS_ENCODER
@@ -316,7 +309,7 @@ def compare_many(left: list[Prepared], right: list[Prepared], pairs: np.ndarray,
             progress("compare", done, len(pairs))
     # the encoder runs on every core already: pairs needing it are aligned here, one at a time
     for n, k in enumerate(sorted(pending), 1):
-        out[k] = _compare_chunk(context, np.array([k]))[0]
+        out[k] = _compare_chunk(context, np.array([k]), can_encode=True)[0]
         if progress and (n % 16 == 0 or n == len(pending)):
             progress("compare", done + n, len(pairs))
     return out
@@ -325,19 +318,15 @@ def compare_many(left: list[Prepared], right: list[Prepared], pairs: np.ndarray,
 NEEDS_ENCODER = "needs the encoder"  # a worker's answer for a pair it leaves to this process
 
 
-def _compare_chunk(context: tuple, chunk: np.ndarray) -> list[Pair | None]:
-    left, right, pairs, cosines, shares_text, weight = context
-    return [compare_prepared(left[i], right[j], float(cosines[k]), weight, shares_text=bool(shares_text[k]))
-            for k, (i, j) in zip(chunk.tolist(), pairs[chunk].tolist())]
-
-
-def _compare_chunk_without_encoder(context: tuple, chunk: np.ndarray) -> list[Pair | None | str]:
+def _compare_chunk(context: tuple, chunk: np.ndarray, can_encode: bool) -> list[Pair | None | str]:
+    """``compare_prepared`` on the chunk's pairs; without ``can_encode``, NEEDS_ENCODER for a pair
+    that needs sentence vectors."""
     left, right, pairs, cosines, shares_text, weight = context
     out: list[Pair | None | str] = []
     for k, (i, j) in zip(chunk.tolist(), pairs[chunk].tolist()):
         try:
             out.append(compare_prepared(left[i], right[j], float(cosines[k]), weight,
-                                        shares_text=bool(shares_text[k]), can_encode=False))
+                                        shares_text=bool(shares_text[k]), can_encode=can_encode))
         except NeedsEncoder:
             out.append(NEEDS_ENCODER)
     return out
