@@ -23,50 +23,32 @@ from .tfidf import rarity
 FEATURES = ("lead_cosine", "tfidf_cosine", "term_overlap", "number_overlap")
 
 
-def weighted_overlap(a: set[str], b: set[str]) -> float:
-    """Rarity-weighted share of the smaller term set found in the other: rare names count more than
-    common words that happen to be capitalised."""
-    if not a or not b:
-        return 0.0
-    # fsum: the same figure whatever order the sets iterate in (string hashing varies between runs)
-    shared = math.fsum(rarity(t) for t in a & b)
-    return shared / min(math.fsum(rarity(t) for t in a), math.fsum(rarity(t) for t in b))
-
-
-def days_apart(published_a: str | None, published_b: str | None) -> float | None:
-    """Days between two publication dates, None unless both are known. Not a model feature: the
-    calibration data's pairs are all published within days of each other, so time is a rule
-    (thresholds.MAX_SAME_EVENT_DAYS), not a learned weight."""
-    da, db = parse_date(published_a), parse_date(published_b)
-    if not (da and db):
-        return None
-    return abs((da - db).total_seconds()) / 86400.0
-
-
 def event_features(lead_a: np.ndarray, lead_b: np.ndarray, tfidf_cosine: float, terms_a: set[str],
                    terms_b: set[str], published_a: str | None, published_b: str | None) -> dict[str, float]:
     """Cheap article-pair evidence (no sentence vectors), so every candidate pair can afford it."""
-    numbers_a = {t for t in terms_a if t[:1].isdigit()}
-    numbers_b = {t for t in terms_b if t[:1].isdigit()}
-    return {"lead_cosine": float(lead_a @ lead_b), "tfidf_cosine": float(tfidf_cosine),
-            "term_overlap": weighted_overlap(terms_a, terms_b),
-            "number_overlap": len(numbers_a & numbers_b) / max(1, min(len(numbers_a), len(numbers_b))),
-            "days_apart": days_apart(published_a, published_b)}
+    return event_features_batch(np.stack([lead_a, lead_b]), np.array([[0, 1]]), np.array([tfidf_cosine]),
+                                [terms_a, terms_b], [published_a, published_b])[0]
 
 
 def event_features_batch(leads: np.ndarray, pairs: np.ndarray, tfidf_cosines: np.ndarray,
                          terms: list[set[str]], published: list[str | None]) -> list[dict[str, float]]:
     """``event_features`` of many pairs (rows of ``pairs`` index ``leads``, ``terms``, ``published``):
-    the lead cosines are one vectorised product, the term sets are read once per article."""
+    the lead cosines are one vectorised product, each article's terms and date are read once.
+
+    * term_overlap: the rarity-weighted share of the smaller term set found in the other (rare names
+      count more than common words that happen to be capitalised), summed with fsum so that it does
+      not depend on the order the sets iterate in (string hashing varies between runs);
+    * number_overlap: the share of the smaller set of numbers found in the other;
+    * days_apart: None unless both dates are known. Not a model feature: the calibration pairs are
+      all published within days of each other, so time is a rule (thresholds.MAX_SAME_EVENT_DAYS)."""
     lead_cos = np.einsum("ij,ij->i", leads[pairs[:, 0]], leads[pairs[:, 1]]) if len(pairs) else np.zeros(0)
     numbers = [{t for t in ts if t[:1].isdigit()} for ts in terms]
     mass = [math.fsum(rarity(t) for t in ts) for ts in terms]
     dates = [parse_date(p) for p in published]
     out = []
-    for (i, j), lc, tc in zip(pairs.tolist(), lead_cos.tolist(), tfidf_cosines.tolist()):
+    for (i, j), lc, tc in zip(pairs.tolist(), lead_cos.tolist(), np.asarray(tfidf_cosines, float).tolist()):
         ta, tb = terms[i], terms[j]
-        shared = ta & tb
-        overlap = math.fsum(rarity(t) for t in shared) / min(mass[i], mass[j]) if ta and tb else 0.0
+        overlap = math.fsum(rarity(t) for t in ta & tb) / min(mass[i], mass[j]) if ta and tb else 0.0
         na, nb = numbers[i], numbers[j]
         da, db = dates[i], dates[j]
         out.append({"lead_cosine": lc, "tfidf_cosine": tc, "term_overlap": overlap,
