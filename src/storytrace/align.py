@@ -122,7 +122,7 @@ def _drop_contained(passages: list[Passage]) -> list[Passage]:
 
 
 def covered_tokens(doc: Doc, spans: list[tuple[int, int]]) -> np.ndarray:
-    """Boolean mask over doc.tokens: which tokens lie inside any of the character spans."""
+    """Boolean mask over the doc's tokens: which lie inside any of the character spans."""
     mask = np.zeros(len(doc), dtype=bool)
     if not spans or not len(doc):
         return mask
