@@ -90,3 +90,31 @@ def test_worker_processes_give_the_same_pairs(corpus, monkeypatch):
     context = (prepared, prepared, pairs, cosines, shares_text, tfidf.weight)
     handed_back = pipeline._compare_chunk(context, np.arange(len(pairs)), can_encode=False)
     assert pipeline.NEEDS_ENCODER in handed_back
+
+
+def test_a_worker_that_dies_leaves_its_pairs_to_this_process(corpus, monkeypatch, capsys):
+    import os
+
+    import storytrace.pipeline as pipeline
+    import storytrace.processes as processes
+
+    if not processes.can_fork():
+        pytest.skip("forked workers are used on Linux only")
+    prepared, tfidf, pairs, cosines, shares_text = corpus
+    monkeypatch.setattr(pipeline, "MIN_PAIRS", 1)
+    monkeypatch.setattr(processes, "_CHUNK", 8)
+    parent = os.getpid()
+    real = pipeline._compare_chunk
+    third = pipeline.chunked(np.flatnonzero(pipeline.needs_alignment(prepared, prepared, pairs, cosines,
+                                                                      shares_text)))[2]
+
+    def dies_on_third_chunk(context, chunk, can_encode):
+        if os.getpid() != parent and np.array_equal(chunk, third):
+            os._exit(9)  # as the kernel's out-of-memory killer would end it
+        return real(context, chunk, can_encode)
+
+    monkeypatch.setattr(pipeline, "_compare_chunk", dies_on_third_chunk)
+    survived = compare_many(prepared, prepared, pairs, cosines, shares_text, tfidf.weight, processes=2)
+    alone = compare_many(prepared, prepared, pairs, cosines, shares_text, tfidf.weight, processes=1)
+    assert [p and p.to_json() for p in survived] == [p and p.to_json() for p in alone]
+    assert "worker process ended abruptly" in capsys.readouterr().err

@@ -16,6 +16,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
@@ -53,12 +55,23 @@ def can_fork() -> bool:
 
 def map_chunks(function, chunks: list[np.ndarray], context: tuple, processes: int):
     """Yield ``(chunk index, function(context, chunk))`` for every chunk, in completion order, from
-    ``processes`` forked workers."""
+    ``processes`` forked workers. Should a worker die (the system out of memory, say), the chunks not
+    done yet are done in this process, after one line on stderr."""
     global _job
     _job = (function, context)
+    done: set[int] = set()
     try:
-        with multiprocessing.get_context("fork").Pool(processes, _start_worker) as pool:
-            yield from pool.imap_unordered(_run_chunk, list(enumerate(chunks)))
+        with ProcessPoolExecutor(processes, multiprocessing.get_context("fork"), _start_worker) as pool:
+            for future in as_completed([pool.submit(_run_chunk, task) for task in enumerate(chunks)]):
+                index, result = future.result()
+                done.add(index)
+                yield index, result
+    except BrokenProcessPool:
+        print("storytrace: a worker process ended abruptly (out of memory?); aligning the remaining pairs in "
+              "this process", file=sys.stderr)
+        for index, chunk in enumerate(chunks):
+            if index not in done:
+                yield index, function(context, chunk)
     finally:
         _job = None
 
