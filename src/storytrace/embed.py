@@ -52,14 +52,12 @@ class Encoder:
         self._store = None
         self._namespace = b""
         self._lock = threading.Lock()
-        self.threads: int | None = None  # threads running the model (None: the backend's default)
 
-    def after_fork(self, threads: int | None = None) -> None:
+    def after_fork(self) -> None:
         """In a child process forked from one that used this encoder: keep the vectors cached in
-        memory and the backend chosen, but reload the model (on ``threads`` threads) when a text must
-        be encoded and connect to the store afresh (runtimes, thread pools and database connections
-        do not survive a fork)."""
-        self._model, self._lock, self.threads = None, threading.Lock(), threads
+        memory and the backend chosen, but reload the model when a text must be encoded and connect
+        to the store afresh (runtimes, thread pools and database connections do not survive a fork)."""
+        self._model, self._lock = None, threading.Lock()
         if self._store is not None:
             from .vector_store import VectorStore
             self._store = VectorStore(self._store.path, self._store.dimensions)
@@ -76,14 +74,14 @@ class Encoder:
                 try:
                     from .onnx_encoder import OnnxSentenceModel
 
-                    self._model, self.backend = OnnxSentenceModel(model_dir, self.threads), "onnx"
+                    self._model, self.backend = OnnxSentenceModel(model_dir), "onnx"
                 except Exception as error:  # a missing runtime or a failed export: torch still works
                     if self.requested == "onnx":
                         raise
                     print(f"storytrace: ONNX encoder unavailable ({type(error).__name__}: {error}); using torch",
                           file=sys.stderr)
             if self._model is None:
-                self._model, self.backend = _torch_model(model_dir, self.threads), "torch"
+                self._model, self.backend = _torch_model(model_dir), "torch"
             if not self._namespace:  # a forked worker keeps its parent's store
                 self._open_store(model_dir)
         return self._model
@@ -165,13 +163,9 @@ def _runtime_version(backend: str) -> str:
         return "?"
 
 
-def _torch_model(model_dir: Path, threads: int | None = None):
+def _torch_model(model_dir: Path):
     from sentence_transformers import SentenceTransformer
-    import torch
     import transformers
-
-    if threads:
-        torch.set_num_threads(threads)
 
     transformers.logging.set_verbosity_error()
     transformers.logging.disable_progress_bar()

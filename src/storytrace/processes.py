@@ -77,8 +77,8 @@ def map_chunks(function, chunks: list[np.ndarray], context: tuple, processes: in
 
 
 def _start_worker() -> None:
-    # the work given to workers does not encode; should it, the model is reloaded on one thread
-    get_encoder().after_fork(threads=1)
+    # the work given to workers does not encode; should it, the parent's runtime is not reused
+    get_encoder().after_fork()
 
 
 def _run_chunk(task: tuple[int, np.ndarray]):
