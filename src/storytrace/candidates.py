@@ -8,15 +8,14 @@
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from . import thresholds as T
+from .processes import default_cores
 
 _BLOCK = 256  # article vectors compared at a time: memory stays O(block x N) (256: 150 MB at 20k, and faster than 2048)
-_THREADS = os.cpu_count() or 1
 
 
 def pairs_sharing_keys(keys: np.ndarray, owners: np.ndarray, max_owners: int) -> tuple[np.ndarray, np.ndarray]:
@@ -49,8 +48,8 @@ def pairs_sharing_keys(keys: np.ndarray, owners: np.ndarray, max_owners: int) ->
     a = np.concatenate(firsts).astype(np.int64)
     b = np.concatenate(seconds).astype(np.int64)
     n = int(max(a.max(), b.max())) + 1
-    codes, counts = np.unique(a * n + b, return_counts=True)
-    return np.stack([codes // n, codes % n], axis=1), counts
+    codes, counts = np.unique(_codes(np.stack([a, b], axis=1), n), return_counts=True)
+    return _pairs(codes, n), counts
 
 
 def shared_text_candidates(sampled: list[np.ndarray]) -> np.ndarray:
@@ -112,18 +111,25 @@ def vector_neighbour_candidates(vectors: np.ndarray) -> np.ndarray:
         return np.stack([np.minimum(i, j), np.maximum(i, j)], axis=1)
 
     # numpy releases the GIL in the product and the partition: blocks run on all cores
-    with ThreadPoolExecutor(min(_THREADS, -(-n // _BLOCK))) as pool:
+    with ThreadPoolExecutor(min(default_cores(), -(-n // _BLOCK))) as pool:
         found = list(pool.map(neighbours, range(0, n, _BLOCK)))
     return unique_pairs(np.concatenate(found), n)
 
 
 def unique_pairs(pairs: np.ndarray, n: int) -> np.ndarray:
     """Distinct rows of an (m, 2) array of document indices below ``n``, sorted."""
-    codes = np.unique(pairs[:, 0].astype(np.int64) * n + pairs[:, 1])
-    return np.stack([codes // n, codes % n], axis=1)
+    return _pairs(np.unique(_codes(pairs, n)), n)
 
 
 def pair_difference(pairs: np.ndarray, minus: np.ndarray, n: int) -> np.ndarray:
     """Rows of ``pairs`` not in ``minus`` (both (m, 2) arrays of indices below ``n``), sorted, distinct."""
-    codes = np.setdiff1d(pairs[:, 0].astype(np.int64) * n + pairs[:, 1], minus[:, 0].astype(np.int64) * n + minus[:, 1])
+    return _pairs(np.setdiff1d(_codes(pairs, n), _codes(minus, n)), n)
+
+
+def _codes(pairs: np.ndarray, n: int) -> np.ndarray:
+    """One integer per pair of indices below ``n``, ordered as the pairs are (first index, then second)."""
+    return pairs[:, 0].astype(np.int64) * n + pairs[:, 1]
+
+
+def _pairs(codes: np.ndarray, n: int) -> np.ndarray:
     return np.stack([codes // n, codes % n], axis=1)

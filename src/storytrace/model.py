@@ -96,7 +96,7 @@ class Doc:
 
     @cached_property
     def alphabetic(self) -> np.ndarray:
-        """Tokens that are words of two letters or more (what bags of words count)."""
+        """Tokens that bags of words count (vocab.is_counted)."""
         from .vocab import ALPHABETIC
         return ALPHABETIC[self.word_ids]
 

@@ -19,7 +19,7 @@ from wordfreq import zipf_frequency
 
 from . import thresholds as T
 from .model import Doc
-from .vocab import weights_of
+from .vocab import is_counted, weights_of
 
 
 @lru_cache(maxsize=1 << 20)
@@ -35,10 +35,6 @@ class CorpusTfidf:
     weight: dict[str, float]   # each word's weight in this corpus
 
 
-def _counted(word: str) -> bool:
-    return len(word) > 1 and word.isalpha()
-
-
 def corpus_tfidf(docs: list[Doc]) -> CorpusTfidf:
     """Weighted bags of words of all documents (words of two or more letters)."""
     vocabulary: dict[str, int] = {}
@@ -52,7 +48,7 @@ def corpus_tfidf(docs: list[Doc]) -> CorpusTfidf:
             k = column.get(w)
             if k is None:
                 k = column[w] = -1
-                if _counted(w):
+                if is_counted(w):
                     k = column[w] = vocabulary[w] = len(weights)
                     weights.append(rarity(w))
             if k >= 0:

@@ -43,7 +43,12 @@ class _PerWord:
         return values[ids]
 
 
-ALPHABETIC = _PerWord(lambda w: len(w) > 1 and w.isalpha(), bool)  # what bags of words count
+def is_counted(word: str) -> bool:
+    """What bags of words count: words of two letters or more."""
+    return len(word) > 1 and word.isalpha()
+
+
+ALPHABETIC = _PerWord(is_counted, bool)
 ALPHANUMERIC = _PerWord(str.isalnum, bool)
 
 _weights: tuple[dict | None, np.ndarray] = (None, np.zeros(0))
