@@ -19,6 +19,7 @@ from .align import covered_tokens, verbatim_passages
 from .candidates import (pair_difference, shared_term_candidates, shared_text_candidates, strongest_per_document,
                          unique_pairs, vector_neighbour_candidates)
 from .clean import mark_furniture
+from .direction import direction
 from .embed import get_encoder
 from .event import event_features, event_features_batch, get_event_model
 from .fingerprint import key_terms, sampled_ngrams, token_hashes
@@ -29,7 +30,7 @@ from .pairscore import features_batch, get_scorer
 from .paraphrase import counterpart_share, lexical_overlaps, paraphrase_passages, sentence_vectors
 from .processes import MIN_PAIRS, can_fork, chunked, default_processes, map_chunks
 from .provenance import attach_sources
-from .relate import direction, event_relation, reuse_relation, reuse_similarity
+from .relate import event_relation, reuse_relation, reuse_similarity
 from .segment import segment
 from .tfidf import corpus_tfidf, masked_cosine, pair_cosines
 from .threads import with_single_threaded_blas
@@ -233,8 +234,7 @@ def compare_prepared(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: di
             return None
         relation = "unrelated"
     cov_a, cov_b = aligned.coverage_a, aligned.coverage_b
-    source, derived = direction(relation, da.id, db.id, cov_a, cov_b, da.article.published, db.article.published,
-                                len(da), len(db))
+    source, derived = direction(relation, da.article, db.article, cov_a, cov_b, len(da), len(db))
     return Pair(da.id, db.id, relation, similarity, cov_a, cov_b, aligned.passages, source, derived, evidence)
 
 

@@ -2,14 +2,12 @@
 
 Reuse is decided first, from how much of each article the other covers verbatim and by
 paraphrase; only a pair without substantial reuse is judged same_event or related, by the
-calibrated event model. Direction (source, derived) comes from publication dates when both are
-known, else from containment asymmetry (the derived article is the more covered one), else length.
+calibrated event model. Which article is the source is direction.py's job.
 """
 
 from __future__ import annotations
 
 from . import thresholds as T
-from .dates import parse_date
 from .model import Coverage
 
 REUSE_RELATIONS = ("duplicate", "version", "rewrite", "partial")
@@ -43,24 +41,6 @@ def event_relation(similarity: float, same_event_threshold: float, related_thres
     if similarity >= related_threshold:
         return "related"
     return None
-
-
-def direction(relation: str, a: str, b: str, cov_a: Coverage, cov_b: Coverage,
-              published_a: str | None, published_b: str | None, length_a: int, length_b: int) -> tuple[str | None, str | None]:
-    """(source, derived) or (None, None) when the evidence does not say."""
-    if relation not in REUSE_RELATIONS:
-        return None, None
-    da, db = parse_date(published_a), parse_date(published_b)
-    if da and db and da != db:  # a text cannot derive from one published after it
-        return (a, b) if da < db else (b, a)
-    if relation in ("rewrite", "partial"):
-        if cov_a.total - cov_b.total >= T.DIRECTION_MARGIN:
-            return b, a
-        if cov_b.total - cov_a.total >= T.DIRECTION_MARGIN:
-            return a, b
-        if length_a != length_b:
-            return (a, b) if length_a > length_b else (b, a)
-    return None, None
 
 
 def reuse_similarity(cov_a: Coverage, cov_b: Coverage) -> float:

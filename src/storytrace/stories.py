@@ -8,9 +8,7 @@ are the same whatever order the articles came in.
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from .dates import parse_date
+from .family import root_key, roots
 from .model import Article, Pair, Story
 
 LINKING = {"duplicate", "version", "rewrite", "same_event"}
@@ -41,20 +39,9 @@ def _components(ids: list[str], pairs: list[Pair]) -> list[list[str]]:
 
 
 def _origin(members: list[str], by_id: dict[str, Article], pairs: list[Pair]) -> str:
-    """The article nothing in the story derives it from, most-copied first, then earliest, then smallest id.
-    ``pairs`` are the story's own pairs."""
-    derived = {p.derived for p in pairs if p.derived}
-    sourced: dict[str, int] = {}
-    for p in pairs:
-        if p.source:
-            sourced[p.source] = sourced.get(p.source, 0) + 1
-    roots = [m for m in members if m not in derived] or members
-
-    def key(m: str):
-        date = parse_date(by_id[m].published)
-        return (-sourced.get(m, 0), date is None, date or datetime.min, m)
-
-    return min(roots, key=key)
+    """The story's root: nothing in the story derives it; the most copied, then earliest, then smallest
+    id (family.root_key). ``pairs`` are the story's own pairs."""
+    return min(roots(members, pairs), key=root_key(by_id, pairs))
 
 
 def _title(article: Article) -> str | None:

@@ -62,6 +62,12 @@ PARTIAL_COVERAGE = 0.15           # ... or at least this much, verbatim: partial
 PARTIAL_PARAPHRASE_COVERAGE = 0.35  # paraphrase-only partial reuse needs more: same-event reports share facts
 SHORT_RELATED_SIMILARITY = 0.5    # compare() on sentences: below this graded similarity the pair is "unrelated"
 DIRECTION_MARGIN = 0.1            # coverage asymmetry that decides which article derives from which
+EXCERPT_UNCOVERED = 0.02          # direction.py: a side with at most 2% of its words uncovered is contained in the other
+                                  # (an excerpt); alignment leaves ~1% uncovered at sentence edges of exact copies
+FULLER_EXTRA_WORDS = 5            # ... when the other has at least this many words of its own (a credit line,
+                                  # "Copyright 2024 The Associated Press", is 5 words)
+SOURCE_COVER_TOLERANCE = 0.02     # provenance.py: a sibling (a copy of the original) covering the derived article at
+                                  # most this much more than the original does is listed after the original
 # same_event / related thresholds are calibrated with the event model: data/event_model.json
 # (scripts/calibrate_events.py); the paraphrase threshold with the pair scorer: data/pair_scorer.json.
 MAX_SAME_EVENT_DAYS = 14          # reports further apart (both dates known) are never one event: a rule, as the
