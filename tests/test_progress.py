@@ -14,7 +14,7 @@ def test_each_stage_reports_start_and_completion():
     calls: list[tuple[str, int, int]] = []
     analyze_articles(read_inputs([CORPUS]).articles, progress=lambda *c: calls.append(c))
     stages = list(dict.fromkeys(stage for stage, _, _ in calls))
-    assert stages == ["clean", "prepare", "candidates", "compare", "stories"]
+    assert stages == ["clean", "prepare", "candidates", "compare", "stories", "claims"]
     for stage in stages:
         reports = [(done, total) for s, done, total in calls if s == stage]
         assert reports[0][0] == 0, stage

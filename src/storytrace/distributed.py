@@ -29,6 +29,7 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
+from .claims import find_claims
 from .clean import mark_furniture
 from .ingest import IngestResult, input_files, read_inputs
 from .model import Article
@@ -301,12 +302,14 @@ def analyze_articles(client, articles: list[Article], errors: list[str] | None =
     pairs = [p for p in results if p is not None]
     with clock("stories"):
         stories = group_stories(articles, pairs)
+    with clock("claims"):  # on the client, which holds every text: the local engine's function
+        claims = find_claims(articles, pairs, stories)
     stats = {"articles": n, "candidate_pairs": int(len(candidates)), "reported_pairs": len(pairs),
              "encoded_texts": int(encoded[0]), "stored_vectors_used": int(encoded[1]),
              "encoder": next((s["encoder"] for s in summaries if s["encoder"]), None),
              "seconds": clock.seconds,
              "engine": {"name": "dask", "workers": workers, "partitions": len(chunks)}}
-    return Result(articles, pairs, stories, list(errors or []), stats)
+    return Result(articles, pairs, stories, list(errors or []), stats, claims)
 
 
 def analyze(inputs: Iterable | str, progress: Progress | None = None, scheduler: str | None = None,

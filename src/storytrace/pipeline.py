@@ -18,6 +18,7 @@ from . import thresholds as T
 from .align import covered_tokens, verbatim_passages
 from .candidates import (pair_difference, shared_term_candidates, shared_text_candidates, strongest_per_document,
                          unique_pairs, vector_neighbour_candidates)
+from .claims import find_claims
 from .clean import mark_furniture
 from .direction import direction
 from .embed import get_encoder
@@ -387,6 +388,7 @@ class Result:
     stories: list
     errors: list[str]
     stats: dict = field(default_factory=dict)  # what each stage did and how long it took
+    claims: list[dict] = field(default_factory=list)  # quotes, figures and hedges compared (claims/)
 
     def to_json(self) -> dict:
         sources = attach_sources(self.articles, self.pairs)
@@ -401,7 +403,7 @@ class Result:
             ],
             "pairs": [p.to_json() for p in self.pairs],
             "stories": [s.to_json() for s in self.stories],
-            "claims": [],
+            "claims": self.claims,
             "errors": self.errors,
             "stats": self.stats,
         }
@@ -439,12 +441,16 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
     with clock("stories"):
         stories = group_stories(articles, pairs)
     progress("stories", 1, 1)
+    progress("claims", 0, 1)
+    with clock("claims"):
+        claims = find_claims(articles, pairs, stories)
+    progress("claims", 1, 1)
     stats = {"articles": len(articles), "candidate_pairs": int(len(candidates)), "reported_pairs": len(pairs),
              "encoded_texts": get_encoder().encoded - encoded_before,
              "stored_vectors_used": get_encoder().from_store - stored_before,
              "encoder": get_encoder().backend,
              "seconds": clock.seconds}
-    return Result(articles, pairs, stories, list(errors or []), stats)
+    return Result(articles, pairs, stories, list(errors or []), stats, claims)
 
 
 class _StageClock:

@@ -72,3 +72,22 @@ SOURCE_COVER_TOLERANCE = 0.02     # provenance.py: a sibling (a copy of the orig
 # (scripts/calibrate_events.py); the paraphrase threshold with the pair scorer: data/pair_scorer.json.
 MAX_SAME_EVENT_DAYS = 14          # reports further apart (both dates known) are never one event: a rule, as the
                                   # calibration pairs are all within days and cannot teach time
+
+# ---- claims (claims/): quotes, figures and hedges compared across a story -------------------
+# Chosen on written test texts and the example corpus's known cases, then checked (never tuned)
+# on benchmarks/claims.py's seeded changes to ../shared/data articles.
+MAX_QUOTE_WORDS = 400             # a "quote" longer than this is a stray mark, not speech (the longest real quote in
+                                  # the shared articles is ~150 words; a multi-paragraph quote of 400 is a transcript)
+MIN_FRAGMENT_WORDS = 3            # a quote inside a sentence (not opening it, no verb of saying next to it) is a
+                                  # speaker's words only from 3 words on: "a “crashed rocket”", "to “freeze”" are terms
+ATTRIBUTION_WINDOW_WORDS = 8      # the verb of saying must come within this many words of the closing mark
+                                  # ("…,” NATO Secretary-General Jens Stoltenberg said" is 6)
+QUOTE_MATCH_OVERLAP = 0.3         # two quotes in aligned sentences are one quote when this share of the smaller one's
+                                  # distinct words is shared (a re-worded quote keeps half or more; two different quotes
+                                  # of one paragraph share a few function words, < 0.25 in the example corpus)
+QUOTE_CUT_WORDS = 3               # truncated / extended: at least this many words cut or added; fewer is a variant
+QUOTE_VARIANT_WORDS = 3           # variant: at most this many words differ (replaced, inserted or deleted) ...
+QUOTE_VARIANT_SHARE = 0.15        # ... or at most this share of the longer quote's words; more is "altered"
+LINK_MIN_TOKENS = 2               # a sentence maps to another through a verbatim passage by at least this many words
+FALLBACK_LEXICAL_OVERLAP = 0.3    # sentences with no passage: candidates share this share of content words (as
+                                  # ENCODE_MIN_OVERLAP), then the pair scorer's sentence-pair threshold decides

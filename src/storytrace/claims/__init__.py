@@ -1,0 +1,119 @@
+"""Claims: what changed on the way -- quotes, figures and hedges compared across a story.
+
+``find_claims(articles, pairs, stories)`` is the stage: for every reported pair inside one story
+(pairs whose relation is ``related`` are another event's, and skipped), the pair's reference is its
+``source``, else the earlier-published article, else the story's origin, else the first by id; the
+other article's mentions are matched to the reference's through the pair's alignment
+(compare.py) and graded. Speakers are made canonical per story (speakers.py).
+
+Modules, one job each: quotes.py (finding quotes), speakers.py (who said them, one name per
+person), numbers.py (figures and what they count), hedges.py (markers of doubt, from
+data/hedges.json), compare.py (matching and grading one pair).
+"""
+
+from __future__ import annotations
+
+from ..model import Article, Pair, Story
+from ..segment import segment
+from .compare import Mentions, Quote, pair_claims
+from .hedges import hedges
+from .numbers import figures
+from .quotes import find_quotes, quote_words
+from .speakers import attribute, canonical_names
+
+__all__ = ["find_claims", "mentions_of", "pair_claims", "claims_of_pair"]
+
+GRADES = {"quote": ("same", "variant", "altered", "truncated", "extended"), "number": ("conflict",),
+          "hedge": ("dropped", "added")}
+
+
+def mentions_of(article: Article) -> Mentions:
+    """An article's quotes (speaker quotes only, scare quotes left out), figures and hedges."""
+    doc = segment(article)
+    text = article.text
+    sentences = [(s.start, s.end) for s in doc.sentences]
+    raw = find_quotes(text, doc.paragraphs)
+    quotes = [Quote(a.quote.start, a.quote.end, a.speaker, quote_words(text[a.quote.start:a.quote.end]))
+              for a in attribute(text, raw, doc.paragraphs, sentences) if a.speaker_quote]
+    quoted = [(q.start, q.end) for q in quotes]
+    m = Mentions(doc, quotes)
+    for k, (s, e) in enumerate(sentences):
+        f = figures(text, s, e)
+        if f:
+            m.figures[k] = f
+        h = hedges(text, s, e, quoted)
+        if h:
+            m.hedges[k] = h
+    return m
+
+
+def reference_of(pair: Pair, story: Story, by_id: dict[str, Article]) -> str:
+    """The pair's source, else the article published first, else the story's origin, else pair.a."""
+    if pair.source:
+        return pair.source
+    pa, pb = by_id[pair.a].published, by_id[pair.b].published
+    if pa and pb and pa[:19] != pb[:19]:
+        return pair.a if pa < pb else pair.b
+    if story.origin in (pair.a, pair.b):
+        return story.origin
+    return pair.a
+
+
+def _public(claim: dict, story: str, speaker: str | None) -> dict:
+    return {"story": story, "kind": claim["kind"], "speaker": speaker, "grade": claim["grade"],
+            "items": claim["items"]}
+
+
+def find_claims(articles: list[Article], pairs: list[Pair], stories: list[Story]) -> list[dict]:
+    """The claims of every story, story by story in order, pairs in their order within a story."""
+    by_id = {a.id: a for a in articles}
+    story_of = {aid: s for s in stories for aid in s.articles}
+    mentions: dict[str, Mentions] = {}
+
+    def of(aid: str) -> Mentions:
+        if aid not in mentions:
+            mentions[aid] = mentions_of(by_id[aid])
+        return mentions[aid]
+
+    raw: dict[str, list[tuple[dict, str, str]]] = {}
+    for pair in pairs:
+        story = story_of.get(pair.a)
+        if story is None or story is not story_of.get(pair.b) or pair.relation in ("related", "unrelated"):
+            continue
+        ref = reference_of(pair, story, by_id)
+        other = pair.b if ref == pair.a else pair.a
+        for c in pair_claims(of(ref), of(other), pair.passages, ref_is_a=ref == pair.a):
+            raw.setdefault(story.id, []).append((c, ref, other))
+    out = []
+    for story in stories:
+        found = raw.get(story.id)
+        if not found:
+            continue
+        speakers = {aid: [q.speaker for q in of(aid).quotes] for aid in story.articles if aid in mentions}
+        names = canonical_names(speakers, {aid: by_id[aid].text for aid in speakers})
+        for c, ref, other in found:
+            speaker = None
+            if c["kind"] == "quote":
+                ref_speaker, other_speaker = c["_speakers"]
+                speaker = names.get((ref, ref_speaker)) if ref_speaker else None
+                speaker = speaker or (names.get((other, other_speaker)) if other_speaker else None)
+            out.append(_public(c, story.id, speaker))
+    return out
+
+
+def claims_of_pair(article_a: Article, article_b: Article, pair: Pair) -> list[dict]:
+    """``storytrace compare``'s claims: the pair's source is the reference, else A."""
+    ref_is_a = pair.source != pair.b
+    ref, other = (article_a, article_b) if ref_is_a else (article_b, article_a)
+    mr, mo = mentions_of(ref), mentions_of(other)
+    found = pair_claims(mr, mo, pair.passages, ref_is_a)
+    speakers = {ref.id: [q.speaker for q in mr.quotes], other.id: [q.speaker for q in mo.quotes]}
+    names = canonical_names(speakers, {ref.id: ref.text, other.id: other.text})
+    out = []
+    for c in found:
+        speaker = None
+        if c["kind"] == "quote":
+            rs, os_ = c["_speakers"]
+            speaker = (names.get((ref.id, rs)) if rs else None) or (names.get((other.id, os_)) if os_ else None)
+        out.append(_public(c, None, speaker))
+    return out

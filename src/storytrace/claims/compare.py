@@ -1,0 +1,318 @@
+"""One pair's claims: the counterpart's mentions matched to the reference's through the alignment.
+
+Sentences are linked through the pair's passages: inside a verbatim passage word by word (a diff
+of the two passages' words, so an edited word keeps its place), a paraphrase passage sentence to
+sentence. A sentence holding a mention that no passage covers is matched by meaning instead:
+reference sentences sharing enough content words are scored by the pair scorer, and the most
+probable one at or above its sentence-pair threshold is the counterpart. Nothing is matched by
+position alone.
+
+Then, per group of linked sentences: a quote is paired with the reference quote in those sentences
+that shares the most words (and graded); figures of equal value are set aside, and a remaining
+figure counting the same thing as a remaining reference figure (or standing in its place in a
+verbatim passage) is a conflict; a group whose reference sentences hedge more than the
+counterpart's (a marker missing) is a dropped hedge, the other way an added one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+import numpy as np
+
+from .. import thresholds as T
+from ..model import Doc, Passage
+from .hedges import APPROXIMATOR
+from .numbers import Figure, same_thing
+from .quotes import quote_words
+
+
+@dataclass
+class Quote:
+    start: int
+    end: int
+    speaker: str | None  # as written (canonical names are given per story afterwards)
+    words: list[str]
+
+
+@dataclass
+class Mentions:
+    """What one article says that claims compare: quotes, and per sentence figures and hedges."""
+
+    doc: Doc
+    quotes: list[Quote]
+    figures: dict[int, list[Figure]] = field(default_factory=dict)  # sentence index -> figures
+    hedges: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)  # sentence index -> markers
+
+    def sentence_of(self, offset: int) -> int:
+        starts = [s.start for s in self.doc.sentences]
+        import bisect
+        return max(0, bisect.bisect_right(starts, offset) - 1)
+
+    def has_mention(self, sentence: int) -> bool:
+        return sentence in self.figures or sentence in self.hedges or sentence in self._quoted_sentences
+
+    @property
+    def _quoted_sentences(self) -> set[int]:
+        cached = self.__dict__.get("_qs")
+        if cached is None:
+            cached = set()
+            for q in self.quotes:
+                cached.update(self.sentences_overlapping(q.start, q.end))
+            self.__dict__["_qs"] = cached
+        return cached
+
+    def sentences_overlapping(self, start: int, end: int) -> list[int]:
+        return [k for k, s in enumerate(self.doc.sentences) if s.start < end and start < s.end]
+
+
+# ---- grading quotes -------------------------------------------------------------------------
+
+
+def _contains(longer: list[str], shorter: list[str]) -> bool:
+    n = len(shorter)
+    return any(longer[i:i + n] == shorter for i in range(len(longer) - n + 1))
+
+
+def grade_quote(ref: list[str], other: list[str]) -> str:
+    """same / truncated / extended / variant / altered, on folded words (punctuation, case and
+    quote marks never count)."""
+    if ref == other:
+        return "same"
+    if len(other) < len(ref) and _contains(ref, other):
+        return "truncated" if len(ref) - len(other) >= T.QUOTE_CUT_WORDS else "variant"
+    if len(other) > len(ref) and _contains(other, ref):
+        return "extended" if len(other) - len(ref) >= T.QUOTE_CUT_WORDS else "variant"
+    changed = sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in
+                  SequenceMatcher(None, ref, other, autojunk=False).get_opcodes() if tag != "equal")
+    if changed <= T.QUOTE_VARIANT_WORDS or changed <= T.QUOTE_VARIANT_SHARE * max(len(ref), len(other)):
+        return "variant"
+    return "altered"
+
+
+def quote_overlap(a: list[str], b: list[str]) -> float:
+    sa, sb = set(a), set(b)
+    return len(sa & sb) / max(1, min(len(sa), len(sb)))
+
+
+# ---- linking sentences ----------------------------------------------------------------------
+
+
+def _token_range(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    return int(np.searchsorted(doc.starts, start)), int(np.searchsorted(doc.starts, end))
+
+
+def _sentence_of_tokens(doc: Doc, tokens: np.ndarray) -> np.ndarray:
+    return np.searchsorted(doc.sentence_firsts, tokens, side="right") - 1
+
+
+def link_sentences(ref: Doc, other: Doc, passages: list[tuple[tuple[int, int], tuple[int, int], str]]
+                   ) -> tuple[set[tuple[int, int]], np.ndarray]:
+    """(links (reference sentence, other sentence), token map other -> reference (-1: none))."""
+    token_map = np.full(len(other), -1, dtype=np.int64)
+    links: set[tuple[int, int]] = set()
+    if not ref.sentences or not other.sentences:
+        return links, token_map
+    for rspan, ospan, kind in passages:
+        r0, r1 = _token_range(ref, *rspan)
+        o0, o1 = _token_range(other, *ospan)
+        if r1 <= r0 or o1 <= o0:
+            continue
+        if kind == "verbatim":
+            matcher = SequenceMatcher(None, ref.norms[r0:r1], other.norms[o0:o1], autojunk=False)
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+                if tag in ("equal", "replace"):
+                    width = i2 - i1
+                    for j in range(j1, j2):
+                        token_map[o0 + j] = r0 + i1 + min(j - j1, width - 1)
+        else:
+            rs = set(_sentence_of_tokens(ref, np.arange(r0, r1)).tolist())
+            os_ = set(_sentence_of_tokens(other, np.arange(o0, o1)).tolist())
+            links.update((r, o) for r in rs for o in os_)
+    mapped = np.flatnonzero(token_map >= 0)
+    if len(mapped):
+        pairs = np.stack([_sentence_of_tokens(ref, token_map[mapped]), _sentence_of_tokens(other, mapped)], axis=1)
+        found, counts = np.unique(pairs, axis=0, return_counts=True)
+        sizes = other.sentence_sizes
+        for (r, o), c in zip(found.tolist(), counts.tolist()):
+            if c >= T.LINK_MIN_TOKENS or c >= sizes[o]:
+                links.add((r, o))
+    return links, token_map
+
+
+_CONTENT_RE = re.compile(r"[^\W_]+", re.UNICODE)
+_FUNCTION = frozenset("""the a an of in on at to for from by with and or but as than that which who this these
+those it its is are was were be been has have had will would said says he she they we i not""".split())
+
+
+def _content(doc: Doc, k: int) -> set[str]:
+    s = doc.sentences[k]
+    return {w for w in doc.norms[s.first_token:s.last_token] if w not in _FUNCTION}
+
+
+def match_by_meaning(ref: Mentions, other: Mentions, unlinked: list[int]) -> set[tuple[int, int]]:
+    """Links for the ``unlinked`` sentences of ``other`` (those holding mentions): the reference
+    sentence the pair scorer finds most probably saying the same, at or above its threshold, among
+    those sharing T.FALLBACK_LEXICAL_OVERLAP of their content words."""
+    if not unlinked or not ref.doc.sentences:
+        return set()
+    ref_words = [_content(ref.doc, r) for r in range(len(ref.doc.sentences))]
+    candidates = []
+    for o in unlinked:
+        ow = _content(other.doc, o)
+        if not ow:
+            continue
+        for r, rw in enumerate(ref_words):
+            if rw and len(ow & rw) / min(len(ow), len(rw)) >= T.FALLBACK_LEXICAL_OVERLAP:
+                candidates.append((r, o))
+    if not candidates:
+        return set()
+    from ..embed import get_encoder
+    from ..pairscore import features_batch, get_scorer
+
+    rs = sorted({r for r, _ in candidates})
+    os_ = sorted({o for _, o in candidates})
+    vec_r = dict(zip(rs, get_encoder().encode([ref.doc.sentence_text(r) for r in rs])))
+    vec_o = dict(zip(os_, get_encoder().encode([other.doc.sentence_text(o) for o in os_])))
+    cosines = [float(vec_r[r] @ vec_o[o]) for r, o in candidates]
+    texts = [(ref.doc.sentence_text(r), other.doc.sentence_text(o)) for r, o in candidates]
+    scorer = get_scorer()
+    prob = scorer.paraphrase_probability(features_batch(texts, cosines))
+    best: dict[int, tuple[float, int]] = {}
+    for (r, o), p in zip(candidates, prob.tolist()):
+        if p >= scorer.paraphrase_threshold and (o not in best or p > best[o][0]):
+            best[o] = (p, r)
+    return {(r, o) for o, (_, r) in best.items()}
+
+
+def _groups(links: set[tuple[int, int]]) -> list[tuple[list[int], list[int]]]:
+    """Connected groups of linked sentences: (reference sentences, other sentences), in order."""
+    parent: dict = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for r, o in links:
+        parent[find(("r", r))] = find(("o", o))
+    groups: dict = {}
+    for r, o in sorted(links):
+        g = groups.setdefault(find(("o", o)), (set(), set()))
+        g[0].add(r)
+        g[1].add(o)
+    return sorted(((sorted(a), sorted(b)) for a, b in groups.values()), key=lambda g: (g[1][0], g[0][0]))
+
+
+# ---- the pair's claims ----------------------------------------------------------------------
+
+
+def _item(m: Mentions, start: int, end: int) -> dict:
+    return {"article": m.doc.id, "span": [start, end], "text": m.doc.article.text[start:end]}
+
+
+def pair_claims(ref: Mentions, other: Mentions, passages: list[Passage], ref_is_a: bool) -> list[dict]:
+    """The claims of one pair, ``ref`` the reference article; ``passages`` as the pair has them (a
+    side = the pair's a)."""
+    oriented = [((p.a, p.b) if ref_is_a else (p.b, p.a)) + (p.kind,) for p in passages]
+    links, token_map = link_sentences(ref.doc, other.doc, oriented)
+    linked_other = {o for _, o in links}
+    unlinked = [o for o in range(len(other.doc.sentences)) if o not in linked_other and other.has_mention(o)]
+    links |= match_by_meaning(ref, other, unlinked)
+    out: list[dict] = []
+    groups = _groups(links)
+    group_of_other = {o: g for g in groups for o in g[1]}
+    # quotes
+    for q in other.quotes:
+        rsents = {r for o in other.sentences_overlapping(q.start, q.end) if o in group_of_other
+                  for r in group_of_other[o][0]}
+        if not rsents:
+            continue
+        best, score = None, 0.0
+        for rq in ref.quotes:
+            if any(r in rsents for r in ref.sentences_overlapping(rq.start, rq.end)):
+                s = quote_overlap(rq.words, q.words)
+                if s > score:
+                    best, score = rq, s
+        if best is None or score < T.QUOTE_MATCH_OVERLAP:
+            continue
+        out.append({"kind": "quote", "speaker": best.speaker or q.speaker, "grade": grade_quote(best.words, q.words),
+                    "items": [_item(ref, best.start, best.end), _item(other, q.start, q.end)],
+                    "_speakers": (best.speaker, q.speaker)})
+    for rsents, osents in groups:
+        out += _figure_conflicts(ref, other, rsents, osents, token_map)
+        out += _hedge_changes(ref, other, rsents, osents, links)
+    return out
+
+
+def _figure_conflicts(ref: Mentions, other: Mentions, rsents: list[int], osents: list[int],
+                      token_map: np.ndarray) -> list[dict]:
+    rfigs = [f for r in rsents for f in ref.figures.get(r, [])]
+    ofigs = [f for o in osents for f in other.figures.get(o, [])]
+    if not rfigs or not ofigs:
+        return []
+    # equal values are the same statement, however written
+    left = list(rfigs)
+    remaining = []
+    for f in ofigs:
+        twin = next((g for g in left if g.value == f.value and (g.unit == f.unit or not g.unit or not f.unit)), None)
+        if twin is not None:
+            left.remove(twin)
+        else:
+            remaining.append(f)
+    out = []
+    for f in remaining:
+        # the reference figure in its place in a verbatim passage, else one counting the same thing
+        t0, _ = _token_range(other.doc, f.start, f.end)
+        mapped = token_map[t0] if t0 < len(token_map) else -1
+        place = None
+        if mapped >= 0:
+            at = int(ref.doc.starts[mapped])
+            place = next((g for g in left if g.start <= at < g.end), None)
+        match = place or next((g for g in left if same_thing(g, f)), None)
+        if match is None or match.value == f.value:
+            continue
+        left.remove(match)
+        out.append({"kind": "number", "speaker": None, "grade": "conflict",
+                    "items": [_item(ref, match.start, match.end), _item(other, f.start, f.end)]})
+    return out
+
+
+def _hedge_changes(ref: Mentions, other: Mentions, rsents: list[int], osents: list[int],
+                   links: set[tuple[int, int]]) -> list[dict]:
+    rvalues = {f.value for r in rsents for f in ref.figures.get(r, [])}
+    ovalues = {f.value for o in osents for f in other.figures.get(o, [])}
+
+    def counts(m: Mentions, k: int, h: tuple[int, int, str], values: set[float]) -> bool:
+        """An approximator counts only when the other side states its figure: "about 40" against
+        "40" is a dropped hedge, against a sentence without the figure a dropped fact."""
+        if not h[2].startswith(APPROXIMATOR):
+            return True
+        after = next((f for f in m.figures.get(k, []) if f.start >= h[1]), None)
+        return after is not None and after.value in values
+
+    rh = [(r, h) for r in rsents for h in ref.hedges.get(r, []) if counts(ref, r, h, ovalues)]
+    oh = [(o, h) for o in osents for h in other.hedges.get(o, []) if counts(other, o, h, rvalues)]
+    if len(rh) == len(oh):
+        return []
+    rmarks, omarks = {h[2] for _, h in rh}, {h[2] for _, h in oh}
+    if len(rh) > len(oh):
+        missing = [(r, h) for r, h in rh if h[2] not in omarks]
+        if not missing:
+            return []
+        r = missing[0][0]
+        o = min(o for rr, o in links if rr == r)
+        grade = "dropped"
+    else:
+        missing = [(o, h) for o, h in oh if h[2] not in rmarks]
+        if not missing:
+            return []
+        o = missing[0][0]
+        r = min(rr for rr, oo in links if oo == o)
+        grade = "added"
+    rs, os_ = ref.doc.sentences[r], other.doc.sentences[o]
+    return [{"kind": "hedge", "speaker": None, "grade": grade,
+             "items": [_item(ref, rs.start, rs.end), _item(other, os_.start, os_.end)]}]
