@@ -109,3 +109,163 @@ def test_scare_quotes_are_no_speaker_quote(example):
     assert "crashed rocket" not in quotes
     assert any(q.startswith("There should be no doubt") for q in quotes)
     assert not [c for c in example["claims"] if any("crashed rocket" == i["text"] for i in c["items"])]
+
+
+# ---- small written texts -------------------------------------------------------------------
+
+BASE = """Flood defences fail in river town
+
+Officials said on Monday that heavy rain had flooded around 40 homes in the river town of Marlow, and that 1,000 residents had left their houses overnight.
+
+"We have never seen water rise this fast, and we will rebuild every street that was lost," Mayor Helen Carter said at a news conference.
+
+The regional agency said repairs could take months. Insurers reportedly expect claims to reach 5% of the town's annual budget.
+
+Carter said the town had asked the government for 12 pumps. "Our crews have worked through the night without a break," she said.
+
+Local businesses estimate losses at $2.5 billion across the valley, a spokesman for the chamber of commerce said.
+"""
+
+
+def _pair_claims(original: str, copy: str) -> list[dict]:
+    articles = [Article("original", original, published="2024-03-04"), Article("copy", copy, published="2024-03-05")]
+    result = analyze_articles(articles, processes=1).to_json()
+    assert result["pairs"], "the copy must be found related to the original"
+    for c in result["claims"]:
+        assert c["items"][0]["article"] == "original" and c["items"][1]["article"] == "copy"
+    return result["claims"]
+
+
+def _not_same(claims: list[dict]) -> list[dict]:
+    return [c for c in claims if c["grade"] != "same"]
+
+
+def test_unchanged_copy_gives_only_same_quotes():
+    claims = _pair_claims(BASE, BASE)
+    assert claims and {c["grade"] for c in claims} == {"same"}
+    assert {c["speaker"] for c in claims} == {"Helen Carter"}
+
+
+def test_two_words_swapped_inside_a_quote():
+    copy = BASE.replace("never seen water rise", "never seen rise water")
+    claims = _not_same(_pair_claims(BASE, copy))
+    assert [(c["kind"], c["grade"] in ("variant", "altered")) for c in claims] == [("quote", True)]
+    item = claims[0]["items"][1]
+    start, end = item["span"]
+    assert copy[start:end].startswith("We have never seen rise water") and copy[end] == '"'
+    assert claims[0]["speaker"] == "Helen Carter"
+
+
+def test_commas_and_quote_marks_only_change_nothing():
+    copy = BASE.replace('"We have never seen water rise this fast, and', "“We have never seen water rise this fast and")\
+        .replace('was lost," Mayor', "was lost,” Mayor").replace("Officials said on Monday that", "Officials said, on Monday, that")
+    claims = _pair_claims(BASE, copy)
+    assert claims and not _not_same(claims)
+
+
+def test_quote_cut_to_its_first_half_is_truncated():
+    copy = BASE.replace("rise this fast, and we will rebuild every street that was lost,", "rise this fast,")
+    claims = _not_same(_pair_claims(BASE, copy))
+    assert [(c["kind"], c["grade"]) for c in claims] == [("quote", "truncated")]
+
+
+def test_figure_changed_outside_quotes_is_a_conflict_with_the_figure_span():
+    copy = BASE.replace("for 12 pumps", "for 21 pumps")
+    claims = _not_same(_pair_claims(BASE, copy))
+    assert [(c["kind"], c["grade"]) for c in claims] == [("number", "conflict")]
+    (s0, e0), (s1, e1) = claims[0]["items"][0]["span"], claims[0]["items"][1]["span"]
+    assert BASE[s0:e0] == "12 pumps" and copy[s1:e1] == "21 pumps"
+
+
+def test_equal_values_written_differently_are_no_conflict():
+    copy = BASE.replace("1,000 residents", "1000 residents").replace("5% of", "5 per cent of")\
+        .replace("$2.5 billion", "$2.5bn")
+    assert not _not_same(_pair_claims(BASE, copy))
+    words = figures("one thousand residents and five percent of voters", 0, 50)
+    assert [(f.value, f.unit) for f in words] == [(1000.0, None), (5.0, "percent")]
+
+
+@pytest.mark.parametrize("before, after", [
+    ("flooded around 40 homes", "flooded 40 homes"),
+    ("repairs could take months", "repairs will take months"),
+    ("Insurers reportedly expect", "Insurers expect"),
+])
+def test_hedge_dropped(before, after):
+    assert before in BASE
+    copy = BASE.replace(before, after)
+    claims = _not_same(_pair_claims(BASE, copy))
+    assert [(c["kind"], c["grade"]) for c in claims] == [("hedge", "dropped")]
+    assert before in claims[0]["items"][0]["text"] and after in claims[0]["items"][1]["text"]
+
+
+def test_hedge_added():
+    copy = BASE.replace("repairs could take months", "repairs could take months").replace(
+        "Insurers reportedly expect", "Insurers reportedly expect").replace("had asked the government",
+                                                                             "had reportedly asked the government")
+    claims = _not_same(_pair_claims(BASE, copy))
+    assert [(c["kind"], c["grade"]) for c in claims] == [("hedge", "added")]
+
+
+@pytest.mark.parametrize("text, quote, speaker", [
+    ('"We will rebuild," Helen Carter said.', "We will rebuild,", "Helen Carter"),
+    ('Helen Carter said: "We will rebuild."', "We will rebuild.", "Helen Carter"),
+    ('"We will rebuild," said Helen Carter, the mayor of Marlow.', "We will rebuild,", "Helen Carter"),
+    ('According to Mayor Helen Carter, "the town will rebuild every street."', "the town will rebuild every street.",
+     "Helen Carter"),
+    ('Helen Carter told reporters "we will rebuild every street."', "we will rebuild every street.", "Helen Carter"),
+    ('Helen Carter visited the site. "We will rebuild," she added.', "We will rebuild,", "Helen Carter"),
+    ('Mayor Helen Carter spoke on Monday. The mayor toured the town. "We will rebuild," Carter said.',
+     "We will rebuild,", "Carter"),
+    ('"We will rebuild," NATO Secretary-General Jens Stoltenberg said.', "We will rebuild,", "Jens Stoltenberg"),
+])
+def test_attribution_forms(text, quote, speaker):
+    m = mentions_of(Article("t", text))
+    assert [(text[q.start:q.end], q.speaker) for q in m.quotes] == [(quote, speaker)]
+
+
+def test_multi_paragraph_quote_and_pronoun_after_other_sentences():
+    text = ('Jens Stoltenberg spoke in Kyiv.\n\n"Ukraine will prevail, and the alliance will stand with it.\n\n'
+            '"We will not waver," he said.\n\nThe meeting lasted an hour.')
+    m = mentions_of(Article("t", text))
+    assert len(m.quotes) == 1
+    q = m.quotes[0]
+    assert text[q.start:q.end].startswith("Ukraine will prevail") and text[q.start:q.end].endswith("waver,")
+    assert q.speaker == "Jens Stoltenberg"
+
+
+def test_speakers_joined_across_a_story():
+    a = ('Ukrainian President Volodymyr Zelenskiy met allies in Kyiv on Thursday to discuss air defence.\n\n'
+         '"We need more air defence systems before the winter comes," Zelenskiy said at the meeting.\n\n'
+         'The talks lasted two hours and ended with a joint statement on energy.')
+    b = a.replace("Zelenskiy", "Zelenskyy").replace("Ukrainian President Volodymyr Zelenskyy met", "Zelenskyy met")
+    articles = [Article("a", a, published="2024-03-04"), Article("b", b, published="2024-03-05")]
+    claims = analyze_articles(articles, processes=1).to_json()["claims"]
+    assert [(c["grade"], c["speaker"]) for c in claims] == [("same", "Volodymyr Zelenskiy")]
+
+
+def test_grades_of_quote_words():
+    ref = "the stronger ukraine becomes the closer we come to ending russia aggression".split()
+    assert grade_quote(ref, ref) == "same"
+    assert grade_quote(ref, ref[:6]) == "truncated"
+    assert grade_quote(ref[:6], ref) == "extended"
+    assert grade_quote(ref, ref[:-1]) == "variant"
+    assert grade_quote(ref, "russia must end its war and leave ukraine now say the allies".split()) == "altered"
+
+
+def test_bad_input_never_makes_a_quote_of_half_the_article():
+    filler = "The council met again on Tuesday to discuss the repairs. " * 40
+    texts = [
+        filler + '"This quote never closes and the article goes on. ' + filler,
+        filler + '"Nested \'quotes\' and “mismatched ones» here" he said. “Another “open” one. ' + filler,
+        filler + '"' + "word " * 10_000 + '" he said. ' + filler,
+        "Президент сказал: «Мы восстановим каждый дом». " + "市长说：“我们将重建每一条街道。” " + filler,
+    ]
+    for text in texts:
+        m = mentions_of(Article("t", text))
+        for q in m.quotes:
+            assert q.end - q.start < len(text) / 4
+    claims = analyze_articles([Article("a", texts[0], published="2024-01-01"),
+                               Article("b", texts[0], published="2024-01-02")], processes=1).to_json()["claims"]
+    assert not _not_same(claims)
+    cyr = mentions_of(Article("t", texts[3]))
+    assert any("восстановим" in texts[3][q.start:q.end] for q in cyr.quotes)

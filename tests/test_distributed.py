@@ -83,6 +83,9 @@ def _relations(result: dict) -> tuple:
 def test_example_corpus_same_as_local(client):
     local, dask = _both(client, [CORPUS], encoder="auto")
     assert {p["relation"] for p in local["pairs"]} >= {"version", "rewrite", "same_event"}
+    # claims too (compared field by field below): quotes of every grade the corpus has, and a hedge
+    assert {(c["kind"], c["grade"]) for c in local["claims"]} >= {("quote", "same"), ("quote", "variant"),
+                                                                   ("quote", "altered"), ("hedge", "dropped")}
     _assert_same(local, dask)
 
 

@@ -216,10 +216,12 @@ def attribute(text: str, quotes: list[RawQuote], paragraphs: list[Span], sentenc
         adjacent = found
         if not found:
             found, adjacent, subject = _before_attribution(before)
+        # a quote opening its sentence, or introduced by a colon, is a sentence of speech
         opens_sentence = not _tokens(before)
+        after_colon = before.rstrip().endswith(":")
         words = len(_tokens(text[q.start:q.end]))
         last_word = (_tokens(before) or [""])[-1].lower()
-        if adjacent or opens_sentence:
+        if adjacent or opens_sentence or after_colon:
             is_speaker = True
         else:
             is_speaker = (found and words >= T.MIN_FRAGMENT_WORDS and last_word not in _DETERMINERS)
