@@ -2,7 +2,7 @@
 
     import storytrace
     result = storytrace.analyze(["examples/nato-kyiv"])   # dict with the JSON contract
-    pair = storytrace.compare(text_a, text_b)             # dict: relation, similarity, coverage, passages
+    pair = storytrace.compare(text_a, text_b)             # dict: relation, similarity, coverage, passages, claims
 """
 
 from __future__ import annotations
@@ -31,7 +31,11 @@ def analyze(paths_or_articles, progress=None, engine: str = "local", scheduler: 
 
 
 def compare(text_a: str, text_b: str) -> dict:
-    """Compare two texts (articles or single sentences): relation, similarity, coverage, passages."""
+    """Compare two texts (articles or single sentences): relation, similarity, coverage, passages, and
+    the claims (the pair's source, else A, is the reference; ``story`` is null)."""
+    from .claims import claims_of_pair
+    from .model import Article
     from .pipeline import compare as _compare
 
-    return _compare(text_a, text_b).to_json()
+    pair = _compare(text_a, text_b)
+    return {**pair.to_json(), "claims": claims_of_pair(Article("a", text_a), Article("b", text_b), pair)}

@@ -1,4 +1,5 @@
-"""Terminal summary with rich: stories first, then pairs with relation, coverage and source.
+"""Terminal summary with rich: stories first, then pairs with relation, coverage and source, then
+the claims (quotes, figures and hedges that changed, and quotes kept faithfully).
 
 Each table shows at most ``rows`` lines (a corpus of thousands has tens of thousands of pairs: the
 terminal is for a first look, the JSON holds everything); pairs come reuse first (duplicate,
@@ -72,6 +73,55 @@ def print_summary(result: dict, console: Console, rows: int = SUMMARY_ROWS) -> N
                 for s in sources)))
         console.print(table)
         _more(console, derived, rows, "derived articles")
+    print_claims(result.get("claims", []), console, rows)
+
+
+# claims that say something changed first, the faithful quotes ("same") last
+_GRADE_RANK = {"altered": 0, "conflict": 1, "dropped": 2, "added": 3, "truncated": 4, "extended": 5, "variant": 6,
+               "same": 7}
+_CLAIM_CHARS = 240  # characters of each wording shown (the JSON has the whole span)
+
+
+def _marked(text: str, other: str) -> str:
+    """``text`` escaped, its words absent from ``other`` (in order, case and punctuation aside) in bold."""
+    from difflib import SequenceMatcher
+
+    words = text.split()
+    key = [w.strip(".,;:!?\"“”‘’'()").lower() for w in words]
+    other_key = [w.strip(".,;:!?\"“”‘’'()").lower() for w in other.split()]
+    differs = [True] * len(words)
+    for a, _, n in SequenceMatcher(None, key, other_key, autojunk=False).get_matching_blocks():
+        differs[a:a + n] = [False] * n
+    shown, used = [], 0
+    for w, d in zip(words, differs):
+        if used > _CLAIM_CHARS:
+            shown.append("…")
+            break
+        used += len(w) + 1
+        shown.append(f"[bold red]{escape(w)}[/bold red]" if d else escape(w))
+    return " ".join(shown)
+
+
+def claims_table(claims: list[dict], rows: int, title: str = "Claims") -> tuple[Table, list]:
+    """The claims, changes first: speaker, grade and the two wordings with the differing words in bold."""
+    table = Table(title=title, show_lines=True)
+    for col in ("kind", "grade", "speaker", "reference", "counterpart"):
+        table.add_column(col)
+    ranked = sorted(claims, key=lambda c: _GRADE_RANK.get(c["grade"], 9))
+    for c in _shown(ranked, rows):
+        ref, other = c["items"]
+        table.add_row(c["kind"], c["grade"], escape(c["speaker"] or "-"),
+                      escape(ref["article"]) + ": " + _marked(ref["text"], other["text"]),
+                      escape(other["article"]) + ": " + _marked(other["text"], ref["text"]))
+    return table, ranked
+
+
+def print_claims(claims: list[dict], console: Console, rows: int = SUMMARY_ROWS) -> None:
+    if not claims:
+        return
+    table, ranked = claims_table(claims, rows)
+    console.print(table)
+    _more(console, ranked, rows, "claims")
 
 
 def print_pair(pair: dict, text_a: str, text_b: str, console: Console) -> None:
@@ -82,6 +132,8 @@ def print_pair(pair: dict, text_a: str, text_b: str, console: Console) -> None:
                   f"B {_pct(cb['verbatim'])} + {_pct(cb['paraphrase'])}")
     if pair.get("source"):
         console.print(f"source: {escape(pair['source'])} → derived: {escape(pair['derived'])}")
+    if pair.get("claims"):
+        print_claims(pair["claims"], console, rows=0)
     if not pair["passages"]:
         return
     table = Table(show_lines=True)
