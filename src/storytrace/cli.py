@@ -1,7 +1,9 @@
-"""Command line: `storytrace analyze PATH... [--json FILE]` and `storytrace compare A B`.
+"""Command line: `storytrace analyze PATH... [--json FILE]`, `storytrace compare A B` and
+`storytrace doctor`.
 
 Exit status: 0 when something was analysed (input errors are reported on stderr, one line each),
-1 when no input could be read at all, 2 for usage errors.
+1 when no input could be read at all or a dependency is missing or broken (one line naming the
+package and the command that installs it, never a traceback), 2 for usage errors.
 """
 
 from __future__ import annotations
@@ -153,6 +155,29 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from .deps import environment_line
+    from .doctor import report, run_checks
+
+    checks = run_checks(encode=args.encode)
+    if args.json:
+        sys.stdout.write(json.dumps(report(checks), ensure_ascii=False, indent=1) + "\n")
+    else:
+        out = _stdout_console()
+        out.print(environment_line(), markup=False)
+        width = max(len(c.name) for c in checks)
+        for c in checks:
+            state = "ok" if c.ok else ("BROKEN" if c.required else "missing")
+            out.print(f"{state:<8}{c.name:<{width + 2}}{c.detail}", markup=False, soft_wrap=True)
+        broken = [c.name for c in checks if not c.ok and c.required]
+        optional = [c.name for c in checks if not c.ok and not c.required]
+        summary = ("broken: " + ", ".join(broken)) if broken else "every required part works"
+        if optional:
+            summary += f" (optional, unavailable: {', '.join(optional)})"
+        out.print(summary, markup=False)
+    return 1 if any(not c.ok and c.required for c in checks) else 0
+
+
 def _add_encoder_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--encoder", choices=("auto", "onnx", "torch"), default=None,
                         help="sentence encoder backend (default: $STORYTRACE_ENCODER or auto = onnx int8, "
@@ -189,6 +214,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--json", metavar="FILE", help="write the pair as JSON ('-' for stdout)")
     _add_encoder_option(c)
     c.set_defaults(run=cmd_compare)
+    d = sub.add_parser("doctor", help="check that every part of storytrace works here, with the versions")
+    d.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
+    d.add_argument("--encode", action="store_true",
+                   help="also encode a sentence (the first time, this exports the ONNX model: about 10 s)")
+    d.set_defaults(run=cmd_doctor)
     return parser
 
 
@@ -199,7 +229,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--scheduler needs --engine dask")
     if getattr(args, "workers", 1) < 1:
         parser.error("--workers must be at least 1")
-    return args.run(args)
+    try:
+        return args.run(args)
+    except Exception as exc:  # a missing or broken dependency: one line saying what to install
+        from .deps import describe_failure
+
+        line = describe_failure(exc)
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -19,11 +19,9 @@ from pathlib import Path
 
 from .model import Article
 from .readers.decode import decode, gunzip
-from .readers.html import article_from_html
 from .readers.jsonl import read_jsonl
 from .readers.records import from_record
 from .readers.table import read_table
-from .readers.warc import read_warc
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -123,6 +121,8 @@ def _read_file(path: Path, errors: list[str]) -> tuple[list[Article], int]:
     """The articles of one file, and how many of its records were skipped as not articles."""
     kind, gzipped = kind_of(path)
     if kind == "warc":  # warcio reads plain and gzipped WARC itself, record by record
+        from .readers.warc import read_warc  # imported on first use: a broken warcio spares other formats
+
         return read_warc(path, errors)
     try:
         data = path.read_bytes()
@@ -144,6 +144,8 @@ def _read_file(path: Path, errors: list[str]) -> tuple[list[Article], int]:
     if kind == "csv":
         return read_table(text, path, errors), 0
     if kind == "html":
+        from .readers.html import article_from_html  # on first use: a broken trafilatura spares other formats
+
         article = article_from_html(text, _stem(path), str(path), errors)
         return ([article] if article else []), 0
     if not text.strip():

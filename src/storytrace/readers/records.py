@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from ..model import Article
 from .decode import newlines
-from .html import article_from_html
 
 OPTIONAL_FIELDS = ("title", "url", "outlet", "published", "byline")
 FIELDS = ("id", "text", "html") + OPTIONAL_FIELDS
@@ -36,6 +35,8 @@ def from_record(record: object, default_id: str, where: str, errors: list[str],
     if isinstance(text, str) and text.strip():
         return Article(id=article_id, text=newlines(text), origin=where, **fields)
     if isinstance(html, str) and html.strip():
+        from .html import article_from_html  # on first use: plain-text records need no HTML parser
+
         article = article_from_html(html, article_id, where, errors, url=fields["url"])
         if article is not None:
             for name, value in fields.items():
