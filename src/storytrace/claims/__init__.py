@@ -13,11 +13,9 @@ data/hedges.json), compare.py (matching and grading one pair).
 
 from __future__ import annotations
 
-from ..model import Article, Pair, Story
+from ..model import Article, Doc, Pair, Story
 from ..segment import segment
 from .compare import Mentions, Quote, pair_claims
-from .hedges import hedges
-from .numbers import figures
 from .quotes import find_quotes, quote_words
 from .speakers import attribute, canonical_names
 
@@ -27,24 +25,16 @@ GRADES = {"quote": ("same", "variant", "altered", "truncated", "extended"), "num
           "hedge": ("dropped", "added")}
 
 
-def mentions_of(article: Article) -> Mentions:
-    """An article's quotes (speaker quotes only, scare quotes left out), figures and hedges."""
-    doc = segment(article)
+def mentions_of(article: Article, doc: Doc | None = None) -> Mentions:
+    """An article's speaker quotes (scare quotes left out); its figures and hedges are found per
+    sentence on first need. ``doc``: the article already segmented, if at hand."""
+    doc = doc or segment(article)
     text = article.text
     sentences = [(s.start, s.end) for s in doc.sentences]
     raw = find_quotes(text, doc.paragraphs)
     quotes = [Quote(a.quote.start, a.quote.end, a.speaker, quote_words(text[a.quote.start:a.quote.end]))
               for a in attribute(text, raw, doc.paragraphs, sentences) if a.speaker_quote]
-    quoted = [(q.start, q.end) for q in quotes]
-    m = Mentions(doc, quotes)
-    for k, (s, e) in enumerate(sentences):
-        f = figures(text, s, e)
-        if f:
-            m.figures[k] = f
-        h = hedges(text, s, e, quoted)
-        if h:
-            m.hedges[k] = h
-    return m
+    return Mentions(doc, quotes)
 
 
 def reference_of(pair: Pair, story: Story, by_id: dict[str, Article]) -> str:
@@ -64,15 +54,18 @@ def _public(claim: dict, story: str, speaker: str | None) -> dict:
             "items": claim["items"]}
 
 
-def find_claims(articles: list[Article], pairs: list[Pair], stories: list[Story]) -> list[dict]:
-    """The claims of every story, story by story in order, pairs in their order within a story."""
+def find_claims(articles: list[Article], pairs: list[Pair], stories: list[Story],
+                docs: dict[str, Doc] | None = None) -> list[dict]:
+    """The claims of every story, story by story in order, pairs in their order within a story.
+    ``docs``: the articles already segmented, by id (else they are segmented here)."""
+    docs = docs or {}
     by_id = {a.id: a for a in articles}
     story_of = {aid: s for s in stories for aid in s.articles}
     mentions: dict[str, Mentions] = {}
 
     def of(aid: str) -> Mentions:
         if aid not in mentions:
-            mentions[aid] = mentions_of(by_id[aid])
+            mentions[aid] = mentions_of(by_id[aid], docs.get(aid))
         return mentions[aid]
 
     raw: dict[str, list[tuple[dict, str, str]]] = {}

@@ -16,8 +16,9 @@ counterpart's (a marker missing) is a dropped hedge, the other way an added one.
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 import numpy as np
@@ -25,7 +26,8 @@ import numpy as np
 from .. import thresholds as T
 from ..model import Doc, Passage
 from .hedges import APPROXIMATOR
-from .numbers import Figure, same_thing
+from .hedges import hedges
+from .numbers import Figure, figures, same_thing
 from .quotes import quote_words
 
 
@@ -37,35 +39,40 @@ class Quote:
     words: list[str]
 
 
-@dataclass
 class Mentions:
-    """What one article says that claims compare: quotes, and per sentence figures and hedges."""
+    """What one article says that claims compare: its speaker quotes, and per sentence its figures and
+    hedges, found on first need (most sentences of a copy are compared with an identical sentence,
+    where nothing can differ, and are never looked at)."""
 
-    doc: Doc
-    quotes: list[Quote]
-    figures: dict[int, list[Figure]] = field(default_factory=dict)  # sentence index -> figures
-    hedges: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)  # sentence index -> markers
+    def __init__(self, doc: Doc, quotes: list[Quote]) -> None:
+        self.doc = doc
+        self.quotes = quotes
+        self._figures: dict[int, list[Figure]] = {}
+        self._hedges: dict[int, list[tuple[int, int, str]]] = {}
+        self._starts = [s.start for s in doc.sentences]
+        self._ends = [s.end for s in doc.sentences]
+        self.quoted = [(q.start, q.end) for q in quotes]
+        self.quoted_sentences = {k for q in quotes for k in self.sentences_overlapping(q.start, q.end)}
 
-    def sentence_of(self, offset: int) -> int:
-        starts = [s.start for s in self.doc.sentences]
-        import bisect
-        return max(0, bisect.bisect_right(starts, offset) - 1)
+    def figures(self, k: int) -> list[Figure]:
+        if k not in self._figures:
+            s = self.doc.sentences[k]
+            self._figures[k] = figures(self.doc.article.text, s.start, s.end)
+        return self._figures[k]
 
-    def has_mention(self, sentence: int) -> bool:
-        return sentence in self.figures or sentence in self.hedges or sentence in self._quoted_sentences
+    def hedges(self, k: int) -> list[tuple[int, int, str]]:
+        if k not in self._hedges:
+            s = self.doc.sentences[k]
+            self._hedges[k] = hedges(self.doc.article.text, s.start, s.end, self.quoted)
+        return self._hedges[k]
 
-    @property
-    def _quoted_sentences(self) -> set[int]:
-        cached = self.__dict__.get("_qs")
-        if cached is None:
-            cached = set()
-            for q in self.quotes:
-                cached.update(self.sentences_overlapping(q.start, q.end))
-            self.__dict__["_qs"] = cached
-        return cached
+    def has_mention(self, k: int) -> bool:
+        return k in self.quoted_sentences or bool(self.figures(k)) or bool(self.hedges(k))
 
     def sentences_overlapping(self, start: int, end: int) -> list[int]:
-        return [k for k, s in enumerate(self.doc.sentences) if s.start < end and start < s.end]
+        first = max(0, bisect.bisect_right(self._starts, start) - 1)
+        last = bisect.bisect_left(self._starts, end)
+        return [k for k in range(first, last) if self._starts[k] < end and start < self._ends[k]]
 
 
 # ---- grading quotes -------------------------------------------------------------------------
@@ -121,12 +128,22 @@ def link_sentences(ref: Doc, other: Doc, passages: list[tuple[tuple[int, int], t
         if r1 <= r0 or o1 <= o0:
             continue
         if kind == "verbatim":
-            matcher = SequenceMatcher(None, ref.norms[r0:r1], other.norms[o0:o1], autojunk=False)
-            for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            rn, on = ref.norms[r0:r1], other.norms[o0:o1]
+            # the common head and tail map one to one; only the middle needs a diff
+            head = 0
+            while head < min(len(rn), len(on)) and rn[head] == on[head]:
+                head += 1
+            tail = 0
+            while tail < min(len(rn), len(on)) - head and rn[-1 - tail] == on[-1 - tail]:
+                tail += 1
+            token_map[o0:o0 + head] = np.arange(r0, r0 + head)
+            token_map[o1 - tail:o1] = np.arange(r1 - tail, r1)
+            middle = SequenceMatcher(None, rn[head:len(rn) - tail], on[head:len(on) - tail], autojunk=False)
+            for tag, i1, i2, j1, j2 in middle.get_opcodes() if len(rn) - tail > head and len(on) - tail > head else []:
                 if tag in ("equal", "replace"):
                     width = i2 - i1
                     for j in range(j1, j2):
-                        token_map[o0 + j] = r0 + i1 + min(j - j1, width - 1)
+                        token_map[o0 + head + j] = r0 + head + i1 + min(j - j1, width - 1)
         else:
             rs = set(_sentence_of_tokens(ref, np.arange(r0, r1)).tolist())
             os_ = set(_sentence_of_tokens(other, np.arange(o0, o1)).tolist())
@@ -243,15 +260,23 @@ def pair_claims(ref: Mentions, other: Mentions, passages: list[Passage], ref_is_
                     "items": [_item(ref, best.start, best.end), _item(other, q.start, q.end)],
                     "_speakers": (best.speaker, q.speaker)})
     for rsents, osents in groups:
+        if _same_words(ref.doc, rsents, other.doc, osents):
+            continue  # the same words: no figure or hedge can differ
         out += _figure_conflicts(ref, other, rsents, osents, token_map)
         out += _hedge_changes(ref, other, rsents, osents, links)
     return out
 
 
+def _same_words(ref: Doc, rsents: list[int], other: Doc, osents: list[int]) -> bool:
+    def words(doc: Doc, sents: list[int]) -> list[str]:
+        return [w for k in sents for w in doc.norms[doc.sentences[k].first_token:doc.sentences[k].last_token]]
+    return words(ref, rsents) == words(other, osents)
+
+
 def _figure_conflicts(ref: Mentions, other: Mentions, rsents: list[int], osents: list[int],
                       token_map: np.ndarray) -> list[dict]:
-    rfigs = [f for r in rsents for f in ref.figures.get(r, [])]
-    ofigs = [f for o in osents for f in other.figures.get(o, [])]
+    rfigs = [f for r in rsents for f in ref.figures(r)]
+    ofigs = [f for o in osents for f in other.figures(o)]
     if not rfigs or not ofigs:
         return []
     # equal values are the same statement, however written
@@ -283,19 +308,19 @@ def _figure_conflicts(ref: Mentions, other: Mentions, rsents: list[int], osents:
 
 def _hedge_changes(ref: Mentions, other: Mentions, rsents: list[int], osents: list[int],
                    links: set[tuple[int, int]]) -> list[dict]:
-    rvalues = {f.value for r in rsents for f in ref.figures.get(r, [])}
-    ovalues = {f.value for o in osents for f in other.figures.get(o, [])}
+    rvalues = {f.value for r in rsents for f in ref.figures(r)}
+    ovalues = {f.value for o in osents for f in other.figures(o)}
 
     def counts(m: Mentions, k: int, h: tuple[int, int, str], values: set[float]) -> bool:
         """An approximator counts only when the other side states its figure: "about 40" against
         "40" is a dropped hedge, against a sentence without the figure a dropped fact."""
         if not h[2].startswith(APPROXIMATOR):
             return True
-        after = next((f for f in m.figures.get(k, []) if f.start >= h[1]), None)
+        after = next((f for f in m.figures(k) if f.start >= h[1]), None)
         return after is not None and after.value in values
 
-    rh = [(r, h) for r in rsents for h in ref.hedges.get(r, []) if counts(ref, r, h, ovalues)]
-    oh = [(o, h) for o in osents for h in other.hedges.get(o, []) if counts(other, o, h, rvalues)]
+    rh = [(r, h) for r in rsents for h in ref.hedges(r) if counts(ref, r, h, ovalues)]
+    oh = [(o, h) for o in osents for h in other.hedges(o) if counts(other, o, h, rvalues)]
     if len(rh) == len(oh):
         return []
     rmarks, omarks = {h[2] for _, h in rh}, {h[2] for _, h in oh}

@@ -196,8 +196,7 @@ def attribute(text: str, quotes: list[RawQuote], paragraphs: list[Span], sentenc
 
     para_starts = [p[0] for p in paragraphs]
     sent_starts = [s[0] for s in sentences]
-    named = _named_speakers(text, paragraphs, sentences)
-    named_at = [offset for offset, _ in named]
+    named: list[tuple[int, str]] | None = None  # found on the first "he" or "she"
     out: list[Attribution] = []
     previous: tuple[int, str | None, int] | None = None  # (paragraph index, speaker, close mark)
     for k, q in enumerate(quotes):
@@ -231,7 +230,9 @@ def attribute(text: str, quotes: list[RawQuote], paragraphs: list[Span], sentenc
         if not found and opens_sentence and previous is not None and pi - previous[0] <= 1:
             subject = previous[1]  # a quote continuing the previous speaker's words
         if subject == PRONOUN:
-            j = bisect.bisect_left(named_at, q.open_mark) - 1
+            if named is None:
+                named = _named_speakers(text, paragraphs, sentences)
+            j = bisect.bisect_left([offset for offset, _ in named], q.open_mark) - 1
             subject = named[j][1] if j >= 0 else None
         out.append(Attribution(q, subject, True))
         previous = (pi + q.paragraphs - 1, subject, q.close_mark)
@@ -307,15 +308,15 @@ def canonical_names(speakers_by_article: dict[str, list[str | None]], texts: dic
     """(article, speaker as written) -> the story's canonical name. A surname alone becomes the full
     name with that surname in the same article (else anywhere in the story); spellings of one
     surname are joined and shown in the story's most frequent full form."""
-    full_by_article: dict[str, dict[str, Counter]] = {}
     story_full: dict[str, Counter] = {}
+    wanted = {name_key(s.split()[-1]) for speakers in speakers_by_article.values() for s in speakers if s}
+    if not wanted:
+        return {}
     for aid, text in texts.items():
-        per = full_by_article.setdefault(aid, {})
         for name in full_names_in(text):
             key = name_key(name[-1])
-            form = " ".join(name)
-            per.setdefault(key, Counter())[form] += 1
-            story_full.setdefault(key, Counter())[form] += 1
+            if key in wanted:
+                story_full.setdefault(key, Counter())[" ".join(name)] += 1
     out: dict[tuple[str, str], str] = {}
     for aid, speakers in speakers_by_article.items():
         for s in speakers:
