@@ -83,6 +83,10 @@ def _analyze(args: argparse.Namespace, client, err: Console) -> int:
             sys.stdout.write(text + "\n")
         else:
             out.write_text(text + "\n", encoding="utf-8")
+    if args.html:  # the report shows the texts, which the JSON leaves out: it takes the Article records
+        from .report_html import write_report
+
+        write_report(args.html, data, result.articles)
     if not args.quiet and args.json != "-":
         from .report import print_summary
 
@@ -191,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("analyze", help="find copies, versions, rewrites, same-event reports and stories")
     p.add_argument("paths", nargs="+", help="files (.txt, .jsonl, .csv, .html, .warc, gzipped too) or folders, walked recursively")
     p.add_argument("--json", metavar="FILE", help="write the full result as JSON ('-' for stdout)")
+    p.add_argument("--html", metavar="FILE", help="write a self-contained HTML report (stories, pairs side by side, claims)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress display and no summary")
     _add_encoder_option(p)
     p.add_argument("--engine", choices=("local", "dask"), default="local",
