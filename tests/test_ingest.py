@@ -157,14 +157,14 @@ def test_explicit_unknown_extension_is_read_as_text_if_it_decodes(tmp_path):
 
 def test_missing_and_unreadable_paths_are_reported(tmp_path, monkeypatch):
     locked = write(tmp_path / "locked.txt", "secret")
-    real_read = Path.read_bytes
+    real_open = Path.open
 
-    def read_bytes(self):
+    def open_(self, *args, **kwargs):  # root reads a chmod-000 file, so the refusal is simulated
         if self.name == "locked.txt":
             raise PermissionError(13, "Permission denied", str(self))
-        return real_read(self)
+        return real_open(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(Path, "open", open_)
     missing = tmp_path / "missing.txt"
     result = read_inputs([missing, locked, write(tmp_path / "ok.txt", "Fine.")])
     assert [a.id for a in result.articles] == ["ok"]

@@ -35,6 +35,10 @@ def _progress_callback(progress: Progress):
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     err = Console(stderr=True, highlight=False, soft_wrap=True)  # one line per message, never wrapped
+    problem = _output_problem(args)
+    if problem:  # before any work: a long run must not end unable to write its result
+        print(f"storytrace: {problem}", file=sys.stderr)
+        return 2
     _choose_encoder(args)
     with _engine(args) as client:  # None for the local engine
         return _analyze(args, client, err)
@@ -72,17 +76,20 @@ def _analyze(args: argparse.Namespace, client, err: Console) -> int:
                       console=err, transient=True) as progress:
             result = run(ingested.articles, ingested.errors, _progress_callback(progress))
     data = result.to_json()
-    if args.jsonl_parts:
-        from .parts import write_parts
+    try:
+        if args.jsonl_parts:
+            from .parts import write_parts
 
-        write_parts(data, args.jsonl_parts)
-    if args.json:
-        out = Path(args.json)
-        text = json.dumps(data, ensure_ascii=False, indent=1)
-        if args.json == "-":
-            sys.stdout.write(text + "\n")
-        else:
-            out.write_text(text + "\n", encoding="utf-8")
+            write_parts(data, args.jsonl_parts)
+        if args.json:
+            text = json.dumps(data, ensure_ascii=False, indent=1)
+            if args.json == "-":
+                sys.stdout.write(text + "\n")
+            else:
+                Path(args.json).write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:  # checked before the run, but a disk can fill up or a folder vanish since
+        print(f"storytrace: cannot write the result ({exc.strerror or exc}: {exc.filename or ''})", file=sys.stderr)
+        return 1
     if args.html:  # the report shows the texts, which the JSON leaves out: it takes the Article records
         from .report_html import write_report
 
@@ -95,6 +102,17 @@ def _analyze(args: argparse.Namespace, client, err: Console) -> int:
         err.print(f"analysed {len(ingested.articles)} articles in {time.perf_counter() - started:.1f} s"
                   + (f"; {skipped} non-HTML WARC records skipped" if skipped else ""), markup=False)
     return 0
+
+
+def _output_problem(args: argparse.Namespace) -> str | None:
+    """The first output option that cannot be written, said in one line; None when all can."""
+    from .output_paths import file_problem, folder_problem
+
+    for option in ("json", "html"):
+        problem = file_problem(f"--{option}", getattr(args, option, None))
+        if problem:
+            return problem
+    return folder_problem("--jsonl-parts", getattr(args, "jsonl_parts", None))
 
 
 def _engine(args: argparse.Namespace):
@@ -129,14 +147,27 @@ def _read_text_argument(value: str, err: Console) -> tuple[str, str] | None:
         err.print(f"storytrace: {line}", markup=False)
     if not ingested.articles:
         return None
+    if len(ingested.articles) > 1:  # never pick one silently
+        raise _UsageError(f"{value} holds {len(ingested.articles)} articles; compare takes one article each "
+                          f"(use analyze for more)")
     return ingested.articles[0].id, ingested.articles[0].text
 
 
+class _UsageError(Exception):
+    """A usage problem found once the inputs are read: one line, exit status 2."""
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
+    from .claims import claims_of_pair
+    from .model import Article
     from .pipeline import compare
     from .report import print_pair
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)  # one line per message, never wrapped
+    problem = _output_problem(args)
+    if problem:
+        print(f"storytrace: {problem}", file=sys.stderr)
+        return 2
     _choose_encoder(args)
     if args.text:
         a, b = ("A", args.a), ("B", args.b)
@@ -144,7 +175,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         a, b = _read_text_argument(args.a, err), _read_text_argument(args.b, err)
         if a is None or b is None:
             return 1
-    pair = compare(a[1], b[1]).to_json()
+    compared = compare(a[1], b[1])
+    pair = compared.to_json()
+    pair["claims"] = claims_of_pair(Article(a[0], a[1]), Article(b[0], b[1]), compared)
     pair["a"], pair["b"] = a[0], b[0]
     if pair["source"]:
         pair["source"] = a[0] if pair["source"] == "a" else b[0]
@@ -182,6 +215,63 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 1 if any(not c.ok and c.required for c in checks) else 0
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _not_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
+def _size(text: str) -> int:
+    from .limits import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _add_limit_options(parser: argparse.ArgumentParser) -> None:
+    from . import limits
+
+    parser.add_argument("--max-file-bytes", type=_size, metavar="SIZE",
+                        help=f"skip input files larger than this (default {limits.human(limits.FILE_BYTES)}, "
+                             "or $STORYTRACE_MAX_FILE_BYTES; e.g. 64M, 2G)")
+    parser.add_argument("--max-decompressed-bytes", type=_size, metavar="SIZE",
+                        help=f"skip gzip files that expand to more than this (default "
+                             f"{limits.human(limits.DECOMPRESSED_BYTES)}, or $STORYTRACE_MAX_DECOMPRESSED_BYTES)")
+    parser.add_argument("--max-article-chars", type=_size, metavar="N",
+                        help=f"cut longer article texts to this many characters, with a note (default "
+                             f"{limits.ARTICLE_CHARS:,}, or $STORYTRACE_MAX_ARTICLE_CHARS)")
+
+
+def _use_limits(args: argparse.Namespace) -> None:
+    """The limits in force: the options, else the environment, else the defaults."""
+    import dataclasses
+
+    from . import limits
+
+    chosen = {name: getattr(args, f"max_{name}", None) for name in ("file_bytes", "decompressed_bytes", "article_chars")}
+    for name, value in chosen.items():  # processes this run starts (a local dask cluster) read them too
+        if value:
+            os.environ[f"STORYTRACE_MAX_{name.upper()}"] = str(value)
+    limits.use(dataclasses.replace(limits.from_environment(), **{k: v for k, v in chosen.items() if v}))
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line (argparse prints the whole usage first), exit status 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _add_encoder_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--encoder", choices=("auto", "onnx", "torch"), default=None,
                         help="sentence encoder backend (default: $STORYTRACE_ENCODER or auto = onnx int8, "
@@ -189,9 +279,9 @@ def _add_encoder_option(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="storytrace", description="Trace how a news story spreads.")
+    parser = _Parser(prog="storytrace", description="Trace how a news story spreads.")
     parser.add_argument("--version", action="version", version=f"storytrace {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     p = sub.add_parser("analyze", help="find copies, versions, rewrites, same-event reports and stories")
     p.add_argument("paths", nargs="+", help="files (.txt, .jsonl, .csv, .html, .warc, gzipped too) or folders, walked recursively")
     p.add_argument("--json", metavar="FILE", help="write the full result as JSON ('-' for stdout)")
@@ -200,17 +290,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_encoder_option(p)
     p.add_argument("--engine", choices=("local", "dask"), default="local",
                    help="local: this machine (default); dask: a dask distributed cluster (README: Distributed engine)")
-    p.add_argument("--processes", type=int, default=None, metavar="N",
+    p.add_argument("--processes", type=_positive, default=None, metavar="N",
                    help="with the local engine: processes aligning pairs (default: one per core, or "
                         "$STORYTRACE_PROCESSES; 1 keeps everything in one process)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="with --engine dask: the scheduler to use (tcp://host:8786); default: a local cluster")
-    p.add_argument("--workers", type=int, default=2, metavar="N",
+    p.add_argument("--workers", type=_positive, default=2, metavar="N",
                    help="with --engine dask and no --scheduler: worker processes of the local cluster (default 2)")
-    p.add_argument("--top", type=int, default=50, metavar="N",
+    p.add_argument("--top", type=_not_negative, default=50, metavar="N",
                    help="rows per table of the terminal summary (default 50; 0: all); --json has everything")
     p.add_argument("--jsonl-parts", metavar="DIR",
                    help="also write the result as JSONL parts in DIR (for large outputs; README: Output)")
+    _add_limit_options(p)
     p.set_defaults(run=cmd_analyze)
     c = sub.add_parser("compare", help="compare two articles and show their shared passages side by side")
     c.add_argument("a", help="first article file (or text with --text)")
@@ -218,6 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--text", action="store_true", help="A and B are the texts themselves, not file paths")
     c.add_argument("--json", metavar="FILE", help="write the pair as JSON ('-' for stdout)")
     _add_encoder_option(c)
+    _add_limit_options(c)
     c.set_defaults(run=cmd_compare)
     d = sub.add_parser("doctor", help="check that every part of storytrace works here, with the versions")
     d.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
@@ -232,10 +324,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "engine", "local") == "local" and getattr(args, "scheduler", None):
         parser.error("--scheduler needs --engine dask")
-    if getattr(args, "workers", 1) < 1:
-        parser.error("--workers must be at least 1")
+    try:
+        _use_limits(args)
+    except ValueError as exc:  # a STORYTRACE_MAX_* variable that is not a size
+        parser.error(str(exc))
     try:
         return args.run(args)
+    except _UsageError as exc:
+        print(f"storytrace: {exc}", file=sys.stderr)
+        return 2
     except Exception as exc:  # a missing or broken dependency: one line saying what to install
         from .deps import describe_failure
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import limits
 from .model import Article
 from .readers.decode import decode, gunzip
 from .readers.jsonl import read_jsonl
@@ -48,6 +50,7 @@ def read_inputs(inputs: Iterable[str | os.PathLike | dict | Article] | str | os.
     seen_files: set[Path] = set()
 
     def add(article: Article, where: str) -> None:
+        article = _within_limit(article, where, result.errors)
         if article.id in seen_ids:
             n = 2
             while f"{article.id}#{n}" in seen_ids:
@@ -106,7 +109,7 @@ def _expand(path: Path, errors: list[str]) -> Iterable[Path]:
                 if name.startswith(".") or p.stem.lower() in _DOC_STEMS:
                     continue
                 kind, gzipped = kind_of(p)
-                if kind is not None and (kind != "text" or p.suffix.lower() in TEXT_SUFFIXES):
+                if kind is not None and (kind != "text" or gzipped or p.suffix.lower() in TEXT_SUFFIXES):
                     found = True
                     yield p
         if not found:
@@ -119,21 +122,39 @@ def _expand(path: Path, errors: list[str]) -> Iterable[Path]:
 
 def _read_file(path: Path, errors: list[str]) -> tuple[list[Article], int]:
     """The articles of one file, and how many of its records were skipped as not articles."""
+    limit = limits.current()
+    try:
+        info = path.stat()
+    except OSError as exc:
+        errors.append(f"{path}: cannot read ({exc.strerror or exc})")
+        return [], 0
+    if not stat.S_ISREG(info.st_mode):  # a FIFO would block, a device never end
+        errors.append(f"{path}: not a regular file ({_file_type(info.st_mode)}), skipped")
+        return [], 0
     kind, gzipped = kind_of(path)
-    if kind == "warc":  # warcio reads plain and gzipped WARC itself, record by record
+    if kind == "warc":  # read as a stream, record by record, each record bounded: no file limit
         from .readers.warc import read_warc  # imported on first use: a broken warcio spares other formats
 
         return read_warc(path, errors)
+    if info.st_size > limit.file_bytes:
+        errors.append(f"{path}: {limits.human(info.st_size)}, over the file-size limit of "
+                      f"{limits.human(limit.file_bytes)} (--max-file-bytes), skipped")
+        return [], 0
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read(limit.file_bytes + 1)  # a file growing as it is read stays bounded too
     except OSError as exc:
         errors.append(f"{path}: cannot read ({exc.strerror or exc})")
+        return [], 0
+    if len(data) > limit.file_bytes:
+        errors.append(f"{path}: over the file-size limit of {limits.human(limit.file_bytes)} "
+                      f"(--max-file-bytes), skipped")
         return [], 0
     if kind is None:
         errors.append(f"{path}: gzipped file of unknown format, skipped")
         return [], 0
     if gzipped:
-        data = gunzip(data, str(path), errors)
+        data = gunzip(data, str(path), errors, limit.decompressed_bytes)
         if data is None:
             return [], 0
     text = decode(data, str(path), errors, markup=kind == "html")
@@ -151,7 +172,29 @@ def _read_file(path: Path, errors: list[str]) -> tuple[list[Article], int]:
     if not text.strip():
         errors.append(f"{path}: empty file, skipped")
         return [], 0
-    return [Article(id=path.stem, text=text, origin=str(path))], 0
+    return [Article(id=_stem(path) if gzipped else path.stem, text=text, origin=str(path))], 0
+
+
+def _file_type(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _within_limit(article: Article, where: str, errors: list[str]) -> Article:
+    """The article, its text cut to the article-size limit (at the last line break in the final
+    tenth when there is one, so no paragraph is cut mid-sentence) with a note saying how much."""
+    limit = limits.current().article_chars
+    if len(article.text) <= limit:
+        return article
+    cut = article.text.rfind("\n", int(limit * 0.9), limit)
+    cut = cut if cut > 0 else limit
+    errors.append(f"{where}: article {article.id!r} is {len(article.text):,} characters, over the limit of "
+                  f"{limit:,} (--max-article-chars); the first {cut:,} kept")
+    spans = [(a, min(b, cut)) for a, b in (article.headings or []) if a < cut]
+    return dataclasses.replace(article, text=article.text[:cut], headings=spans)
 
 
 def kind_of(path: Path) -> tuple[str | None, bool]:
@@ -165,16 +208,16 @@ def kind_of(path: Path) -> tuple[str | None, bool]:
     for kind, known in (("jsonl", JSONL_SUFFIXES), ("csv", CSV_SUFFIXES), ("html", HTML_SUFFIXES)):
         if suffix in known:
             return kind, gzipped
-    if not gzipped and suffix in TEXT_SUFFIXES:
-        return "text", False
+    if suffix in TEXT_SUFFIXES - {""} or (not gzipped and suffix == ""):
+        return "text", gzipped  # story.txt.gz is plain text, gzipped
     return (None, gzipped) if gzipped else ("text", False)
 
 
 def _stem(path: Path) -> str:
-    """The file name without its format suffixes: ``story.html.gz`` -> ``story``."""
+    """The file name without its format suffixes: ``story.html.gz`` -> ``story``, ``a.txt`` -> ``a``."""
     name = path.name
     for _ in range(2):
         stem, dot, suffix = name.rpartition(".")
-        if dot and stem and f".{suffix.lower()}" in HTML_SUFFIXES | {".gz"}:
+        if dot and stem and f".{suffix.lower()}" in HTML_SUFFIXES | TEXT_SUFFIXES | {".gz"}:
             name = stem
     return name

@@ -77,26 +77,38 @@ def guess_legacy(data: bytes) -> str | None:
     return matches[0].encoding
 
 
-def gunzip(data: bytes, where: str, errors: list[str]) -> bytes | None:
-    """A gzip file's content; a truncated or damaged one gives what could be read, with a note."""
-    out, rest, complete = b"", data, True
+def gunzip(data: bytes, where: str, errors: list[str], limit: int | None = None) -> bytes | None:
+    """A gzip file's content; a truncated or damaged one gives what could be read, with a note.
+    Decompression is streamed and stops at ``limit`` bytes (a gzip bomb is refused, not expanded)."""
+    out, rest, complete = bytearray(), data, True
+    step = 1 << 20
     while rest:  # a gzip file may hold several members, one after another
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
         try:
-            out += inflater.decompress(rest)
+            while rest:
+                out += inflater.decompress(rest, step)
+                rest = inflater.unconsumed_tail
+                if limit is not None and len(out) > limit:
+                    from ..limits import human
+
+                    errors.append(f"{where}: expands to more than {human(limit)} (the decompressed-size limit, "
+                                  f"--max-decompressed-bytes), skipped")
+                    return None
+                if inflater.eof:
+                    break
         except zlib.error as exc:
-            if not out.strip():
+            if not bytes(out).strip():
                 errors.append(f"{where}: not a readable gzip file ({' '.join(str(exc).split())}), skipped")
                 return None
             errors.append(f"{where}: damaged gzip file ({' '.join(str(exc).split())}), read the {len(out)} bytes before the damage")
-            return out
+            return bytes(out)
         if not inflater.eof:
             complete = False
             break
         rest = inflater.unused_data
     if not complete:
-        if not out.strip():
+        if not bytes(out).strip():
             errors.append(f"{where}: truncated gzip file, nothing readable, skipped")
             return None
         errors.append(f"{where}: truncated gzip file, read the {len(out)} bytes before the cut")
-    return out
+    return bytes(out)

@@ -1,0 +1,43 @@
+"""Output paths are checked before any work starts: a run of many minutes must not end in a
+traceback because `--json` names a folder that does not exist. One line each, exit status 2."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def file_problem(option: str, value: str | None) -> str | None:
+    """Why ``value`` cannot be written as the file of ``option`` ("--json"), or None. ``-`` is stdout."""
+    if not value or value == "-":
+        return None
+    path = Path(value)
+    if path.is_dir():
+        return f"{option} {value}: is a folder; name a file"
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"{option} {value}: the file is not writable"
+    return _parent_problem(option, value, path)
+
+
+def folder_problem(option: str, value: str | None) -> str | None:
+    """Why ``value`` cannot be the folder of ``option`` ("--jsonl-parts"), or None. A missing folder
+    is made, but only inside an existing one."""
+    if not value:
+        return None
+    path = Path(value)
+    if path.exists() and not path.is_dir():
+        return f"{option} {value}: exists and is not a folder"
+    if path.is_dir():
+        return None if os.access(path, os.W_OK | os.X_OK) else f"{option} {value}: the folder is not writable"
+    return _parent_problem(option, value, path)
+
+
+def _parent_problem(option: str, value: str, path: Path) -> str | None:
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.exists():
+        return f"{option} {value}: the folder {parent} does not exist"
+    if not parent.is_dir():
+        return f"{option} {value}: {parent} is not a folder"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"{option} {value}: the folder {parent} is not writable"
+    return None

@@ -1,0 +1,171 @@
+"""Hostile and broken input gets a bounded outcome: a one-line message, an exit status, memory and
+time kept in bounds, and the rest of the inputs analysed. Every case is built small, on the fly."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
+
+import pytest
+
+from storytrace.ingest import read_inputs
+from storytrace.limits import Limits, parse_size, use
+from storytrace import limits as limits_module
+
+ARTICLE = ("The harbour reopened on Monday after the storm, the port authority said in a statement.\n"
+           "Ferries will run on the normal timetable from Tuesday, officials added.\n")
+
+
+def storytrace(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "storytrace.cli", *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.strip()]
+
+
+@pytest.fixture(autouse=True)
+def default_limits():
+    use(Limits())
+    yield
+    limits_module._CURRENT = None
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path):
+    os.mkfifo(tmp_path / "x.txt")
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    started = time.perf_counter()
+    result = read_inputs([tmp_path])
+    assert time.perf_counter() - started < 5
+    assert [a.id for a in result.articles] == ["a"]
+    assert any(e.endswith("x.txt: not a regular file (a FIFO), skipped") for e in result.errors)
+
+
+def test_compare_on_a_fifo_returns(tmp_path):
+    os.mkfifo(tmp_path / "x.txt")
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    result = storytrace("compare", str(tmp_path / "x.txt"), str(tmp_path / "a.txt"), timeout=60)
+    assert result.returncode == 1
+    assert "not a regular file (a FIFO)" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_symlink_to_a_device_is_refused(tmp_path):
+    os.symlink("/dev/zero", tmp_path / "z.txt")
+    result = read_inputs([tmp_path / "z.txt"])
+    assert not result.articles
+    assert result.errors == [f"{tmp_path / 'z.txt'}: not a regular file (a character device), skipped"]
+
+
+def test_a_sparse_file_over_the_limit_is_refused_unread(tmp_path):
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as f:
+        f.truncate(3 << 30)  # 3 GB of nothing, no disk used
+    started = time.perf_counter()
+    result = read_inputs([big])
+    assert time.perf_counter() - started < 2  # not read to find out
+    assert result.errors == [f"{big}: 3 GB, over the file-size limit of 1 GB (--max-file-bytes), skipped"]
+
+
+def _bomb(path: Path, expanded: int) -> None:
+    deflate = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    zeros = bytes(1 << 22)
+    with open(path, "wb") as f:
+        for _ in range(expanded // len(zeros)):
+            f.write(deflate.compress(zeros))
+        f.write(deflate.flush())
+
+
+def test_a_gzip_bomb_is_refused_in_bounded_memory(tmp_path):
+    bomb = tmp_path / "z.html.gz"
+    _bomb(bomb, 1 << 30)  # 1 GB of zeros in about 1 MB (benchmarks/robustness.py: 4 GB)
+    assert bomb.stat().st_size < 2 << 20
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    # peak memory from VmHWM: ru_maxrss would carry the pytest process's own peak across exec
+    code = ("from storytrace.ingest import read_inputs\n"
+            f"r = read_inputs([{str(tmp_path)!r}])\n"
+            "print(len(r.articles)); print(r.errors[0])\n"
+            "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')))\n")
+    started = time.perf_counter()
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    seconds = time.perf_counter() - started
+    count, message, peak_kb = run.stdout.splitlines()
+    assert count == "1"  # the real article is still read
+    assert message == f"{bomb}: expands to more than 256 MB (the decompressed-size limit, --max-decompressed-bytes), skipped"
+    assert int(peak_kb) < 600 * 1024, f"peak RSS {int(peak_kb) >> 10} MB"
+    assert seconds < 60  # about 1 s alone; the bound is for a loaded CI machine
+
+
+def test_decompressed_limit_is_an_option(tmp_path):
+    bomb = tmp_path / "z.txt.gz"
+    _bomb(bomb, 64 << 20)
+    result = storytrace("analyze", str(bomb), "--max-decompressed-bytes", "16M", "--quiet", timeout=60)
+    assert result.returncode == 1
+    assert lines(result.stderr)[0] == (f"storytrace: {bomb}: expands to more than 16 MB (the decompressed-size "
+                                      "limit, --max-decompressed-bytes), skipped")
+
+
+def test_a_long_article_is_cut_with_a_note(tmp_path):
+    long = tmp_path / "long.txt"
+    paragraph = "The council met again on Friday to discuss the harbour wall and its repair. " * 10
+    long.write_text("\n".join([paragraph] * 20))
+    use(Limits(article_chars=5000))
+    result = read_inputs([long])
+    (article,) = result.articles
+    assert len(article.text) <= 5000 and article.text.endswith(paragraph.rstrip("\n"))
+    assert result.errors == [f"{long}: article 'long' is {len(long.read_text()):,} characters, over the limit "
+                             f"of 5,000 (--max-article-chars); the first {len(article.text):,} kept"]
+
+
+def test_gzipped_text_in_a_folder_is_read(tmp_path):
+    with gzip.open(tmp_path / "story.txt.gz", "wt") as f:
+        f.write(ARTICLE)
+    result = read_inputs([tmp_path])
+    assert [(a.id, a.text) for a in result.articles] == [("story", ARTICLE)]
+    assert not result.errors
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--json", "/nonexistent/x.json", "--json /nonexistent/x.json: the folder /nonexistent does not exist"),
+    ("--json", "{tmp}", "--json {tmp}: is a folder; name a file"),
+    ("--jsonl-parts", "{tmp}/a.txt", "--jsonl-parts {tmp}/a.txt: exists and is not a folder"),
+])
+def test_unwritable_outputs_are_refused_before_the_work(tmp_path, option, value, message):
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    value, message = value.format(tmp=tmp_path), message.format(tmp=tmp_path)
+    result = storytrace("analyze", str(tmp_path), option, value, timeout=60)
+    assert result.returncode == 2
+    assert lines(result.stderr) == [f"storytrace: {message}"]
+    assert not result.stdout  # nothing analysed in vain
+
+
+def test_compare_refuses_an_unwritable_json_and_a_folder(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    (tmp_path / "b.txt").write_text(ARTICLE)
+    result = storytrace("compare", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--json", "/nonexistent/x.json")
+    assert (result.returncode, lines(result.stderr)) == (
+        2, ["storytrace: --json /nonexistent/x.json: the folder /nonexistent does not exist"])
+    result = storytrace("compare", str(tmp_path), str(tmp_path / "b.txt"))
+    assert result.returncode == 2
+    assert lines(result.stderr) == [f"storytrace: {tmp_path} holds 2 articles; compare takes one article each "
+                                    "(use analyze for more)"]
+
+
+@pytest.mark.parametrize("args", [["--processes", "0"], ["--processes", "-3"], ["--top", "-1"],
+                                  ["--workers", "0"], ["--max-article-chars", "lots"]])
+def test_bad_numbers_are_usage_errors_in_one_line(args):
+    result = storytrace("analyze", "examples/nato-kyiv", *args, timeout=60)
+    assert result.returncode == 2
+    (line,) = lines(result.stderr)
+    assert line.startswith("storytrace analyze: error: argument " + args[0])
+
+
+def test_sizes():
+    assert parse_size("64M") == 64 << 20 and parse_size("2G") == 2 << 30 and parse_size("1000") == 1000
+    with pytest.raises(ValueError):
+        parse_size("0")
