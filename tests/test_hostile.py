@@ -169,3 +169,58 @@ def test_sizes():
     assert parse_size("64M") == 64 << 20 and parse_size("2G") == 2 << 30 and parse_size("1000") == 1000
     with pytest.raises(ValueError):
         parse_size("0")
+
+
+@pytest.mark.parametrize("opening, closing", [("<div>" * 300, "</div>" * 300), ("<font>" * 300, "")])
+def test_text_past_the_parsers_nesting_limit_is_recovered_with_a_note(tmp_path, opening, closing):
+    page = tmp_path / "deep.html"
+    page.write_text("<html><head><title>Deep page</title></head><body><article>" + opening
+                    + "<p>The harbour reopened on Monday.</p><p>Ferries run from Tuesday.</p>" + closing
+                    + "</article></body></html>")
+    result = read_inputs([page])
+    (article,) = result.articles
+    assert article.text == "The harbour reopened on Monday.\nFerries run from Tuesday."
+    assert article.title == "Deep page"
+    assert result.errors == [f"{page}: elements nested deeper than 255 levels, past the HTML parser's limit; the "
+                             "text was taken by a plain extraction (page chrome such as menus may remain)"]
+
+
+def test_noscript_text_is_not_article_text(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<html><head><title>Harbour</title></head><body><article><h1>Harbour reopens</h1>"
+                    "<p>The harbour reopened on Monday after the storm, officials said in a long statement.</p>"
+                    "<noscript><p>Please enable JavaScript to view the comments powered by Disqus.</p></noscript>"
+                    "<p>Ferries will run on the normal timetable from Tuesday, the port authority added.</p>"
+                    "</article></body></html>")
+    (article,) = read_inputs([page]).articles
+    assert "JavaScript" not in article.text and "Ferries will run" in article.text
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_read(tmp_path, encoding):
+    path = tmp_path / "a.txt"
+    path.write_bytes(ARTICLE.encode(encoding))
+    result = read_inputs([path])
+    assert [a.text for a in result.articles] == [ARTICLE]
+    assert result.errors == [f"{path}: UTF-16 without a byte-order mark, read as {encoding.upper()}"]
+
+
+def test_binary_with_zero_bytes_is_still_binary(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(bytes(range(256)) * 40)
+    result = read_inputs([path])
+    assert not result.articles and result.errors == [f"{path}: binary file, skipped"]
+
+
+def test_csv_notes_a_header_without_rows_and_bounds_the_unknown_columns(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("id,text\n")
+    wide = tmp_path / "wide.csv"
+    columns = [f"extra_column_{n}_" + "x" * 60 for n in range(500)]
+    wide.write_text(",".join(["id", "text", *columns]) + "\n" + ",".join(["w1", "Some text.", *[""] * 500]) + "\n")
+    result = read_inputs([empty, wide])
+    assert result.errors[0] == f"{empty}: a header and no rows, nothing to read"
+    note = result.errors[1]
+    assert note.startswith(f"{wide}: 500 unknown columns ignored: 'extra_column_0_")
+    assert note.endswith(" and 490 more") and len(note) < 700
+    assert [a.id for a in result.articles] == ["w1"]

@@ -33,6 +33,10 @@ def decode(data: bytes, where: str, errors: list[str], declared: str | None = No
         except UnicodeDecodeError:
             pass
     if b"\x00" in data:
+        text = _utf16_without_bom(data)
+        if text is not None:
+            errors.append(f"{where}: UTF-16 without a byte-order mark, read as {text[1]}")
+            return newlines(text[0])
         errors.append(f"{where}: binary {noun}, skipped")
         return None
     try:
@@ -52,6 +56,25 @@ def decode(data: bytes, where: str, errors: list[str], declared: str | None = No
         return None
     errors.append(f"{where}: not UTF-8, read as {encoding}")
     return newlines(data.decode(encoding))
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text without a BOM: Latin-script text puts a zero byte in every other position (odd
+    ones little-endian, even ones big-endian) and almost none in the others; binary data does not.
+    Returns the text and the encoding, or None."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    half = len(data) // 2
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    for zeros, others, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros >= 0.3 * half and others <= 0.01 * half:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            controls = sum(1 for ch in text if ch < " " and ch not in "\n\r\t")
+            return (text, encoding.upper()) if controls <= 0.01 * len(text) else None
+    return None
 
 
 def _known(name: str) -> str | None:

@@ -17,6 +17,7 @@ from trafilatura.settings import use_config
 from ..dates import parse_date
 from ..model import Article
 from .decode import newlines
+from .plain_html import LXML_MAX_DEPTH, plain_text
 
 _CONFIG = use_config()
 _CONFIG.set("DEFAULT", "EXTENSIVE_DATE_SEARCH", "off")  # a date from the markup or none: never a guess
@@ -26,6 +27,8 @@ _SOURCE_LINK = re.compile(r"(source|original)( link| article| story)?|read (the 
                           r"|(this (article|story) )?(was )?(originally|first) (published|appeared) (on|in|at|by)\b.*",
                           re.I)
 _LANG = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?")
+# True when lxml's tree reaches the depth where libxml2 stops building it (the rest of the page lost).
+_AT_DEPTH_LIMIT = "boolean(/*" + "/*" * (LXML_MAX_DEPTH - 5) + ")"
 
 
 def article_from_html(html: str, article_id: str, where: str, errors: list[str],
@@ -42,6 +45,9 @@ def article_from_html(html: str, article_id: str, where: str, errors: list[str],
             return None
         language = _language(tree)
         page_url = _canonical(tree, url)
+        if tree.xpath(_AT_DEPTH_LIMIT):
+            return _plain_article(html, article_id, where, errors, page_url or url, published, language)
+        _drop_noscript(tree)
         credits = _source_link_credits(tree, page_url or url)
         tree_times = _published_times(tree)
         doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, with_metadata=True,
@@ -67,6 +73,36 @@ def article_from_html(html: str, article_id: str, where: str, errors: list[str],
         language=language or _clean(doc.language),
         headings=_heading_lines(text, doc.body),
     )
+
+
+def _drop_noscript(tree) -> None:
+    """<noscript> holds what a page shows without scripts ("enable JavaScript", tracking pixels):
+    never article text. The text after it (its tail) stays."""
+    for element in tree.xpath("//noscript"):
+        parent = element.getparent()
+        if parent is None:
+            continue
+        if element.tail:
+            before = element.getprevious()
+            if before is not None:
+                before.tail = (before.tail or "") + element.tail
+            else:
+                parent.text = (parent.text or "") + element.tail
+        parent.remove(element)
+
+
+def _plain_article(html: str, article_id: str, where: str, errors: list[str], url: str | None,
+                   published: str | None, language: str | None) -> Article | None:
+    """The page read by Python's own parser, because lxml's tree stops at its depth limit and
+    would keep only what lies above it (often just the title)."""
+    text, title = plain_text(html)
+    if not text.strip():
+        errors.append(f"{where}: no article text found in the page, skipped")
+        return None
+    errors.append(f"{where}: elements nested deeper than {LXML_MAX_DEPTH} levels, past the HTML parser's limit; "
+                  f"the text was taken by a plain extraction (page chrome such as menus may remain)")
+    return Article(id=article_id, text=newlines(text), title=title, url=url, outlet=_host(url),
+                   published=published, origin=where, language=language)
 
 
 def _heading_lines(text: str, body) -> list[tuple[int, int]]:

@@ -28,9 +28,12 @@ def read_table(text: str, path: Path, errors: list[str]) -> list[Article]:
         errors.append(f"{path}: the header has no \"text\" or \"html\" column, skipped")
         return []
     unknown = [h for h in header if h not in FIELDS]
-    if unknown:
-        errors.append(f"{path}: columns {', '.join(map(repr, unknown))} ignored")
+    if unknown:  # named, but a header of thousands of columns stays one readable line
+        named = ", ".join(repr(h if len(h) <= 40 else h[:37] + "...") for h in unknown[:10])
+        more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+        errors.append(f"{path}: {len(unknown)} unknown column{'s' if len(unknown) > 1 else ''} ignored: {named}{more}")
     articles: list[Article] = []
+    rows = 0
     while True:
         line = reader.line_num + 1  # where the record starts
         try:
@@ -49,4 +52,7 @@ def read_table(text: str, path: Path, errors: list[str]) -> list[Article]:
         article = from_record(record, f"{path.stem}:{line}", where, errors, what="a row")
         if article:
             articles.append(article)
+        rows += 1
+    if not rows:
+        errors.append(f"{path}: a header and no rows, nothing to read")
     return articles
