@@ -83,6 +83,13 @@ def test_heads_in_range_on_random_features():
     s = scorer.similarity(X)
     assert p.shape == s.shape == (200,)
     assert ((p >= 0) & (p <= 1)).all() and ((s >= 0) & (s <= 1)).all()
+    # the heads read their features (a logistic cannot leave [0, 1], so the range alone proves nothing):
+    # they spread over random inputs, and more vector cosine never lowers either score
+    assert p.std() > 0.1 and s.std() > 0.05
+    more_cosine = X.copy()
+    more_cosine[:, FEATURE_NAMES.index("cosine")] += scorer.scale[FEATURE_NAMES.index("cosine")]
+    assert (scorer.paraphrase_probability(more_cosine) >= p - 1e-9).all()
+    assert (scorer.similarity(more_cosine) >= s - 1e-9).all()
 
 
 @pytest.fixture(scope="module")
