@@ -6,6 +6,7 @@ variants such as "Zelenskyy"/"Zelensky") but keep the offsets of the original te
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from functools import lru_cache
@@ -151,20 +152,36 @@ def _skip_space(text: str, i: int, end: int) -> int:
     return visible.start() if visible else end
 
 
-def _inside(span: Span, spans: list[Span]) -> bool:
-    s, e = span
-    return any(fs <= s and e <= fe for fs, fe in spans)
+def _disjoint(spans: list[Span]) -> list[Span]:
+    """Sorted spans with overlapping ones joined (furniture comes merged from clean; an Article
+    built by hand may not)."""
+    out: list[Span] = []
+    for fs, fe in sorted(spans):
+        if out and fs < out[-1][1]:
+            out[-1] = (out[-1][0], max(fe, out[-1][1]))
+        else:
+            out.append((fs, fe))
+    return out
+
+
+def _inside(span: Span, spans: list[Span], starts: list[int]) -> bool:
+    """Is ``span`` inside one of the disjoint sorted ``spans`` (``starts``: their starts)? Only the
+    last one starting at or before it can hold it: a binary search, not a scan (a page of thousands
+    of furniture lines made segmenting quadratic)."""
+    i = bisect.bisect_right(starts, span[0])
+    return i > 0 and span[1] <= spans[i - 1][1]
 
 
 def segment(article: Article) -> Doc:
     """Split an article's body (its text less furniture spans) into paragraphs, sentences and tokens."""
     text = article.text
-    furniture = sorted(article.furniture)
-    paras = [p for p in paragraphs(text) if not _inside(p, furniture)]
+    furniture = _disjoint(article.furniture)
+    furniture_starts = [fs for fs, _ in furniture]
+    paras = [p for p in paragraphs(text) if not _inside(p, furniture, furniture_starts)]
     spans, owners = [], []
     for pi, (ps, pe) in enumerate(paras):
         for span in sentences(text, ps, pe):
-            if not furniture or not _inside(span, furniture):
+            if not furniture or not _inside(span, furniture, furniture_starts):
                 spans.append(span)
                 owners.append(pi)
     all_starts, all_ends = token_spans(text)
