@@ -224,3 +224,14 @@ def test_csv_notes_a_header_without_rows_and_bounds_the_unknown_columns(tmp_path
     assert note.startswith(f"{wide}: 500 unknown columns ignored: 'extra_column_0_")
     assert note.endswith(" and 490 more") and len(note) < 700
     assert [a.id for a in result.articles] == ["w1"]
+
+
+def test_two_sentences_with_a_shared_frame_and_other_facts_are_not_a_version():
+    import storytrace
+
+    other_fact = storytrace.compare("The prime minister announced that the match was postponed due to rain.",
+                                    "The prime minister announced that the merger had been approved.")
+    assert other_fact["relation"] not in ("duplicate", "version", "rewrite", "partial")
+    edited = storytrace.compare("Police said 40 people were hurt in the crash.",
+                                "Police said 45 people were hurt in the crash.")
+    assert edited["relation"] == "version"  # one figure changed: the same statement, edited

@@ -194,6 +194,10 @@ def judge_sentences(pa: Prepared, pb: Prepared, aligned: Alignment, evidence: di
             relation = "rewrite"
     elif relation in ("rewrite", "partial"):
         relation = None  # sentence matches the whole-text scorer does not confirm
+    elif relation == "version" and min(aligned.coverage_a.verbatim, aligned.coverage_b.verbatim) < T.SHORT_VERSION_VERBATIM:
+        # a shared frame ("The prime minister announced that the ...") around other facts: not one
+        # statement edited, unless nearly every word is the same (a figure or a name changed)
+        relation = None
     if relation is None and always_report and similarity >= T.SHORT_RELATED_SIMILARITY:
         relation = "related"
     return relation, similarity

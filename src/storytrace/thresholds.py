@@ -61,6 +61,11 @@ REWRITE_COVERAGE = 0.5            # the derived side covered (verbatim + paraphr
 PARTIAL_COVERAGE = 0.15           # ... or at least this much, verbatim: partial reuse
 PARTIAL_PARAPHRASE_COVERAGE = 0.35  # paraphrase-only partial reuse needs more: same-event reports share facts
 SHORT_RELATED_SIMILARITY = 0.5    # compare() on sentences: below this graded similarity the pair is "unrelated"
+SHORT_VERSION_VERBATIM = 0.8      # sentence-sized texts the pair scorer does not call paraphrases are a version
+                                  # only when each side is this much verbatim in the other: one or two words
+                                  # of a ten-word sentence changed (a figure, a name). Below, a shared frame
+                                  # around other facts ("... announced that the match was postponed" / "... that
+                                  # the merger had been approved": 0.55) is no edit of one statement
 DIRECTION_MARGIN = 0.1            # coverage asymmetry that decides which article derives from which
 EXCERPT_UNCOVERED = 0.02          # direction.py: a side with at most 2% of its words uncovered is contained in the other
                                   # (an excerpt); alignment leaves ~1% uncovered at sentence edges of exact copies
