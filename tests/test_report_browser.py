@@ -307,9 +307,13 @@ def test_screenshot_of_the_pair_view(watched, example):
     path, _, _ = example
     watched.open(path, f"#pair/{A}/{B}")
     page = watched.page
+    page.set_viewport_size({"width": 1280, "height": 1000})
     page.locator('.body[data-side="a"] [data-p="4"]').first.click()
+    page.evaluate("() => window.scrollTo(0, 0)")  # the figures and legend in the picture too
     out = Path(os.environ.get("STORYTRACE_SCREENSHOT_DIR") or path.parent)
     out.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(out / "report.png"))
-    assert (out / "report.png").stat().st_size > 10_000
+    watched.go("claims")
+    page.screenshot(path=str(out / "report-claims.png"))
+    assert (out / "report.png").stat().st_size > 10_000 and (out / "report-claims.png").stat().st_size > 10_000
     watched.assert_clean()

@@ -149,7 +149,7 @@
       ]);
     });
     var pairs = data.pairs.length && s.articles.length > 1 ? storyPairs(s) : [];
-    var claims = data.claims.filter(function (c) { return c.story === s.id; }).length;
+    var claims = claimCount(s.id);
     return h("section", {class: "story", "aria-label": "story " + s.id}, [
       h("h3", null, t(s.title || label(article(s.origin), s.origin), 200)),
       h("p", {class: "meta"}, [h("span", {class: "id"}, t(s.id, 60)), " \u00b7 ", s.articles.length + " article" +
@@ -159,6 +159,14 @@
       pairs.length ? h("details", null, [h("summary", null, pairs.length + " pair" + (pairs.length === 1 ? "" : "s") + " in this story"),
                                          h("ul", {class: "pairs"}, pairs.map(pairRow))]) : null,
     ]);
+  }
+  var claimsByStory = null;
+  function claimCount(id) {
+    if (!claimsByStory) {
+      claimsByStory = new Map();
+      data.claims.forEach(function (c) { claimsByStory.set(c.story, (claimsByStory.get(c.story) || 0) + 1); });
+    }
+    return claimsByStory.get(id) || 0;
   }
   var pairsByArticle = null;
   function storyPairs(s) {
