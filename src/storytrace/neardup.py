@@ -189,15 +189,8 @@ def band_pairs(sketches: Sketches, bands: int = 32, rows: int = 4, max_bucket: i
     if values.shape[1] < bands * rows:
         raise ValueError(f"{bands} bands x {rows} rows need {bands * rows} bins, the sketches have {values.shape[1]}")
     usable = np.flatnonzero(sketches.shingles > 0)
-    found = []
-    with np.errstate(over="ignore"):
-        for band in range(bands):
-            cols = values[usable, band * rows:(band + 1) * rows]
-            key = cols[:, 0] * _SHINGLE_MULTIPLIERS[0]
-            for r in range(1, rows):
-                key += cols[:, r] * _SHINGLE_MULTIPLIERS[r % len(_SHINGLE_MULTIPLIERS)]
-            key = _mix(key + np.uint64(band))
-            found.append(_bucket_pairs(key, usable, max_bucket))
+    keys = band_keys(values[usable], bands, rows)
+    found = [_bucket_pairs(keys[:, band], usable, max_bucket) for band in range(bands)]
     if not found:
         return np.zeros((0, 2), np.int64)
     pairs = np.concatenate(found)
@@ -205,6 +198,20 @@ def band_pairs(sketches: Sketches, bands: int = 32, rows: int = 4, max_bucket: i
         return pairs.reshape(0, 2)
     codes = np.unique(pairs[:, 0] * n + pairs[:, 1])
     return np.stack([codes // n, codes % n], axis=1)
+
+
+def band_keys(values: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """(texts, bands) uint64: each band of each sketch row hashed to one value, the band's number
+    mixed in, so equal keys anywhere mean an equal band (the store's index keeps them as postings)."""
+    keys = np.empty((len(values), bands), np.uint64)
+    with np.errstate(over="ignore"):
+        for band in range(bands):
+            cols = values[:, band * rows:(band + 1) * rows]
+            key = cols[:, 0] * _SHINGLE_MULTIPLIERS[0]
+            for r in range(1, rows):
+                key += cols[:, r] * _SHINGLE_MULTIPLIERS[r % len(_SHINGLE_MULTIPLIERS)]
+            keys[:, band] = _mix(key + np.uint64(band))
+    return keys
 
 
 def _bucket_pairs(key: np.ndarray, ids: np.ndarray, max_bucket: int) -> np.ndarray:

@@ -1,0 +1,26 @@
+"""Near-duplicate candidates from sketch bands: neardup.band_pairs, one new article at a time.
+In a bucket of more than NEARDUP_MAX_BUCKET articles (the new one counted) the newcomer is paired
+with the bucket's first (smallest) owner only, as the batch links a large bucket to its first."""
+
+from __future__ import annotations
+
+from .. import thresholds as T
+from .features import Features, as_keys
+
+
+class BandIndex:
+    def __init__(self, storage) -> None:
+        self.storage = storage
+
+    def insert(self, owner: int, features: Features) -> None:
+        if features.shingles > 0:  # a text too short for a shingle has no sketch to band
+            self.storage.add_postings("bands", owner, as_keys(features.bands))
+
+    def query(self, features: Features) -> list[int]:
+        if features.shingles == 0:
+            return []
+        stats = self.storage.posting_stats("bands", as_keys(features.bands))
+        found = {first for owners, first in stats.values() if owners + 1 > T.NEARDUP_MAX_BUCKET}
+        small = [k for k, (owners, _) in stats.items() if owners + 1 <= T.NEARDUP_MAX_BUCKET]
+        found.update(owner for _, owner in self.storage.posting_owners("bands", small))
+        return sorted(found)

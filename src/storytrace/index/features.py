@@ -1,0 +1,45 @@
+"""What the indexes need of a prepared article: its sampled n-grams, near-duplicate sketch, key
+terms and lead vector, computed exactly as pipeline.candidate_pairs computes them."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import thresholds as T
+from ..fingerprint import sampled_ngrams
+from ..neardup import band_keys, sketch_word_hashes
+
+
+@dataclass
+class Features:
+    sampled: np.ndarray   # distinct sampled word n-gram hashes (uint64)
+    sketch: np.ndarray    # near-duplicate sketch row (NEARDUP_BINS uint64)
+    shingles: int         # shingles the sketch was made of (0: the text is too short for one)
+    terms: set[str]       # uncommon names and numbers
+    lead: np.ndarray      # title + lead vector (float32, unit length)
+
+    @property
+    def bands(self) -> np.ndarray:
+        return band_keys(self.sketch[None, :], T.NEARDUP_BANDS, T.NEARDUP_ROWS)[0]
+
+
+def features_of(prepared: list) -> list[Features]:
+    """Features of ``pipeline.Prepared`` articles (sketched together: the same values one by one)."""
+    sketches = sketch_word_hashes([p.hashes for p in prepared], T.SHINGLE_WORDS, T.NEARDUP_BINS)
+    return [Features(sampled_ngrams(p.hashes, T.SHINGLE_WORDS, T.NGRAM_SAMPLE_MODULUS), sketches.values[k],
+                     int(sketches.shingles[k]), p.terms, np.asarray(p.lead, dtype=np.float32))
+            for k, p in enumerate(prepared)]
+
+
+def as_keys(values: np.ndarray) -> np.ndarray:
+    """uint64 hashes as the signed 64-bit integers SQLite stores (the same bits)."""
+    return np.ascontiguousarray(values, dtype=np.uint64).view(np.int64)
+
+
+def term_keys(terms: set[str]) -> np.ndarray:
+    """Terms as 64-bit keys (blake2b: stable across processes, unlike hash())."""
+    return np.array(sorted(int.from_bytes(hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+                                          "little", signed=True) for t in terms), dtype=np.int64)

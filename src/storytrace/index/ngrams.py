@@ -1,0 +1,29 @@
+"""Shared-text candidates from sampled word n-grams: candidates.shared_text_candidates, one new
+article at a time. An n-gram held by more than MAX_NGRAM_DOCUMENT_FREQUENCY articles (the new one
+counted) is boilerplate and ignored, as in the batch index."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .. import thresholds as T
+from .features import Features, as_keys
+
+
+class NgramIndex:
+    def __init__(self, storage) -> None:
+        self.storage = storage
+
+    def insert(self, owner: int, features: Features) -> None:
+        self.storage.add_postings("ngrams", owner, as_keys(features.sampled))
+        self.storage.set_value("ngrams", owner, len(features.sampled))
+
+    def query(self, features: Features) -> list[int]:
+        stats = self.storage.posting_stats("ngrams", as_keys(features.sampled))
+        kept = [k for k, (owners, _) in stats.items() if owners + 1 <= T.MAX_NGRAM_DOCUMENT_FREQUENCY]
+        shared = Counter(owner for _, owner in self.storage.posting_owners("ngrams", kept))
+        owners = sorted(shared)
+        mine = len(features.sampled)
+        # a short article shares few sampled n-grams even when copied whole: the bar scales down
+        return [o for o, size in zip(owners, self.storage.values("ngrams", owners))
+                if shared[o] >= min(T.MIN_SHARED_SAMPLED_NGRAMS, max(1, min(mine, size) // 2))]

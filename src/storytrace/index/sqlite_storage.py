@@ -1,0 +1,125 @@
+"""The indexes' storage as SQLite tables, inside the store's database and its transactions.
+
+Postings are WITHOUT ROWID tables keyed (key, owner): a key's owners are one range of the
+primary key, counted or listed without touching another page. Vectors are float32 BLOBs; the
+whole matrix is also held in memory once read (an exact dot-product scan per query: an ANN
+index can replace it later, measured), and dropped by ``forget`` when a transaction rolls back.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+
+from .storage import VectorRows
+
+KINDS = ("ngrams", "bands", "terms")
+_CHUNK = 500  # keys per statement (SQLite caps bound parameters)
+
+SCHEMA = [
+    *(f"CREATE TABLE IF NOT EXISTS index_{kind} (key INTEGER NOT NULL, owner INTEGER NOT NULL, "
+      f"PRIMARY KEY (key, owner)) WITHOUT ROWID" for kind in KINDS),
+    "CREATE TABLE IF NOT EXISTS index_values (kind TEXT NOT NULL, owner INTEGER NOT NULL, value, "
+    "PRIMARY KEY (kind, owner)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS index_vectors (owner INTEGER PRIMARY KEY, vector BLOB NOT NULL, "
+    "top BLOB NOT NULL, floor REAL NOT NULL)",
+]
+
+
+class SqliteStorage:
+    def __init__(self, db: sqlite3.Connection, dimensions: int = 384) -> None:
+        self.db = db
+        self.dimensions = dimensions
+        for statement in SCHEMA:
+            db.execute(statement)
+        self._matrix: VectorRows | None = None
+
+    def forget(self) -> None:
+        """Drop what is held in memory (after a rollback it may hold rows the database lost)."""
+        self._matrix = None
+
+    # ---- postings
+    def add_postings(self, kind: str, owner: int, keys: np.ndarray) -> None:
+        self.db.executemany(f"INSERT OR IGNORE INTO index_{_kind(kind)} (key, owner) VALUES (?, ?)",
+                            [(k, owner) for k in keys.tolist()])
+
+    def posting_stats(self, kind: str, keys: np.ndarray) -> dict[int, tuple[int, int]]:
+        out = {}
+        for chunk in _chunks(keys.tolist()):
+            out.update((k, (n, first)) for k, n, first in self.db.execute(
+                f"SELECT key, COUNT(*), MIN(owner) FROM index_{_kind(kind)} WHERE key IN ({_marks(chunk)}) "
+                f"GROUP BY key", chunk))
+        return out
+
+    def posting_owners(self, kind: str, keys: list[int]) -> list[tuple[int, int]]:
+        out = []
+        for chunk in _chunks(keys):
+            out += self.db.execute(f"SELECT key, owner FROM index_{_kind(kind)} WHERE key IN ({_marks(chunk)})",
+                                   chunk).fetchall()
+        return out
+
+    # ---- values
+    def set_value(self, kind: str, owner: int, value) -> None:
+        self.db.execute("INSERT OR REPLACE INTO index_values (kind, owner, value) VALUES (?, ?, ?)",
+                        (kind, owner, value))
+
+    def values(self, kind: str, owners: list[int]) -> list:
+        found = {}
+        for chunk in _chunks(owners):
+            found.update(self.db.execute(f"SELECT owner, value FROM index_values WHERE kind = ? AND owner IN "
+                                         f"({_marks(chunk)})", [kind, *chunk]))
+        return [found.get(o) for o in owners]
+
+    # ---- vectors
+    def add_vector(self, owner: int, vector: np.ndarray, top: np.ndarray, floor: float) -> None:
+        self.db.execute("INSERT INTO index_vectors (owner, vector, top, floor) VALUES (?, ?, ?, ?)",
+                        (owner, _blob(vector), _blob(top), float(floor)))
+        if self._matrix is not None:
+            self._matrix.append(owner, vector, floor)
+
+    def vectors(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if self._matrix is None:
+            rows = VectorRows(self.dimensions)
+            for owner, vector, floor in self.db.execute("SELECT owner, vector, floor FROM index_vectors ORDER BY owner"):
+                rows.append(owner, np.frombuffer(vector, np.float32), floor)
+            self._matrix = rows
+        return self._matrix.view()
+
+    def vector_of(self, owner: int) -> np.ndarray | None:
+        if self._matrix is not None:
+            return self._matrix.vector_of(owner)
+        row = self.db.execute("SELECT vector FROM index_vectors WHERE owner = ?", (owner,)).fetchone()
+        return None if row is None else np.frombuffer(row[0], np.float32).copy()
+
+    def tops(self, owners: list[int]) -> list[np.ndarray]:
+        found = {}
+        for chunk in _chunks(owners):
+            found.update(self.db.execute(f"SELECT owner, top FROM index_vectors WHERE owner IN ({_marks(chunk)})",
+                                         chunk))
+        return [np.frombuffer(found[o], np.float32).copy() for o in owners]
+
+    def set_tops(self, updates: dict[int, tuple[np.ndarray, float]]) -> None:
+        self.db.executemany("UPDATE index_vectors SET top = ?, floor = ? WHERE owner = ?",
+                            [(_blob(top), float(floor), owner) for owner, (top, floor) in updates.items()])
+        if self._matrix is not None:
+            for owner, (_, floor) in updates.items():
+                self._matrix.set_floor(owner, floor)
+
+
+def _kind(kind: str) -> str:
+    if kind not in KINDS:  # table names cannot be bound parameters
+        raise ValueError(f"unknown posting kind {kind!r}")
+    return kind
+
+
+def _chunks(items: list) -> list[list]:
+    return [items[i:i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+
+
+def _marks(chunk: list) -> str:
+    return ",".join("?" * len(chunk))
+
+
+def _blob(values: np.ndarray) -> bytes:
+    return np.ascontiguousarray(values, dtype=np.float32).tobytes()

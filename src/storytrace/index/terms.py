@@ -1,0 +1,23 @@
+"""Candidates sharing uncommon names and numbers: candidates.shared_term_candidates, one new article
+at a time. A term held by more than MAX_TERM_OWNERS articles (the new one counted) is ignored."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .. import thresholds as T
+from .features import Features, term_keys
+
+
+class TermIndex:
+    def __init__(self, storage) -> None:
+        self.storage = storage
+
+    def insert(self, owner: int, features: Features) -> None:
+        self.storage.add_postings("terms", owner, term_keys(features.terms))
+
+    def query(self, features: Features) -> list[int]:
+        stats = self.storage.posting_stats("terms", term_keys(features.terms))
+        kept = [k for k, (owners, _) in stats.items() if owners + 1 <= T.MAX_TERM_OWNERS]
+        shared = Counter(owner for _, owner in self.storage.posting_owners("terms", kept))
+        return sorted(o for o, n in shared.items() if n >= T.MIN_SHARED_KEY_TERMS)

@@ -1,0 +1,56 @@
+"""Nearest lead vectors: candidates.vector_neighbour_candidates, one new article at a time.
+
+The batch pairs i and j when either is among the other's VECTOR_NEIGHBOURS nearest (cosine at
+least MIN_ARTICLE_COSINE). For a newcomer that is: a stored article among its nearest, or the
+newcomer among a stored article's nearest, i.e. closer to it than its current k-th neighbour
+(its *floor*; below k neighbours, anything enters). Each stored vector keeps its top cosines so
+the floor can be moved when a newcomer enters. The scan is an exact product with every stored
+vector.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import thresholds as T
+from .features import Features
+
+OPEN = -2.0  # the floor of a vector with fewer than k neighbours: any newcomer is among them
+# Ties enter: copies of one text have equal lead vectors, and the batch's top-k picks among equal
+# cosines arbitrarily; cosines also differ in the last float32 bits between a matrix product and a
+# matrix-vector one. So the index gives the batch's pairs plus those within TIE of a k-th cosine.
+TIE = 1e-5
+
+
+class VectorIndex:
+    def __init__(self, storage) -> None:
+        self.storage = storage
+
+    def _similarities(self, lead: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        owners, matrix, floors = self.storage.vectors()
+        return owners, (matrix @ lead if len(owners) else np.zeros(0, np.float32)), floors
+
+    def query(self, features: Features) -> list[int]:
+        owners, sims, floors = self._similarities(features.lead)
+        if not len(owners):
+            return []
+        k = min(T.VECTOR_NEIGHBOURS, len(owners))
+        kth = np.partition(sims, len(sims) - k)[len(sims) - k]
+        close = ((sims >= kth - TIE) | (sims >= floors - TIE)) & (sims >= T.MIN_ARTICLE_COSINE)
+        return sorted(owners[close].tolist())
+
+    def insert(self, owner: int, features: Features) -> None:
+        owners, sims, floors = self._similarities(features.lead)
+        entering = np.flatnonzero(sims >= floors - TIE)
+        updates = {}
+        for o, top, s in zip(owners[entering].tolist(), self.storage.tops(owners[entering].tolist()),
+                             sims[entering].tolist()):
+            updates[o] = _top_and_floor(np.r_[top, np.float32(s)])
+        self.storage.set_tops(updates)
+        top, floor = _top_and_floor(sims)
+        self.storage.add_vector(owner, features.lead, top, floor)
+
+
+def _top_and_floor(cosines: np.ndarray) -> tuple[np.ndarray, float]:
+    top = np.sort(cosines.astype(np.float32))[::-1][:T.VECTOR_NEIGHBOURS]
+    return top, float(top[-1]) if len(top) == T.VECTOR_NEIGHBOURS else OPEN

@@ -1,0 +1,119 @@
+"""The index objects (src/storytrace/index/) give, for each new article against the stored ones,
+the candidates the batch engine's functions give for those pairs on the stored articles plus it:
+checked at every insertion, on the example corpus and a small synthetic corpus, with the real
+caps and with caps small enough that each one bites, on both storage back ends."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storytrace import thresholds as T
+from storytrace.candidates import shared_term_candidates, shared_text_candidates, vector_neighbour_candidates
+from storytrace.clean import mark_furniture
+from storytrace.index import CandidateIndex, MemoryStorage, SqliteStorage, features_of
+from storytrace.ingest import read_inputs
+from storytrace.neardup import Sketches, band_pairs
+from storytrace.pipeline import prepare
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _features(records):
+    articles = sorted(read_inputs(records).articles, key=lambda a: a.id)
+    mark_furniture(articles)
+    return features_of(prepare(articles))
+
+
+@pytest.fixture(scope="module")
+def example():
+    return _features([str(ROOT / "examples" / "nato-kyiv")])
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import synthetic
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    articles, _ = synthetic.make_corpus(150, 5)
+    features = _features(articles)
+    random.Random(1).shuffle(features)  # insertion order is not id order
+    return features
+
+
+def _partners(pairs: np.ndarray, j: int) -> list[int]:
+    return sorted(int(a) for a, b in pairs.tolist() if b == j)
+
+
+def _batch(features, j: int) -> dict[str, list[int]]:
+    """What the batch functions pair article j with among articles 0 .. j."""
+    upto = features[:j + 1]
+    sketches = Sketches(np.stack([f.sketch for f in upto]), np.array([f.shingles for f in upto]))
+    return {
+        "ngrams": _partners(shared_text_candidates([f.sampled for f in upto]), j),
+        "bands": _partners(band_pairs(sketches, T.NEARDUP_BANDS, T.NEARDUP_ROWS, T.NEARDUP_MAX_BUCKET), j),
+        "terms": _partners(shared_term_candidates([f.terms for f in upto]), j),
+        "vectors": _partners(vector_neighbour_candidates(np.stack([f.lead for f in upto])), j),
+    }
+
+
+def _with_ties(features, j: int) -> list[int]:
+    """The vector pairs of article j when every cosine within TIE of a k-th nearest counts as among
+    the nearest (the batch picks among equal cosines arbitrarily)."""
+    leads = np.stack([f.lead for f in features[:j + 1]]).astype(np.float64)
+    sims = leads @ leads.T
+    np.fill_diagonal(sims, -1.0)
+    k = min(T.VECTOR_NEIGHBOURS, j)
+    kth = np.sort(sims, axis=1)[:, -k] if k else np.full(j + 1, 2.0)
+    tie = 2e-5
+    return [i for i in range(j) if sims[j, i] >= T.MIN_ARTICLE_COSINE - tie
+            and (sims[j, i] >= kth[j] - tie or sims[i, j] >= kth[i] - tie)]
+
+
+SMALL_CAPS = {"MAX_NGRAM_DOCUMENT_FREQUENCY": 3, "MAX_TERM_OWNERS": 4, "NEARDUP_MAX_BUCKET": 2,
+              "VECTOR_NEIGHBOURS": 3}
+
+
+@pytest.mark.parametrize("caps", ["real", "small"])
+@pytest.mark.parametrize("backend", ["memory", "sqlite"])
+@pytest.mark.parametrize("corpus", ["example", "synthetic"])
+def test_index_gives_the_batch_candidates(corpus, backend, caps, request, monkeypatch):
+    features = request.getfixturevalue(corpus)
+    if caps == "small":
+        for name, value in SMALL_CAPS.items():
+            monkeypatch.setattr(T, name, value)
+    storage = MemoryStorage() if backend == "memory" else SqliteStorage(sqlite3.connect(":memory:"))
+    index = CandidateIndex(storage)
+    found_any = {kind: 0 for kind in ("ngrams", "bands", "terms", "vectors")}
+    for j, f in enumerate(features):
+        expected = _batch(features, j)
+        got = {"ngrams": index.ngrams.query(f), "bands": index.bands.query(f),
+               "terms": index.terms.query(f), "vectors": index.vectors.query(f)}
+        vectors_batch, vectors_ties = expected.pop("vectors"), _with_ties(features, j)
+        assert set(vectors_batch) <= set(got["vectors"]) <= set(vectors_ties), f"article {j}"
+        expected["vectors"] = got["vectors"]
+        assert got == expected, f"article {j}"
+        for kind, owners in got.items():
+            found_any[kind] += len(owners)
+        index.insert(j, f)
+    assert all(found_any.values()), found_any  # every source found something: the check had teeth
+
+
+def test_sqlite_storage_is_forgotten_on_rollback(example):
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    storage = SqliteStorage(db)
+    index = CandidateIndex(storage)
+    index.insert(0, example[0])
+    db.execute("BEGIN")
+    index.insert(1, example[1])
+    db.execute("ROLLBACK")
+    storage.forget()
+    assert storage.vectors()[0].tolist() == [0]
+    assert index.query(example[1]).text == [0]  # 000 and 001 share text
