@@ -278,6 +278,8 @@ def test_hostile_article_is_shown_as_text_and_runs_nothing(browser, tmp_path):
         w.go("stories")
         # the title is shown as the text it is, not as markup
         assert "<script>window.__pwned = 1; alert(1)</script>" in page.locator("section.story h3").inner_text()
+        # a title's right-to-left override is shown, not obeyed
+        assert "[U+202E]<script>" in page.locator("ol.timeline").inner_text()
         # open the pair view through its link, as a reader would
         page.locator("section.story a[href^='#pair/']").first.click()
         page.wait_for_selector(".body[data-side='b']")

@@ -53,8 +53,12 @@
     });
   }
   function clip(s, n) { s = String(s); return s.length > n ? s.slice(0, n) + "\u2026" : s; }
-  // untrusted text, isolated so a right-to-left override inside cannot reorder what is around it
-  function t(s, n) { return h("span", {class: "t"}, clip(s, n || LABEL)); }
+  // A title, id or name: isolated, so a right-to-left override inside cannot reorder what is around
+  // it, and with its bidi controls shown as such (a label reversed by one could pass for another).
+  // Article bodies keep theirs (offsets count them), isolated likewise.
+  var BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
+  function showBidi(c) { return "[U+" + c.charCodeAt(0).toString(16).toUpperCase() + "]"; }
+  function t(s, n) { return h("span", {class: "t"}, clip(s, n || LABEL).replace(BIDI, showBidi)); }
   function label(a, id) { return a && a.title ? a.title : id; }
   function enc(s) { return encodeURIComponent(s); }
   function pairHref(a, b) { return "#pair/" + enc(a) + "/" + enc(b); }
