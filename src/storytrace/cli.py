@@ -192,6 +192,30 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    from .store.commands import UsageProblem, run_add
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    _choose_encoder(args)
+    try:
+        return run_add(args, lambda line: err.print(line, markup=False))
+    except UsageProblem as exc:
+        raise _UsageError(str(exc)) from None
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    from .store.commands import UsageProblem, run_trace
+
+    problem = _output_problem(args)
+    if problem:
+        raise _UsageError(problem)
+    _choose_encoder(args)
+    try:
+        return run_trace(args)
+    except UsageProblem as exc:
+        raise _UsageError(str(exc)) from None
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     from .deps import environment_line
     from .doctor import report, run_checks
@@ -311,6 +335,25 @@ def build_parser() -> argparse.ArgumentParser:
     _add_encoder_option(c)
     _add_limit_options(c)
     c.set_defaults(run=cmd_compare)
+    DEFAULT_PATH = "storytrace.db"  # store.DEFAULT_PATH (not imported: it loads the pipeline)
+    a = sub.add_parser("add", help="add articles to a store (an SQLite file) and link them to those stored")
+    a.add_argument("paths", nargs="+", help="files or folders, read as analyze reads them")
+    a.add_argument("--db", default=DEFAULT_PATH, metavar="FILE", help=f"the store (default ./{DEFAULT_PATH}; created if absent)")
+    a.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    a.add_argument("--top", type=_not_negative, default=50, metavar="N", help="rows per list of the summary (0: all)")
+    a.add_argument("--processes", type=_positive, default=None, metavar="N",
+                   help="processes aligning pairs (default: one per core, or $STORYTRACE_PROCESSES)")
+    _add_encoder_option(a)
+    _add_limit_options(a)
+    a.set_defaults(run=cmd_add)
+    t = sub.add_parser("trace", help="where does this article come from? one article against a store, nothing stored")
+    t.add_argument("path", nargs="?", help="the article's file (one article)")
+    t.add_argument("--text", metavar="TEXT", help="the article's text itself instead of a file")
+    t.add_argument("--db", default=DEFAULT_PATH, metavar="FILE", help=f"the store (default ./{DEFAULT_PATH})")
+    t.add_argument("--json", metavar="FILE", help="write the result as a storytrace/1 document ('-' for stdout)")
+    _add_encoder_option(t)
+    _add_limit_options(t)
+    t.set_defaults(run=cmd_trace)
     d = sub.add_parser("doctor", help="check that every part of storytrace works here, with the versions")
     d.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
     d.add_argument("--encode", action="store_true",

@@ -1,0 +1,9 @@
+"""The store behind ``storytrace add`` and ``storytrace trace``: a persistent SQLite index of
+articles with their pairs, stories, sources and claims (see README, "The store")."""
+
+from .add import AddReport, add_articles
+from .schema import NotAStore
+from .store import DEFAULT_PATH, Store, StoreBusy
+from .trace import trace_article
+
+__all__ = ["AddReport", "add_articles", "NotAStore", "DEFAULT_PATH", "Store", "StoreBusy", "trace_article"]

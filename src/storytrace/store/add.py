@@ -1,0 +1,176 @@
+"""``storytrace add``: a batch of articles into the store, in one transaction.
+
+Each new article is compared with the stored ones its index finds and with the batch's articles
+before it (one at a time, in id order, as the index takes them), by the batch engine's own
+stages: pipeline.prepare, compare_many, then families.py for directions, sources, stories and
+claims. An article already stored (same id, same text) is skipped; a new text under a known id is
+stored as the next version (id 'x@v2') and always compared with the version before it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+
+import numpy as np
+
+from .. import __version__
+from .. import thresholds as T
+from ..index import features_of
+from ..model import Article, Pair
+from ..pipeline import compare_many, prepare
+from ..processes import default_processes
+from . import stats
+from .families import StoryChange, orient_and_source, restory
+from .furniture import mark_batch, remember
+from .records import article_record, pair_row, text_hash
+from .store import Store
+
+
+@dataclass
+class AddReport:
+    added: list[str] = field(default_factory=list)      # new articles (new versions included)
+    versions: list[str] = field(default_factory=list)   # of those, new versions of a stored id
+    unchanged: list[str] = field(default_factory=list)  # already stored with the same text
+    pairs: list[Pair] = field(default_factory=list)     # new links
+    stories: list[StoryChange] = field(default_factory=list)  # stories created or changed
+
+
+def judged_by() -> str:
+    """What judged this batch's pairs: storytrace's version and digests of the thresholds and models."""
+    files = {"thresholds": "thresholds.py", "event_model": "data/event_model.json", "pair_scorer": "data/pair_scorer.json"}
+    out = {"storytrace": __version__}
+    for name, path in files.items():
+        try:
+            out[name] = hashlib.sha256(resources.files("storytrace").joinpath(path).read_bytes()).hexdigest()[:16]
+        except OSError:
+            out[name] = None
+    return json.dumps(out)
+
+
+def _new_texts(store: Store, articles: list[Article], report: AddReport) -> list[tuple[Article, str, int, str | None]]:
+    """(article, base id, version, previous version's id) of each text not yet stored."""
+    out = []
+    for article in sorted(articles, key=lambda a: a.id):
+        digest = text_hash(article.text)
+        stored = store.db.execute("SELECT id, version, text_hash FROM articles WHERE base_id = ? ORDER BY version",
+                                  (article.id,)).fetchall()
+        if any(bytes(h) == digest for _, _, h in stored):
+            report.unchanged.append(article.id)
+            continue
+        if stored:
+            version = stored[-1][1] + 1
+            previous = stored[-1][0]
+            article = dataclasses.replace(article, id=f"{article.id}@v{version}")
+            report.versions.append(article.id)
+            out.append((article, article.id.rsplit("@v", 1)[0], version, previous))
+        else:
+            out.append((article, article.id, 1, None))
+    return out
+
+
+def add_articles(store: Store, articles: list[Article], processes: int | None = None) -> AddReport:
+    report = AddReport()
+    with store.transaction():
+        batch = store.db.execute("INSERT INTO batches (added, judged_by) VALUES (?, ?)",
+                                 (datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                                  judged_by())).lastrowid
+        new = _new_texts(store, articles, report)
+        if not new:
+            store.db.execute("DELETE FROM batches WHERE no = ?", (batch,))
+            return report
+        batch_articles = [a for a, *_ in new]
+        mark_batch(store.db, batch_articles, store.articles)
+        prepared = prepare(batch_articles)
+        features = features_of(prepared)
+        numbers = []
+        for (article, base, version, _), p in zip(new, prepared):
+            no = store.db.execute("INSERT INTO articles (id, base_id, version, text, text_hash, record, batch) "
+                                  "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                  (article.id, base, version, article.text, text_hash(article.text),
+                                   article_record(article), batch)).lastrowid
+            numbers.append(no)
+            remember(store.db, no, article)
+        stats.add_documents(store.db, [p.doc for p in prepared])
+        weights = stats.Weights(store.db, store.count())
+        pairs = _candidates(store, new, prepared, features, numbers, weights)
+        compared = _compare_members(store, dict(zip(numbers, prepared)), pairs, weights, processes)
+        store.db.executemany(f"INSERT OR REPLACE INTO pairs VALUES ({','.join('?' * 10)})",
+                             [pair_row(p, batch) for p in compared])
+        report.added = [a.id for a in batch_articles]
+        report.pairs = compared
+        touched = set(report.added) | {x for p in compared for x in (p.a, p.b)}
+        moved = orient_and_source(store, touched)
+        report.stories = restory(store, touched | moved)
+    return report
+
+
+def _candidates(store: Store, new, prepared, features, numbers, weights) -> list[tuple[int, int, bool]]:
+    """(number, number, shares text) of the pairs to compare: for each new article in id order, what
+    the index finds among the stored articles and the batch's earlier ones, then it joins the index."""
+    found: dict[tuple[int, int], bool] = {}
+    batch = dict(zip(numbers, zip(prepared, features)))
+    previous = store.numbers([prev for *_, prev in new if prev])
+    for (_, _, _, prev), no, p, f in zip(new, numbers, prepared, features):
+        candidates = store.index.query(f)
+        for other in candidates.text:
+            found[(other, no)] = True
+        if prev:  # a new version is always compared with the one before
+            found[(previous[prev], no)] = True
+        meaning = [o for o in candidates.meaning if (o, no) not in found]
+        for o, shares in _meaning_kept(store, p, f, meaning, batch, weights):
+            found[(o, no)] = shares
+        store.index.insert(no, f)
+    return [(a, b, s) for (a, b), s in sorted(found.items())]
+
+
+def _meaning_kept(store: Store, p, f, meaning: list[int], batch: dict, weights: stats.Weights) -> list[tuple[int, bool]]:
+    """The candidates found by names or vectors that pipeline.candidate_pairs keeps: sharing
+    MIN_CANDIDATE_TFIDF of rarity-weighted vocabulary, the new article's strongest
+    MEANING_CANDIDATES_PER_ARTICLE, each with whether they share a sketch bin (then they are
+    aligned verbatim too). The batch also bounds the other side's count, giving the slots strongest
+    first over the whole corpus; the store, which cannot know what will come, does not (README)."""
+    if not meaning:
+        return []
+    stored = iter(store.prepared([o for o in meaning if o not in batch]))
+    others = [batch[o] if o in batch else _with_features(next(stored)) for o in meaning]
+    mine = weights.vector(p.doc)
+    scored = [(stats.cosine(mine, weights.vector(q.doc)), o, g) for o, (q, g) in zip(meaning, others)]
+    kept = sorted((s for s in scored if s[0] >= T.MIN_CANDIDATE_TFIDF), key=lambda s: (-s[0], s[1]))
+    return [(o, _share_bins(f, g)) for _, o, g in kept[:T.MEANING_CANDIDATES_PER_ARTICLE]]
+
+
+def _with_features(p) -> tuple:
+    return p, features_of([p])[0]
+
+
+def _share_bins(a, b) -> bool:
+    """pipeline._share_sketch_bins for one pair: one equal sketch bin, or a text too short to sketch."""
+    if a.shingles == 0 or b.shingles == 0:
+        return True
+    return bool((a.sketch == b.sketch).any())
+
+
+def _compare_members(store: Store, batch: dict, pairs, weights: stats.Weights, processes: int | None) -> list[Pair]:
+    """compare_many over the candidate pairs (numbers; ``batch``: number -> Prepared of those not
+    stored yet), each pair (a, b) with a's id before b's, as analyze has them."""
+    if not pairs:
+        return []
+    involved = sorted({n for a, b, _ in pairs for n in (a, b)})
+    stored = iter(store.prepared([n for n in involved if n not in batch]))
+    members = [batch[n] if n in batch else next(stored) for n in involved]
+    row = {n: k for k, n in enumerate(involved)}
+    rows = []
+    for a, b, _ in pairs:
+        i, j = row[a], row[b]
+        rows.append((i, j) if members[i].doc.id < members[j].doc.id else (j, i))
+    cosines = np.array([stats.cosine(weights.vector(members[i].doc), weights.vector(members[j].doc)) for i, j in rows])
+    shares = np.array([s for *_, s in pairs], dtype=bool)
+    weight = weights.of([m.doc for m in members])
+    compared = compare_many(members, members, np.array(rows, dtype=np.int64), cosines, shares, weight,
+                            processes=processes or default_processes())
+    return sorted((p for p in compared if p is not None), key=lambda p: (p.a, p.b))

@@ -1,0 +1,129 @@
+"""``storytrace add`` and ``storytrace trace`` behind the command line: read the inputs, call the
+store, print what happened. cli.py only declares the options."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from ..model import Article
+from .add import AddReport, add_articles
+from .schema import NotAStore
+from .store import Store, StoreBusy
+from .trace import trace_article
+
+_RANK = ["duplicate", "version", "rewrite", "partial", "same_event", "related"]
+
+
+class UsageProblem(Exception):
+    """One line, exit status 2."""
+
+
+def run_add(args, say) -> int:
+    from ..ingest import read_inputs
+
+    try:
+        store = Store(args.db, create=True)
+    except NotAStore as exc:
+        raise UsageProblem(str(exc)) from None
+    with store:
+        ingested = read_inputs(args.paths)
+        for line in ingested.errors:
+            say(f"storytrace: {line}")
+        if not ingested.articles:
+            say("storytrace: no article could be read; nothing added")
+            return 1
+        try:
+            report = add_articles(store, ingested.articles, processes=args.processes)
+        except StoreBusy as exc:
+            say(f"storytrace: {exc}")
+            return 1
+        total = store.count()
+    if not args.quiet:
+        print(add_summary(report, total, args.db, args.top))
+    return 0
+
+
+def add_summary(report: AddReport, total: int, db, top: int) -> str:
+    lines = [f"{db}: added {len(report.added)} articles"
+             + (f" ({len(report.versions)} new versions)" if report.versions else "")
+             + (f", {len(report.unchanged)} already stored unchanged" if report.unchanged else "")
+             + f"; {total} in the store"]
+    by = Counter(p.relation for p in report.pairs)
+    lines.append(f"new links: {len(report.pairs)}" + (" (" + ", ".join(f"{by[r]} {r}" for r in _RANK if by[r]) + ")"
+                                                       if report.pairs else ""))
+    shown = sorted(report.pairs, key=lambda p: (_RANK.index(p.relation), -p.similarity, p.a, p.b))
+    for p in shown[:top or None]:
+        arrow = f"{p.source} -> {p.derived}" if p.source else f"{p.a} -- {p.b}"
+        lines.append(f"  {p.relation:<10} {p.similarity:.3f}  {arrow}")
+    if top and len(shown) > top:
+        lines.append(f"  ... {len(shown) - top} more")
+    lines.append(f"stories changed: {len(report.stories)}")
+    for s in report.stories[:top or None]:
+        merged = f"; replaces {', '.join(s.merged)}" if s.merged else "; new"
+        lines.append(f"  {s.id}: {len(s.articles)} articles, origin {s.origin}{merged}"
+                     + (f" — {s.title[:80]}" if s.title else ""))
+    return "\n".join(lines)
+
+
+def read_traced(args) -> Article | None:
+    from ..ingest import read_inputs
+
+    if (args.path is None) == (args.text is None):
+        raise UsageProblem("trace takes one article: a PATH or --text TEXT")
+    if args.text is not None:
+        return Article("text", args.text)
+    ingested = read_inputs([args.path])
+    for line in ingested.errors:
+        print(f"storytrace: {line}", file=sys.stderr)
+    if len(ingested.articles) > 1:
+        raise UsageProblem(f"{args.path} holds {len(ingested.articles)} articles; trace takes one")
+    return ingested.articles[0] if ingested.articles else None
+
+
+def run_trace(args) -> int:
+    try:
+        store = Store(args.db, create=False)
+    except NotAStore as exc:
+        raise UsageProblem(str(exc)) from None
+    with store:
+        article = read_traced(args)
+        if article is None:
+            print("storytrace: no article could be read; nothing traced", file=sys.stderr)
+            return 1
+        result = trace_article(store, article)
+    if args.json:
+        text = json.dumps(result, ensure_ascii=False, indent=1)
+        if args.json == "-":
+            sys.stdout.write(text + "\n")
+            return 0
+        Path(args.json).write_text(text + "\n", encoding="utf-8")
+    print(trace_summary(result))
+    return 0
+
+
+def trace_summary(result: dict) -> str:
+    me = result["articles"][0]
+    lines = [f"{me['id']}" + (f" — {me['title']}" if me.get("title") else "")]
+    if me["sources"]:
+        lines.append("sources, best first:")
+        for s in me["sources"]:
+            lines.append(f"  {s['relation']} of {s['id']}: covers {s['coverage']:.0%} of it, "
+                         + ("credited" if s["credited"] else "UNCREDITED"))
+    else:
+        lines.append("sources: none found in the store")
+    lines.append(f"relations: {len(result['pairs'])}")
+    for p in sorted(result["pairs"], key=lambda p: (_RANK.index(p["relation"]), -p["similarity"])):
+        other = p["b"] if p["a"] == me["id"] else p["a"]
+        direction = "" if not p["source"] else (" (its source)" if p["source"] == other else " (derived from it)")
+        lines.append(f"  {p['relation']:<10} {p['similarity']:.3f}  {other}{direction}")
+    story = result["stories"][0]
+    joins = f"joins {', '.join(story['joins'])}" if story["joins"] else "a story of its own"
+    lines.append(f"story: {joins}; {len(story['articles'])} articles, origin {story['origin']}")
+    changes = Counter((c["kind"], c["grade"]) for c in result["claims"])
+    lines.append(f"claims: {len(result['claims'])}" + (" (" + ", ".join(f"{n} {k} {g}" for (k, g), n in
+                                                                          sorted(changes.items())) + ")"
+                                                        if changes else ""))
+    return "\n".join(lines)

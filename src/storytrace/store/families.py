@@ -1,0 +1,104 @@
+"""After a batch: the direction evidence that needs the family, the sources, the stories and the
+claims of what the batch touched, recomputed with the batch engine's own functions over just
+those articles and their stored pairs.
+
+Exact for what it recomputes: a reuse family (articles joined by reuse pairs) holds every pair
+that ``orient_by_credited_copies`` and ``attach_sources`` read for its members, and a story holds
+every pair ``group_stories`` and ``find_claims`` read for it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from ..claims import find_claims
+from ..family import orient_by_credited_copies
+from ..model import Pair
+from ..provenance import attach_sources
+from ..relate import REUSE_RELATIONS
+from ..stories import group_stories
+from .store import Store
+
+
+@dataclass
+class StoryChange:
+    id: str
+    articles: list[str]
+    origin: str
+    title: str | None
+    merged: list[str]  # ids of the stories it replaces (empty for a new one)
+
+
+def reuse_family(store: Store, ids: set[str]) -> tuple[set[str], list[Pair]]:
+    """The articles joined to ``ids`` by reuse pairs, and those pairs (their own direction)."""
+    family, frontier, pairs = set(ids), set(ids), {}
+    while frontier:
+        found = [p for p in store.pairs_of(sorted(frontier), own=True) if p.relation in REUSE_RELATIONS]
+        frontier = set()
+        for p in found:
+            pairs[(p.a, p.b)] = p
+            for x in (p.a, p.b):
+                if x not in family:
+                    family.add(x)
+                    frontier.add(x)
+    return family, [pairs[k] for k in sorted(pairs)]
+
+
+def orient_and_source(store: Store, ids: set[str]) -> set[str]:
+    """Direct the family's pairs with the family's evidence, store each member's sources; the ids
+    of articles whose pairs changed direction."""
+    family, pairs = reuse_family(store, ids)
+    articles = store.articles_by_id(sorted(family))
+    oriented = orient_by_credited_copies(articles, pairs)
+    stored = {(p.a, p.b): p for p in store.pairs_of(sorted(family)) if p.relation in REUSE_RELATIONS}
+    moved = set()
+    for p in oriented:
+        before = stored.get((p.a, p.b))
+        if before is None or (before.source, before.derived) != (p.source, p.derived):
+            store.db.execute("UPDATE pairs SET source = ?, derived = ? WHERE a = ? AND b = ?",
+                             (p.source, p.derived, p.a, p.b))
+            moved.update((p.a, p.b))
+    sources = attach_sources(articles, oriented)
+    store.db.executemany("INSERT OR REPLACE INTO sources (article, sources) VALUES (?, ?)",
+                         [(a.id, json.dumps(sources.get(a.id, []), ensure_ascii=False)) for a in articles])
+    return moved
+
+
+def restory(store: Store, ids: set[str]) -> list[StoryChange]:
+    """Regroup the stories holding ``ids`` (and the batch's new articles among them): merged where a
+    new pair links them; origin, title and claims recomputed."""
+    members_of = store.story_members(sorted(ids))
+    members = sorted(set().union(*map(set, members_of.values()))) if members_of else []
+    old = {}
+    for chunk in [members[i:i + 500] for i in range(0, len(members), 500)]:
+        old.update(store.db.execute(f"SELECT article, story FROM story_of WHERE article IN ({','.join('?' * len(chunk))})",
+                                    chunk))
+    articles = store.articles_by_id(members)
+    inside = set(members)
+    pairs = [p for p in store.pairs_of(members) if p.a in inside and p.b in inside]
+    stories = group_stories(articles, pairs)
+    story_of = {m: s for s in stories for m in s.articles}
+    claims_by_story: dict[str, list[dict]] = {}
+    for claim in find_claims(articles, pairs, stories):
+        claims_by_story.setdefault(claim["story"], []).append(claim)
+    previous = {}
+    for no, listed in store.db.execute(f"SELECT no, articles FROM stories WHERE no IN "
+                                        f"({','.join('?' * len(set(old.values())))})", sorted(set(old.values()))):
+        previous[no] = json.loads(listed)
+    store.db.execute(f"DELETE FROM stories WHERE no IN ({','.join('?' * len(previous))})", sorted(previous))
+    changes = []
+    for s in stories:
+        cursor = store.db.execute("INSERT INTO stories (origin, title, articles, claims) VALUES (?, ?, ?, '[]')",
+                                  (s.origin, s.title, json.dumps(s.articles, ensure_ascii=False)))
+        no = cursor.lastrowid
+        story_id = f"story-{no}"
+        claims = [dict(c, story=story_id) for c in claims_by_story.get(s.id, [])]
+        store.db.execute("UPDATE stories SET claims = ? WHERE no = ?", (json.dumps(claims, ensure_ascii=False), no))
+        store.db.executemany("INSERT OR REPLACE INTO story_of (article, story) VALUES (?, ?)",
+                             [(m, no) for m in s.articles])
+        replaced = sorted({old[m] for m in s.articles if m in old})
+        if len(replaced) != 1 or previous.get(replaced[0]) != s.articles:
+            changes.append(StoryChange(story_id, s.articles, s.origin, s.title, [f"story-{n}" for n in replaced]))
+    del story_of
+    return changes

@@ -1,0 +1,89 @@
+"""The store's database: tables, the schema version, and opening a file safely.
+
+A storytrace store is an SQLite database whose ``application_id`` is APPLICATION_ID and whose
+``meta`` table records the schema version. Opening anything else (another SQLite database, a
+file that is not SQLite) raises NotAStore, so ``add`` never writes into a stranger's file.
+WAL mode: readers (``trace``) are not blocked by a batch being written.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from ..index.sqlite_storage import SCHEMA as INDEX_SCHEMA
+
+APPLICATION_ID = 0x53545243  # "STRC"
+SCHEMA_VERSION = 1
+
+TABLES = [
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    # one row per stored text; a new text under a known id is a new version: id 'x@v2', base_id 'x'
+    "CREATE TABLE articles (no INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, base_id TEXT NOT NULL, "
+    "version INTEGER NOT NULL, text TEXT NOT NULL, text_hash BLOB NOT NULL, record TEXT NOT NULL, "
+    "batch INTEGER NOT NULL)",
+    "CREATE INDEX articles_base ON articles (base_id)",
+    # a < b by id, as analyze gives them; own_* = the pair's own direction, source/derived = after the
+    # family's evidence (orient_by_credited_copies); data = coverage, passages, evidence as JSON
+    "CREATE TABLE pairs (a TEXT NOT NULL, b TEXT NOT NULL, relation TEXT NOT NULL, similarity REAL NOT NULL, "
+    "own_source TEXT, own_derived TEXT, source TEXT, derived TEXT, data TEXT NOT NULL, batch INTEGER NOT NULL, "
+    "PRIMARY KEY (a, b)) WITHOUT ROWID",
+    "CREATE INDEX pairs_b ON pairs (b)",
+    "CREATE TABLE stories (no INTEGER PRIMARY KEY, origin TEXT NOT NULL, title TEXT, articles TEXT NOT NULL, "
+    "claims TEXT NOT NULL)",
+    "CREATE TABLE story_of (article TEXT PRIMARY KEY, story INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE INDEX story_of_story ON story_of (story)",
+    "CREATE TABLE sources (article TEXT PRIMARY KEY, sources TEXT NOT NULL) WITHOUT ROWID",
+    # corpus statistics kept as the store grows: document frequency of each counted word ...
+    "CREATE TABLE word_df (word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID",
+    # ... and which articles hold each line (furniture recurrence)
+    "CREATE TABLE lines (hash INTEGER NOT NULL, article INTEGER NOT NULL, PRIMARY KEY (hash, article)) WITHOUT ROWID",
+    # what judged each batch's pairs: storytrace, threshold and model versions
+    "CREATE TABLE batches (no INTEGER PRIMARY KEY, added TEXT NOT NULL, judged_by TEXT NOT NULL)",
+]
+
+
+class NotAStore(Exception):
+    """The file exists but is not a storytrace store (or one of a newer schema)."""
+
+
+def connect(path: str | Path, create: bool) -> sqlite3.Connection:
+    """An open store. ``create``: make a new one when the file does not exist (else NotAStore)."""
+    path = Path(path)
+    exists = path.exists() and path.stat().st_size > 0
+    if not exists and not create:
+        raise NotAStore(f"{path}: no storytrace store there (storytrace add creates one)")
+    if path.exists() and not path.is_file():
+        raise NotAStore(f"{path}: not a file")
+    try:
+        db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+        application = db.execute("PRAGMA application_id").fetchone()[0]
+        tables = db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise NotAStore(f"{path}: not a storytrace store ({exc})") from None
+    if exists and (application != APPLICATION_ID or not tables):
+        db.close()
+        raise NotAStore(f"{path}: not a storytrace store (an SQLite database of something else)")
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")  # WAL: a crash loses no committed batch's consistency
+    db.execute("PRAGMA foreign_keys=OFF")
+    if not exists:
+        _create(db)
+    version = int(db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
+    if version != SCHEMA_VERSION:
+        db.close()
+        raise NotAStore(f"{path}: store schema version {version}; this storytrace reads version {SCHEMA_VERSION}")
+    return db
+
+
+def _create(db: sqlite3.Connection) -> None:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in TABLES + INDEX_SCHEMA:
+            db.execute(statement)
+        db.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise

@@ -1,0 +1,78 @@
+"""Corpus statistics the store keeps as it grows, and the TF-IDF cosines made from them.
+
+Word weights are tfidf.corpus_tfidf's: rarity in English (wordfreq), capped by the word's IDF in
+the corpus once it has MIN_DOCUMENTS_FOR_CORPUS_IDF articles. Here the corpus is the store (every
+stored text, this batch's included), so a weight moves as the store grows: a pair judged early
+was judged with the weights of then (README, "What is not yet equivalent").
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections import Counter
+
+from .. import thresholds as T
+from ..model import Doc
+from ..tfidf import rarity
+from ..vocab import is_counted
+
+_CHUNK = 500
+
+
+def counted(doc: Doc) -> set[str]:
+    return {w for w in set(doc.norms) if is_counted(w)}
+
+
+def add_documents(db: sqlite3.Connection, docs: list[Doc]) -> None:
+    """Count each document once for every word it holds."""
+    df = Counter(w for doc in docs for w in counted(doc))
+    db.executemany("INSERT INTO word_df (word, df) VALUES (?, ?) ON CONFLICT (word) DO UPDATE SET df = df + excluded.df",
+                   list(df.items()))
+
+
+class Weights:
+    """Word weights in a corpus of ``documents`` articles, read from the store once per word, and
+    the TF-IDF rows made with them, once per document (both fixed for a batch: its words are
+    counted before any pair is compared). ``plus``: the words of an article counted in ``documents``
+    but not stored (``trace``)."""
+
+    def __init__(self, db: sqlite3.Connection, documents: int, plus: set[str] = frozenset()) -> None:
+        self.db, self.documents, self.plus = db, documents, plus
+        self.weight: dict[str, float] = {}
+        self._rows: dict[str, dict[str, float]] = {}  # by article id
+
+    def of(self, docs: list[Doc]) -> dict[str, float]:
+        """The weights, holding (at least) every counted word of ``docs``."""
+        missing = sorted(set().union(*(counted(d) for d in docs)) - self.weight.keys()) if docs else []
+        found = {w: rarity(w) for w in missing}
+        if self.documents >= T.MIN_DOCUMENTS_FOR_CORPUS_IDF and missing:
+            df = dict.fromkeys(missing, 0)
+            for first in range(0, len(missing), _CHUNK):
+                chunk = missing[first:first + _CHUNK]
+                df.update(self.db.execute(f"SELECT word, df FROM word_df WHERE word IN ({','.join('?' * len(chunk))})",
+                                          chunk))
+            for word, n in df.items():
+                n += word in self.plus
+                found[word] = min(found[word], math.log((self.documents + 1) / (n + 1)) + 1.0)
+        self.weight.update(found)
+        return self.weight
+
+    def vector(self, doc: Doc) -> dict[str, float]:
+        row = self._rows.get(doc.id)
+        if row is None:
+            row = self._rows[doc.id] = tfidf_vector(doc, self.of([doc]))
+        return row
+
+
+def tfidf_vector(doc: Doc, weight: dict[str, float]) -> dict[str, float]:
+    """The document's row of corpus_tfidf's matrix: sublinear term frequency times weight, unit length."""
+    values = {w: (1.0 + math.log(c)) * weight[w] for w, c in Counter(doc.norms).items() if w in weight}
+    norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
+    return {w: v / norm for w, v in values.items()}
+
+
+def cosine(u: dict[str, float], v: dict[str, float]) -> float:
+    if len(u) > len(v):
+        u, v = v, u
+    return sum(x * v[w] for w, x in u.items() if w in v)

@@ -1,0 +1,106 @@
+"""``storytrace trace``: one article against the store, nothing stored. Its relations to stored
+articles, its sources best first (credited or not), the story it would join and the claims
+against its sources, as a ``storytrace/1`` document: the traced article first, then those it
+relates to; its pairs; its story; its claims.
+
+It is judged as ``add`` would judge it (the same index queries, weights counting it, the same
+stages), so tracing and then adding an article give it the same pairs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..claims import find_claims
+from ..family import orient_by_credited_copies
+from ..index import features_of
+from ..model import Article, Story
+from ..pipeline import SCHEMA, prepare
+from ..provenance import attach_sources
+from ..stories import LINKING, group_stories
+from . import stats
+from .add import _compare_members, _meaning_kept
+from .families import reuse_family
+from .furniture import mark_batch
+from .records import text_hash
+from .store import Store
+
+
+def trace_article(store: Store, article: Article) -> dict:
+    store.db.execute("BEGIN")  # one snapshot of the store for the whole trace (WAL: writers go on)
+    try:
+        return _trace(store, article)
+    finally:
+        store.db.execute("ROLLBACK")
+
+
+def _trace(store: Store, article: Article) -> dict:
+    article = dataclasses.replace(article, furniture=[], credits=list(article.credits))
+    itself = store.numbers([article.id]).get(article.id)
+    if itself is not None:
+        stored_hash = store.db.execute("SELECT text_hash FROM articles WHERE no = ?", (itself,)).fetchone()[0]
+        if bytes(stored_hash) != text_hash(article.text):  # another text under a stored id: keep the two apart
+            article, itself = dataclasses.replace(article, id=f"{article.id}@trace"), None
+    mark_batch(store.db, [article], store.articles)
+    [p] = prepare([article])
+    [f] = features_of([p])
+    documents = store.count() + (itself is None)  # weights count the traced article, as add would
+    plus = stats.counted(p.doc) if itself is None else set()
+    candidates = store.index.query(f)
+    # an article traced as it is stored is traced against the others
+    pairs = {(o, -1): True for o in candidates.text if o != itself}
+    meaning = [o for o in candidates.meaning if o != itself]
+    weights = stats.Weights(store.db, documents, plus)
+    for o, shares in _meaning_kept(store, p, f, meaning, {}, weights):
+        pairs[(o, -1)] = shares
+    found = _compare_members(store, {-1: p}, [(a, b, s) for (a, b), s in pairs.items()], weights, None)
+    # direction with the family's evidence, sources, story, claims: over the families it touches
+    partners = sorted({x for q in found for x in (q.a, q.b)} - {article.id})
+    family, family_pairs = reuse_family(store, set(partners))
+    stored = store.articles_by_id(sorted((family | set(partners)) - {article.id}))
+    everyone = [article] + stored
+    family_pairs = [q for q in family_pairs if article.id not in (q.a, q.b)]
+    oriented = orient_by_credited_copies(everyone, family_pairs + found)
+    mine = sorted((q for q in oriented if article.id in (q.a, q.b)), key=lambda q: (q.a, q.b))
+    sources = attach_sources(everyone, oriented).get(article.id, [])
+    story, joined = _story(store, article, mine)
+    claims = find_claims([article] + store.articles_by_id([m for m in story.articles if m != article.id]),
+                         mine, [story])
+    by_id = {a.id: a for a in stored}
+    related = [by_id[i] for i in partners if i in by_id]
+    return {"schema": SCHEMA,
+            "articles": [_article_json(article, sources)] + [_article_json(a, None) for a in related],
+            "pairs": [q.to_json() for q in mine],
+            "stories": [dict(story.to_json(), joins=joined)],
+            "claims": claims}
+
+
+def _story(store: Store, article: Article, pairs) -> tuple[Story, list[str]]:
+    """The story the article would join: its own with the stories its links reach, merged."""
+    linked = sorted({q.a if q.b == article.id else q.b for q in pairs
+                     if q.relation in LINKING or (q.relation == "partial" and q.evidence.get("same_event"))})
+    members_of = store.story_members(linked)
+    members = sorted({m for ms in members_of.values() for m in ms} - {article.id})
+    numbers = {}
+    asked = linked + [article.id]  # an article traced as stored: its own story too
+    for row in store.db.execute(f"SELECT article, story FROM story_of WHERE article IN ({','.join('?' * len(asked))})",
+                                asked):
+        numbers[row[0]] = f"story-{row[1]}"
+    stored = store.articles_by_id(members)
+    inside = set(members)
+    story_pairs = [q for q in store.pairs_of(members) if q.a in inside and q.b in inside]
+    story_pairs += [q for q in pairs if (q.b if q.a == article.id else q.a) in inside]
+    stories = group_stories([article] + stored, sorted(story_pairs, key=lambda q: (q.a, q.b)))
+    story = next(s for s in stories if article.id in s.articles)
+    joined = sorted(set(numbers.values()))
+    story = dataclasses.replace(story, id=joined[0] if len(joined) == 1 else "story-new")
+    return story, joined
+
+
+def _article_json(a: Article, sources) -> dict:
+    out = {"id": a.id, "title": a.title, "outlet": a.outlet, "published": a.published, "url": a.url,
+           "byline": a.byline, "dateline": a.dateline, "language": a.language, "credits": a.credits,
+           "furniture": [list(s) for s in a.furniture]}
+    if sources is not None:
+        out["sources"] = sources
+    return out

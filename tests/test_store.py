@@ -1,0 +1,208 @@
+"""The store (src/storytrace/store/): `storytrace add` and `storytrace trace` on the example corpus
+and a small synthetic one. What holds today: the example corpus added one article at a time, or
+all at once, gives analyze's relations, directions, stories, origins and best sources; adding is
+idempotent; a batch is all or nothing; trace answers the known example cases."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from storytrace.cli import main
+from storytrace.ingest import read_inputs
+from storytrace.pipeline import analyze
+from storytrace.store import NotAStore, Store, add_articles, trace_article
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "nato-kyiv"
+FILES = sorted(EXAMPLE.glob("0*.txt"))
+
+
+def _by_prefix(prefix: str):
+    return next(a for a in read_inputs([str(EXAMPLE)]).articles if a.id.startswith(prefix))
+
+
+@pytest.fixture(scope="module")
+def batch_result():
+    return analyze([str(EXAMPLE)], processes=1).to_json()
+
+
+def _store_view(store: Store) -> dict:
+    """The store's pairs, stories and sources in the terms analyze's JSON gives them."""
+    pairs = {(a, b): (rel, src, der) for a, b, rel, src, der in
+             store.db.execute("SELECT a, b, relation, source, derived FROM pairs")}
+    stories = {tuple(json.loads(m)): origin for m, origin in store.db.execute("SELECT articles, origin FROM stories")}
+    sources = {a: [(s["id"], s["relation"], s["credited"]) for s in json.loads(v)]
+               for a, v in store.db.execute("SELECT article, sources FROM sources") if json.loads(v)}
+    return {"pairs": pairs, "stories": stories, "sources": sources}
+
+
+def _batch_view(result: dict) -> dict:
+    return {"pairs": {(p["a"], p["b"]): (p["relation"], p["source"], p["derived"]) for p in result["pairs"]},
+            "stories": {tuple(s["articles"]): s["origin"] for s in result["stories"]},
+            "sources": {a["id"]: [(s["id"], s["relation"], s["credited"]) for s in a["sources"]]
+                        for a in result["articles"] if a["sources"]}}
+
+
+@pytest.mark.parametrize("split", ["one at a time", "reversed one at a time", "all at once"])
+def test_example_added_in_batches_gives_what_analyze_gives(split, tmp_path, batch_result):
+    articles = read_inputs([str(EXAMPLE)]).articles
+    batches = {"one at a time": [[a] for a in articles], "reversed one at a time": [[a] for a in articles[::-1]],
+               "all at once": [articles]}[split]
+    with Store(tmp_path / "s.db") as store:
+        for batch in batches:
+            add_articles(store, batch, processes=1)
+        assert _store_view(store) == _batch_view(batch_result)
+        claims = [c for (v,) in store.db.execute("SELECT claims FROM stories") for c in json.loads(v)]
+    strip = lambda cs: sorted(json.dumps({k: v for k, v in c.items() if k != "story"}, sort_keys=True) for c in cs)
+    assert strip(claims) == strip(batch_result["claims"])
+
+
+def test_adding_again_changes_nothing_and_a_new_text_is_a_new_version(tmp_path):
+    articles = read_inputs([str(EXAMPLE)]).articles
+    with Store(tmp_path / "s.db") as store:
+        add_articles(store, articles, processes=1)
+        before = [store.db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+                  for t in ("articles", "pairs", "stories", "sources", "word_df", "index_ngrams", "index_vectors")]
+        report = add_articles(store, articles, processes=1)
+        assert report.added == [] and len(report.unchanged) == 5 and report.pairs == []
+        after = [store.db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+                 for t in ("articles", "pairs", "stories", "sources", "word_df", "index_ngrams", "index_vectors")]
+        assert before == after
+        old = articles[0]
+        edited = type(old)(old.id, old.text.replace("Stoltenberg", "Stoltenberg, 64,", 1))
+        report = add_articles(store, [edited], processes=1)
+        new_id = f"{old.id}@v2"
+        assert report.added == [new_id] and report.versions == [new_id]
+        assert any({p.a, p.b} == {old.id, new_id} and p.relation in ("duplicate", "version") for p in report.pairs)
+        assert store.db.execute("SELECT base_id, version FROM articles WHERE id = ?", (new_id,)).fetchone() == (old.id, 2)
+
+
+def test_a_failing_batch_leaves_the_store_as_it_was(tmp_path, monkeypatch):
+    from storytrace.store import add as add_module
+
+    articles = read_inputs([str(EXAMPLE)]).articles
+    with Store(tmp_path / "s.db") as store:
+        add_articles(store, articles[:2], processes=1)
+        tables = ("articles", "pairs", "stories", "story_of", "sources", "word_df", "lines", "index_ngrams",
+                  "index_bands", "index_terms", "index_values", "index_vectors", "batches")
+        before = {t: store.db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
+
+        def crash(*args, **kwargs):
+            raise RuntimeError("killed mid-batch")
+
+        monkeypatch.setattr(add_module, "restory", crash)  # after the articles, index and pairs were written
+        with pytest.raises(RuntimeError):
+            add_articles(store, articles[2:], processes=1)
+        assert {t: store.db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables} == before
+        monkeypatch.undo()
+        add_articles(store, articles[2:], processes=1)  # the index held in memory was dropped with the batch
+        assert store.count() == 5
+
+
+@pytest.fixture(scope="module")
+def store_without_002(tmp_path_factory):
+    path = tmp_path_factory.mktemp("store") / "s.db"
+    with Store(path) as store:
+        add_articles(store, [a for a in read_inputs([str(EXAMPLE)]).articles if not a.id.startswith("002")],
+                     processes=1)
+    return path
+
+
+def test_trace_002_is_an_uncredited_rewrite_of_000_with_altered_quotes(store_without_002):
+    with Store(store_without_002, create=False) as store:
+        count = store.count()
+        result = trace_article(store, _by_prefix("002"))
+        assert store.count() == count  # nothing stored
+    me = result["articles"][0]
+    assert me["id"].startswith("002")
+    best = me["sources"][0]
+    assert best["id"].startswith("000") and best["relation"] == "rewrite" and best["credited"] is False
+    pair = next(p for p in result["pairs"] if p["a"].startswith("000"))
+    assert pair["relation"] == "rewrite" and pair["source"].startswith("000") and pair["passages"]
+    assert any(c["kind"] == "quote" and c["grade"] == "altered" and c["items"][0]["article"].startswith("000")
+               for c in result["claims"])
+    assert result["stories"][0]["joins"] and len(result["stories"][0]["articles"]) == 4
+
+
+def test_trace_003_is_related_only(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        add_articles(store, [a for a in read_inputs([str(EXAMPLE)]).articles if not a.id.startswith("003")],
+                     processes=1)
+        result = trace_article(store, _by_prefix("003"))
+    assert result["pairs"] and {p["relation"] for p in result["pairs"]} == {"related"}
+    assert result["articles"][0]["sources"] == [] and result["claims"] == []
+    assert result["stories"][0]["articles"] == [result["articles"][0]["id"]] and result["stories"][0]["joins"] == []
+
+
+def test_cli_add_reports_bad_inputs_and_stores_the_rest(tmp_path, capsys):
+    (tmp_path / "in").mkdir()
+    for f in FILES[:2]:
+        (tmp_path / "in" / f.name).write_text(f.read_text("utf-8"), "utf-8")
+    (tmp_path / "in" / "bad.jsonl").write_text('{"id": "x", "text": "fine text here"}\nnot json\n', "utf-8")
+    (tmp_path / "in" / "empty.txt").write_text("", "utf-8")
+    db = tmp_path / "s.db"
+    assert main(["add", str(tmp_path / "in"), "--db", str(db)]) == 0
+    out, err = capsys.readouterr()
+    assert "bad.jsonl:2" in err and "empty.txt" in err and len(err.strip().splitlines()) == 2
+    assert "added 3 articles" in out and "1 version" in out
+    with Store(db, create=False) as store:
+        assert store.count() == 3
+
+
+def test_cli_refuses_a_db_that_is_not_a_store(tmp_path, capsys):
+    text = tmp_path / "notes.txt"
+    text.write_text("not a database at all\n" * 100)
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE t (x)")
+    for db_path in (text, other):
+        assert main(["add", str(FILES[0]), "--db", str(db_path)]) == 2
+        err = capsys.readouterr().err
+        assert len(err.strip().splitlines()) == 1 and "not a storytrace store" in err
+    assert text.read_text() == "not a database at all\n" * 100
+    assert main(["trace", "--text", "Some words.", "--db", str(tmp_path / "absent.db")]) == 2
+    assert "no storytrace store" in capsys.readouterr().err
+    with pytest.raises(NotAStore):
+        Store(text)
+
+
+def test_cli_trace_writes_a_storytrace_document(store_without_002, tmp_path, capsys):
+    out_json = tmp_path / "t.json"
+    assert main(["trace", str(FILES[2]), "--db", str(store_without_002), "--json", str(out_json)]) == 0
+    out = capsys.readouterr().out
+    assert "UNCREDITED" in out and "rewrite of 000" in out
+    doc = json.loads(out_json.read_text("utf-8"))
+    assert doc["schema"] == "storytrace/1" and doc["articles"][0]["id"].startswith("002")
+    assert main(["trace", "--text", "Completely unrelated words about gardening and tomatoes.",
+                 "--db", str(store_without_002), "--json", "-"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["pairs"] == [] and doc["articles"][0]["sources"] == []
+
+
+def test_synthetic_corpus_in_batches_keeps_analyze_links_and_stories(tmp_path):
+    """120 synthetic articles (corpus IDF in force) added in three batches: every pair analyze
+    reports other than 'related' is stored with the same relation and direction, the stories are
+    the same; the store differs only by 'related' pairs (README: what is not yet equivalent)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import synthetic
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    records, _ = synthetic.make_corpus(120, 3)
+    result = analyze(records, processes=1).to_json()
+    articles = read_inputs(records).articles
+    with Store(tmp_path / "s.db") as store:
+        for first in range(0, len(articles), 40):
+            add_articles(store, articles[first:first + 40], processes=1)
+        view = _store_view(store)
+    batch = _batch_view(result)
+    assert {k: v for k, v in view["pairs"].items() if v[0] != "related"} == \
+           {k: v for k, v in batch["pairs"].items() if v[0] != "related"}
+    assert set(view["stories"]) == set(batch["stories"])
+    related = {k for k, v in batch["pairs"].items() if v[0] == "related"}
+    assert len(related - view["pairs"].keys()) <= 0.02 * len(related)
