@@ -46,6 +46,11 @@ def publisher_names(article: Article) -> set[str]:
     return names
 
 
+def is_agency(article: Article) -> bool:
+    """Is the article a news agency's own (its outlet or site is one)?"""
+    return bool(publisher_names(article) & set(AGENCY_ALIASES.values()))
+
+
 def credit_names(article: Article) -> set[str]:
     names = set()
     for c in article.credits:

@@ -3,13 +3,18 @@
 1. Publication times, when both are known and differ at the precision both state: a day-only
    date against another on the same day (with or without a time) says nothing.
 2. Credits: an article crediting the other's publisher (its outlet, its site, the agency it is)
-   derives from it.
+   derives from it; else an agency's own story is the source of an outlet's copy.
 3. Containment: an excerpt (all but a few of its words covered by the other) derives from the
    fuller text.
 4. Additions: of two copies of one text (a duplicate), the one adding page furniture ("Source
    link", captions) or a credit line derives from the one without. Not for rewrites: an uncredited
    rewrite drops the credit its source carries.
-5. Coverage asymmetry (the more covered side derives), then length (the longer is the fuller).
+5. Context: the shared passages fit the rest of their source (written with it) better than the
+   new text they were set into (the derived article's own words are about something else, or
+   the same subject in other names): the side whose own words are closer to the shared passages
+   (weighted word cosine) is the source. For partial reuse; for versions and rewrites only when
+   both sides keep words of their own, with a wider margin.
+6. Coverage asymmetry (the more covered side derives), then length (the longer is the fuller).
 
 (None, None) only when all of these are symmetric: two identical texts, undated, uncredited.
 """
@@ -19,26 +24,35 @@ from __future__ import annotations
 from datetime import datetime
 
 from . import thresholds as T
-from .credit import credits_publisher
+from .credit import credits_publisher, is_agency
 from .dates import parse_date
-from .model import Article, Coverage
+from .align import covered_tokens
+from .model import Article, Coverage, Doc, Passage
 from .relate import REUSE_RELATIONS
+from .tfidf import masked_cosine
 
 Direction = tuple[str | None, str | None]  # (source, derived)
 
 
 def direction(relation: str, a: Article, b: Article, cov_a: Coverage, cov_b: Coverage,
-              words_a: int, words_b: int) -> Direction:
-    """(source, derived) of a reuse pair, or (None, None) when the evidence does not say."""
+              words_a: int, words_b: int, fit: tuple[float, float] | None = None) -> Direction:
+    """(source, derived) of a reuse pair, or (None, None) when the evidence does not say. ``fit``:
+    how close each side's own words are to the passages both share (``context_fit``)."""
     if relation not in REUSE_RELATIONS:
         return None, None
     for rule in (_by_dates(a.published, b.published), _by_credits(a, b),
                  _by_containment(cov_a, cov_b, words_a, words_b),
                  _by_additions(a, b) if relation == "duplicate" else 0,
+                 _by_context(relation, fit, cov_a, cov_b),
                  _by_asymmetry(cov_a, cov_b, words_a, words_b)):
         if rule:  # +1: a is the source; -1: b is
             return (a.id, b.id) if rule > 0 else (b.id, a.id)
     return None, None
+
+
+def decided_by_record(a: Article, b: Article) -> bool:
+    """Do the two articles' own records (dates, credits) direct the pair, whatever the texts say?"""
+    return bool(_by_dates(a.published, b.published) or _by_credits(a, b))
 
 
 def _by_dates(published_a: str | None, published_b: str | None) -> int:
@@ -63,7 +77,10 @@ def _day(value: str, parsed: datetime) -> datetime:
 
 def _by_credits(a: Article, b: Article) -> int:
     a_credits_b, b_credits_a = credits_publisher(a, b), credits_publisher(b, a)
-    return b_credits_a - a_credits_b
+    if a_credits_b != b_credits_a:
+        return b_credits_a - a_credits_b
+    # an agency's own story is what outlets copy, never a copy of an outlet's article
+    return is_agency(a) - is_agency(b)
 
 
 def _uncovered(cov: Coverage, words: int) -> float:
@@ -93,6 +110,30 @@ def _by_additions(a: Article, b: Article) -> int:
     if ca != cb and (ca < cb or cb < ca):
         return 1 if ca < cb else -1
     return 0
+
+
+def context_fit(doc_a: Doc, doc_b: Doc, passages: list[Passage], weight: dict[str, float]) -> tuple[float, float]:
+    """Per side, the weighted word cosine of the shared passages with the side's own (unshared) words."""
+    shared_a = covered_tokens(doc_a, [p.a for p in passages])
+    shared_b = covered_tokens(doc_b, [p.b for p in passages])
+    return (masked_cosine(doc_a, shared_a, doc_a, ~shared_a, weight),
+            masked_cosine(doc_b, shared_b, doc_b, ~shared_b, weight))
+
+
+def _by_context(relation: str, fit: tuple[float, float] | None, cov_a: Coverage, cov_b: Coverage) -> int:
+    """Partial reuse: the side whose own words fit the shared passages is the source. An edited
+    version or rewrite has less own text to judge by: it needs both sides to keep some (a pure
+    excerpt has none) and a wider margin."""
+    if fit is None or relation == "duplicate":
+        return 0
+    margin = T.CONTEXT_FIT_MARGIN
+    if relation != "partial":
+        if min(1 - cov_a.total, 1 - cov_b.total) < T.CONTEXT_MIN_OWN:
+            return 0
+        margin = T.CONTEXT_FIT_MARGIN_EDITED
+    if abs(fit[0] - fit[1]) < margin:
+        return 0
+    return 1 if fit[0] > fit[1] else -1
 
 
 def _by_asymmetry(cov_a: Coverage, cov_b: Coverage, words_a: int, words_b: int) -> int:
