@@ -235,3 +235,20 @@ def test_two_sentences_with_a_shared_frame_and_other_facts_are_not_a_version():
     edited = storytrace.compare("Police said 40 people were hurt in the crash.",
                                 "Police said 45 people were hurt in the crash.")
     assert edited["relation"] == "version"  # one figure changed: the same statement, edited
+
+
+def test_two_shuffles_of_many_repeated_paragraphs_are_duplicates():
+    """Coverage is not cut short on long, repetitive texts (it was: version at 1 MB)."""
+    import random
+
+    import storytrace
+
+    text = Path("examples/nato-kyiv/000_a37f6e7e984c68d0.txt").read_text(encoding="utf-8")
+    paragraphs = [p for p in text.split("\n") if p.strip()] * 120  # each 4-gram in 120 places of each text (800 KB)
+    rng = random.Random(3)
+    first, second = paragraphs[:], paragraphs[:]
+    rng.shuffle(first)
+    rng.shuffle(second)
+    pair = storytrace.compare("\n".join(first), "\n".join(second))
+    assert pair["relation"] == "duplicate"
+    assert min(pair["coverage"]["a"]["verbatim"], pair["coverage"]["b"]["verbatim"]) >= 0.97

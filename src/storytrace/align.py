@@ -9,6 +9,8 @@ are scored pairwise, then the best order-preserving set of matches is chosen by 
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 
 from . import thresholds as T
@@ -28,13 +30,35 @@ def _runs(ga: np.ndarray, gb: np.ndarray, n: int) -> list[list[int]]:
     if len(hits) == 0:
         return []
     counts = (hi - lo)[hits]
+    first = np.zeros(len(hits), dtype=np.int64)
+    # A phrase in k_a places of a and k_b of b makes k_a x k_b matches: quadratic in the repetition
+    # (a page made of one article's paragraphs over and over). Past T.SEED_REPEAT_PAIRS, the r-th
+    # occurrence in a is matched only to the occurrences of b around the same relative rank
+    # (r * k_b / k_a, +- T.SEED_REPEAT_BAND): copies in the same order still chain into runs, and the
+    # work is linear in the text's length.
+    order_a = np.argsort(ga, kind="stable")
+    sorted_a = ga[order_a]
+    rank_a = np.empty(len(ga), dtype=np.int64)
+    group_start = np.searchsorted(sorted_a, sorted_a, side="left")
+    rank_a[order_a] = np.arange(len(ga)) - group_start
+    count_a = (np.searchsorted(sorted_a, ga, side="right") - np.searchsorted(sorted_a, ga, side="left"))[hits]
+    banded = count_a * counts > T.SEED_REPEAT_PAIRS
+    if banded.any():
+        centre = rank_a[hits][banded] * counts[banded] // count_a[banded]
+        lo_rank = np.maximum(0, centre - T.SEED_REPEAT_BAND)
+        hi_rank = np.minimum(counts[banded], centre + T.SEED_REPEAT_BAND + 1)
+        first[banded] = lo_rank
+        counts = counts.copy()
+        counts[banded] = hi_rank - lo_rank
     ia = np.repeat(hits, counts)
-    # positions in b of each hit: ranges lo..hi flattened
+    # positions in b of each hit: ranges lo+first .. flattened
     offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    jb = order_b[np.repeat(lo[hits], counts) + offsets]
-    # a repeated phrase can match in many places; cap to keep pathological texts cheap
-    if len(ia) > T.MAX_SEED_MATCHES:
-        keep = np.argsort(np.abs((jb - ia)), kind="stable")[: T.MAX_SEED_MATCHES]
+    jb = order_b[np.repeat(lo[hits] + first, counts) + offsets]
+    # a phrase repeated just under the band's threshold can still match in many places; cap to keep
+    # pathological texts cheap, never below what the band itself allows (linear in the length)
+    cap = max(T.MAX_SEED_MATCHES, (2 * T.SEED_REPEAT_BAND + 1) * len(ga))
+    if len(ia) > cap:
+        keep = np.argsort(np.abs((jb - ia)), kind="stable")[:cap]
         ia, jb = ia[keep], jb[keep]
     diag = jb - ia
     order = np.lexsort((ia, diag))
@@ -111,11 +135,26 @@ def _drop_contained(passages: list[Passage]) -> list[Passage]:
 
     passages.sort(key=lambda p: (-length(p), p.a[0], p.b[0]))
     kept: list[Passage] = []
+    # A passage can only lie inside a kept one that starts at most the longest kept span before it:
+    # kept spans sorted by start on each side, looked up in that window (a page of thousands of
+    # passages was quadratic here).
+    by_start: tuple[list, list] = ([], [])
+    widest = [0, 0]
     for p in passages:
-        if any((inside(p.a, k.a) and inside(p.b, k.b))
-               or ((inside(p.a, k.a) or inside(p.b, k.b))
-                   and length(p) <= 0.5 * min(k.a[1] - k.a[0], k.b[1] - k.b[0])) for k in kept):
+        candidates: set[int] = set()
+        for side, span in ((0, p.a), (1, p.b)):
+            starts = by_start[side]
+            lo = bisect.bisect_left(starts, (span[0] - widest[side], -1))
+            hi = bisect.bisect_right(starts, (span[0], len(kept)))
+            candidates.update(index for _, index in starts[lo:hi])
+        if any((inside(p.a, kept[i].a) and inside(p.b, kept[i].b))
+               or ((inside(p.a, kept[i].a) or inside(p.b, kept[i].b))
+                   and length(p) <= 0.5 * min(kept[i].a[1] - kept[i].a[0], kept[i].b[1] - kept[i].b[0]))
+               for i in candidates):
             continue
+        for side, span in ((0, p.a), (1, p.b)):
+            bisect.insort(by_start[side], (span[0], len(kept)))
+            widest[side] = max(widest[side], span[1] - span[0])
         kept.append(p)
     kept.sort(key=lambda p: (p.a[0], p.b[0]))
     return kept
