@@ -26,9 +26,16 @@ class VectorIndex:
     def __init__(self, storage) -> None:
         self.storage = storage
 
+    _last: tuple | None = None  # (lead, stored count, similarities): insert right after query reuses the scan
+
     def _similarities(self, lead: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         owners, matrix, floors = self.storage.vectors()
-        return owners, (matrix @ lead if len(owners) else np.zeros(0, np.float32)), floors
+        last = self._last
+        if last is not None and last[0] is lead and last[1] == len(owners):
+            return owners, last[2], floors
+        sims = matrix @ lead if len(owners) else np.zeros(0, np.float32)
+        self._last = (lead, len(owners), sims)
+        return owners, sims, floors
 
     def query(self, features: Features) -> list[int]:
         owners, sims, floors = self._similarities(features.lead)

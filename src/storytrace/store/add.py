@@ -24,6 +24,7 @@ from ..index import features_of
 from ..model import Article, Pair
 from ..pipeline import compare_many, prepare
 from ..processes import default_processes
+from ..threads import with_single_threaded_blas
 from . import stats
 from .families import StoryChange, orient_and_source, restory
 from .furniture import mark_batch, remember
@@ -73,6 +74,7 @@ def _new_texts(store: Store, articles: list[Article], report: AddReport) -> list
     return out
 
 
+@with_single_threaded_blas  # as analyze: small products, no BLAS thread pool woken for each
 def add_articles(store: Store, articles: list[Article], processes: int | None = None) -> AddReport:
     report = AddReport()
     with store.transaction():
@@ -103,7 +105,8 @@ def add_articles(store: Store, articles: list[Article], processes: int | None = 
                              [pair_row(p, batch) for p in compared])
         report.added = [a.id for a in batch_articles]
         report.pairs = compared
-        touched = set(report.added) | {x for p in compared for x in (p.a, p.b)}
+        # a related pair links no story and gives no source or claim: it touches nothing
+        touched = set(report.added) | {x for p in compared if p.relation != "related" for x in (p.a, p.b)}
         moved = orient_and_source(store, touched)
         report.stories = restory(store, touched | moved)
     return report
@@ -137,15 +140,11 @@ def _meaning_kept(store: Store, p, f, meaning: list[int], batch: dict, weights: 
     if not meaning:
         return []
     stored = iter(store.prepared([o for o in meaning if o not in batch]))
-    others = [batch[o] if o in batch else _with_features(next(stored)) for o in meaning]
+    others = [batch[o] if o in batch else (next(stored), store.sketch(o)) for o in meaning]
     mine = weights.vector(p.doc)
     scored = [(stats.cosine(mine, weights.vector(q.doc)), o, g) for o, (q, g) in zip(meaning, others)]
     kept = sorted((s for s in scored if s[0] >= T.MIN_CANDIDATE_TFIDF), key=lambda s: (-s[0], s[1]))
     return [(o, _share_bins(f, g)) for _, o, g in kept[:T.MEANING_CANDIDATES_PER_ARTICLE]]
-
-
-def _with_features(p) -> tuple:
-    return p, features_of([p])[0]
 
 
 def _share_bins(a, b) -> bool:

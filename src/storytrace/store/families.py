@@ -34,7 +34,7 @@ def reuse_family(store: Store, ids: set[str]) -> tuple[set[str], list[Pair]]:
     """The articles joined to ``ids`` by reuse pairs, and those pairs (their own direction)."""
     family, frontier, pairs = set(ids), set(ids), {}
     while frontier:
-        found = [p for p in store.pairs_of(sorted(frontier), own=True) if p.relation in REUSE_RELATIONS]
+        found = [p for p in store.pairs_of(sorted(frontier), own=True, related=False) if p.relation in REUSE_RELATIONS]
         frontier = set()
         for p in found:
             pairs[(p.a, p.b)] = p
@@ -51,7 +51,7 @@ def orient_and_source(store: Store, ids: set[str]) -> set[str]:
     family, pairs = reuse_family(store, ids)
     articles = store.articles_by_id(sorted(family))
     oriented = orient_by_credited_copies(articles, pairs)
-    stored = {(p.a, p.b): p for p in store.pairs_of(sorted(family)) if p.relation in REUSE_RELATIONS}
+    stored = {(p.a, p.b): p for p in store.pairs_of(sorted(family), related=False) if p.relation in REUSE_RELATIONS}
     moved = set()
     for p in oriented:
         before = stored.get((p.a, p.b))
@@ -76,7 +76,7 @@ def restory(store: Store, ids: set[str]) -> list[StoryChange]:
                                     chunk))
     articles = store.articles_by_id(members)
     inside = set(members)
-    pairs = [p for p in store.pairs_of(members) if p.a in inside and p.b in inside]
+    pairs = [p for p in store.pairs_of(members, related=False) if p.a in inside and p.b in inside]
     stories = group_stories(articles, pairs)
     story_of = {m: s for s in stories for m in s.articles}
     claims_by_story: dict[str, list[dict]] = {}

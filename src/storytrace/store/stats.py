@@ -12,10 +12,12 @@ import math
 import sqlite3
 from collections import Counter
 
+import numpy as np
+
 from .. import thresholds as T
 from ..model import Doc
 from ..tfidf import rarity
-from ..vocab import is_counted
+from ..vocab import is_counted, word_ids
 
 _CHUNK = 500
 
@@ -40,7 +42,7 @@ class Weights:
     def __init__(self, db: sqlite3.Connection, documents: int, plus: set[str] = frozenset()) -> None:
         self.db, self.documents, self.plus = db, documents, plus
         self.weight: dict[str, float] = {}
-        self._rows: dict[str, dict[str, float]] = {}  # by article id
+        self._rows: dict[str, tuple] = {}  # by article id
 
     def of(self, docs: list[Doc]) -> dict[str, float]:
         """The weights, holding (at least) every counted word of ``docs``."""
@@ -58,21 +60,25 @@ class Weights:
         self.weight.update(found)
         return self.weight
 
-    def vector(self, doc: Doc) -> dict[str, float]:
+    def vector(self, doc: Doc) -> tuple[np.ndarray, np.ndarray]:
         row = self._rows.get(doc.id)
         if row is None:
             row = self._rows[doc.id] = tfidf_vector(doc, self.of([doc]))
         return row
 
 
-def tfidf_vector(doc: Doc, weight: dict[str, float]) -> dict[str, float]:
-    """The document's row of corpus_tfidf's matrix: sublinear term frequency times weight, unit length."""
-    values = {w: (1.0 + math.log(c)) * weight[w] for w, c in Counter(doc.norms).items() if w in weight}
-    norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
-    return {w: v / norm for w, v in values.items()}
+def tfidf_vector(doc: Doc, weight: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    """The document's row of corpus_tfidf's matrix (sublinear term frequency times weight, unit
+    length) as sorted word ids (vocab.py, this process's) and values."""
+    counts = Counter(doc.norms)
+    words = [w for w in counts if w in weight]
+    values = np.array([(1.0 + math.log(counts[w])) * weight[w] for w in words])
+    norm = math.sqrt(float(values @ values)) or 1.0
+    ids = word_ids(words)
+    order = np.argsort(ids)
+    return ids[order], values[order] / norm
 
 
-def cosine(u: dict[str, float], v: dict[str, float]) -> float:
-    if len(u) > len(v):
-        u, v = v, u
-    return sum(x * v[w] for w, x in u.items() if w in v)
+def cosine(u: tuple[np.ndarray, np.ndarray], v: tuple[np.ndarray, np.ndarray]) -> float:
+    _, in_u, in_v = np.intersect1d(u[0], v[0], assume_unique=True, return_indices=True)
+    return float(u[1][in_u] @ v[1][in_v])

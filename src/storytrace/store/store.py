@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..fingerprint import key_terms, token_hashes
-from ..index import CandidateIndex, SqliteStorage
+from ..index import CandidateIndex, SqliteStorage, features_of
 from ..model import Article, Pair
 from ..pipeline import Prepared
 from ..segment import segment
@@ -36,6 +36,7 @@ class Store:
         self.storage = SqliteStorage(self.db)
         self.index = CandidateIndex(self.storage)
         self._prepared: OrderedDict[int, Prepared] = OrderedDict()
+        self._sketches: OrderedDict[int, object] = OrderedDict()
 
     def close(self) -> None:
         self.db.close()
@@ -62,6 +63,7 @@ class Store:
             self.db.execute("ROLLBACK")
             self.storage.forget()
             self._prepared.clear()
+            self._sketches.clear()
             raise
 
     # ---- reading
@@ -100,12 +102,24 @@ class Store:
             self._prepared.popitem(last=False)
         return out
 
-    def pairs_of(self, ids: list[str], own: bool = False) -> list[Pair]:
-        """Every stored pair with an article of ``ids`` on either side, ordered by (a, b)."""
+    def sketch(self, number: int):
+        """A stored article's index features (its near-duplicate sketch is what callers want)."""
+        found = self._sketches.get(number)
+        if found is None:
+            found = self._sketches[number] = features_of(self.prepared([number]))[0]
+            while len(self._sketches) > PREPARED_CACHE:
+                self._sketches.popitem(last=False)
+        return found
+
+    def pairs_of(self, ids: list[str], own: bool = False, related: bool = True) -> list[Pair]:
+        """Every stored pair with an article of ``ids`` on either side, ordered by (a, b); without
+        ``related``, not the pairs of that relation (they link no story, source or claim)."""
         rows = {}
+        which = "" if related else " AND relation != 'related'"
         for chunk in _chunks(ids):
             for side in ("a", "b"):
-                for row in self.db.execute(f"SELECT {PAIR_COLUMNS} FROM pairs WHERE {side} IN ({_marks(chunk)})", chunk):
+                for row in self.db.execute(f"SELECT {PAIR_COLUMNS} FROM pairs WHERE {side} IN ({_marks(chunk)}){which}",
+                                           chunk):
                     rows[(row[0], row[1])] = row
         return [pair_from_row(rows[k], own) for k in sorted(rows)]
 

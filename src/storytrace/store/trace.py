@@ -24,8 +24,10 @@ from .families import reuse_family
 from .furniture import mark_batch
 from .records import text_hash
 from .store import Store
+from ..threads import with_single_threaded_blas
 
 
+@with_single_threaded_blas
 def trace_article(store: Store, article: Article) -> dict:
     store.db.execute("BEGIN")  # one snapshot of the store for the whole trace (WAL: writers go on)
     try:
@@ -88,7 +90,7 @@ def _story(store: Store, article: Article, pairs) -> tuple[Story, list[str]]:
         numbers[row[0]] = f"story-{row[1]}"
     stored = store.articles_by_id(members)
     inside = set(members)
-    story_pairs = [q for q in store.pairs_of(members) if q.a in inside and q.b in inside]
+    story_pairs = [q for q in store.pairs_of(members, related=False) if q.a in inside and q.b in inside]
     story_pairs += [q for q in pairs if (q.b if q.a == article.id else q.a) in inside]
     stories = group_stories([article] + stored, sorted(story_pairs, key=lambda q: (q.a, q.b)))
     story = next(s for s in stories if article.id in s.articles)
