@@ -97,6 +97,8 @@ def add_articles(store: Store, articles: list[Article], processes: int | None = 
                                    article_record(article), batch)).lastrowid
             numbers.append(no)
             remember(store.db, no, article)
+            store.db.execute("INSERT INTO bags (article, words, counts) VALUES (?, ?, ?)",
+                             (no, *stats.pack_bag(*stats.bag(p.doc))))
         stats.add_documents(store.db, [p.doc for p in prepared])
         weights = stats.Weights(store.db, store.count())
         pairs = _candidates(store, new, prepared, features, numbers, weights)
@@ -139,12 +141,12 @@ def _meaning_kept(store: Store, p, f, meaning: list[int], batch: dict, weights: 
     first over the whole corpus; the store, which cannot know what will come, does not (README)."""
     if not meaning:
         return []
-    stored = iter(store.prepared([o for o in meaning if o not in batch]))
-    others = [batch[o] if o in batch else (next(stored), store.sketch(o)) for o in meaning]
     mine = weights.vector(p.doc)
-    scored = [(stats.cosine(mine, weights.vector(q.doc)), o, g) for o, (q, g) in zip(meaning, others)]
-    kept = sorted((s for s in scored if s[0] >= T.MIN_CANDIDATE_TFIDF), key=lambda s: (-s[0], s[1]))
-    return [(o, _share_bins(f, g)) for _, o, g in kept[:T.MEANING_CANDIDATES_PER_ARTICLE]]
+    bags = store.bags([o for o in meaning if o not in batch])
+    rows = [weights.vector(batch[o][0].doc) if o in batch else weights.bag_vector(*bags[o]) for o in meaning]
+    scored = sorted(((stats.cosine(mine, row), o) for o, row in zip(meaning, rows)), key=lambda s: (-s[0], s[1]))
+    kept = [o for cos, o in scored if cos >= T.MIN_CANDIDATE_TFIDF][:T.MEANING_CANDIDATES_PER_ARTICLE]
+    return [(o, _share_bins(f, batch[o][1] if o in batch else store.sketch(o))) for o in kept]
 
 
 def _share_bins(a, b) -> bool:

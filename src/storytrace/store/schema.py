@@ -35,6 +35,7 @@ TABLES = [
     "CREATE INDEX story_of_story ON story_of (story)",
     "CREATE TABLE sources (article TEXT PRIMARY KEY, sources TEXT NOT NULL) WITHOUT ROWID",
     # corpus statistics kept as the store grows: document frequency of each counted word ...
+    "CREATE TABLE bags (article INTEGER PRIMARY KEY, words TEXT NOT NULL, counts BLOB NOT NULL)",  # stats.bag
     "CREATE TABLE word_df (word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID",
     # ... and which articles hold each line (furniture recurrence)
     "CREATE TABLE lines (hash INTEGER NOT NULL, article INTEGER NOT NULL, PRIMARY KEY (hash, article)) WITHOUT ROWID",

@@ -33,11 +33,26 @@ def add_documents(db: sqlite3.Connection, docs: list[Doc]) -> None:
                    list(df.items()))
 
 
+def bag(doc: Doc) -> tuple[list[str], list[int]]:
+    """The document's counted words (vocab.is_counted) and how often each occurs: all the TF-IDF
+    row needs, kept in the store so a stored article is never segmented just to be weighed."""
+    counts = Counter(w for w in doc.norms if is_counted(w))
+    return list(counts), list(counts.values())
+
+
+def pack_bag(words: list[str], counts: list[int]) -> tuple[str, bytes]:
+    return "\n".join(words), np.array(counts, dtype=np.uint32).tobytes()
+
+
+def unpack_bag(words: str, counts: bytes) -> tuple[list[str], list[int]]:
+    return (words.split("\n") if words else []), np.frombuffer(counts, dtype=np.uint32).tolist()
+
+
 class Weights:
     """Word weights in a corpus of ``documents`` articles, read from the store once per word, and
-    the TF-IDF rows made with them, once per document (both fixed for a batch: its words are
-    counted before any pair is compared). ``plus``: the words of an article counted in ``documents``
-    but not stored (``trace``)."""
+    the TF-IDF rows made with them, once per article (both fixed for a batch: its words are counted
+    before any pair is compared). ``plus``: the words of an article counted in ``documents`` but
+    not stored (``trace``)."""
 
     def __init__(self, db: sqlite3.Connection, documents: int, plus: set[str] = frozenset()) -> None:
         self.db, self.documents, self.plus = db, documents, plus
@@ -46,7 +61,10 @@ class Weights:
 
     def of(self, docs: list[Doc]) -> dict[str, float]:
         """The weights, holding (at least) every counted word of ``docs``."""
-        missing = sorted(set().union(*(counted(d) for d in docs)) - self.weight.keys()) if docs else []
+        return self.of_words(set().union(*(counted(d) for d in docs)) if docs else set())
+
+    def of_words(self, words: set[str]) -> dict[str, float]:
+        missing = sorted(words - self.weight.keys())
         found = {w: rarity(w) for w in missing}
         if self.documents >= T.MIN_DOCUMENTS_FOR_CORPUS_IDF and missing:
             df = dict.fromkeys(missing, 0)
@@ -63,20 +81,21 @@ class Weights:
     def vector(self, doc: Doc) -> tuple[np.ndarray, np.ndarray]:
         row = self._rows.get(doc.id)
         if row is None:
-            row = self._rows[doc.id] = tfidf_vector(doc, self.of([doc]))
+            row = self.bag_vector(doc.id, *bag(doc))
         return row
 
-
-def tfidf_vector(doc: Doc, weight: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
-    """The document's row of corpus_tfidf's matrix (sublinear term frequency times weight, unit
-    length) as sorted word ids (vocab.py, this process's) and values."""
-    counts = Counter(doc.norms)
-    words = [w for w in counts if w in weight]
-    values = np.array([(1.0 + math.log(counts[w])) * weight[w] for w in words])
-    norm = math.sqrt(float(values @ values)) or 1.0
-    ids = word_ids(words)
-    order = np.argsort(ids)
-    return ids[order], values[order] / norm
+    def bag_vector(self, key: str, words: list[str], counts: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """corpus_tfidf's row for a bag of counted words: sublinear term frequency times weight,
+        unit length, as sorted word ids (vocab.py, this process's) and values."""
+        row = self._rows.get(key)
+        if row is None:
+            weight = self.of_words(set(words))
+            values = np.array([(1.0 + math.log(c)) * weight[w] for w, c in zip(words, counts)])
+            norm = math.sqrt(float(values @ values)) or 1.0
+            ids = word_ids(words)
+            order = np.argsort(ids)
+            row = self._rows[key] = (ids[order], values[order] / norm)
+        return row
 
 
 def cosine(u: tuple[np.ndarray, np.ndarray], v: tuple[np.ndarray, np.ndarray]) -> float:

@@ -17,6 +17,7 @@ from ..model import Article, Pair
 from ..pipeline import Prepared
 from ..segment import segment
 from .records import PAIR_COLUMNS, article_from_row, pair_from_row
+from .stats import unpack_bag
 from .schema import connect
 
 DEFAULT_PATH = "storytrace.db"
@@ -100,6 +101,16 @@ class Store:
             out.append(self._prepared[n])
         while len(self._prepared) > PREPARED_CACHE:
             self._prepared.popitem(last=False)
+        return out
+
+    def bags(self, numbers: list[int]) -> dict[int, tuple[str, list[str], list[int]]]:
+        """number -> (id, counted words, their counts) of stored articles."""
+        out = {}
+        for chunk in _chunks(numbers):
+            for no, aid, words, counts in self.db.execute(
+                    f"SELECT bags.article, articles.id, words, counts FROM bags JOIN articles ON articles.no = bags.article "
+                    f"WHERE bags.article IN ({_marks(chunk)})", chunk):
+                out[no] = (aid, *unpack_bag(words, counts))
         return out
 
     def sketch(self, number: int):
