@@ -206,3 +206,17 @@ def test_synthetic_corpus_in_batches_keeps_analyze_links_and_stories(tmp_path):
     assert set(view["stories"]) == set(batch["stories"])
     related = {k for k, v in batch["pairs"].items() if v[0] == "related"}
     assert len(related - view["pairs"].keys()) <= 0.02 * len(related)
+
+
+def test_tracing_then_adding_gives_the_same_pairs(tmp_path):
+    articles = read_inputs([str(EXAMPLE)]).articles
+    with Store(tmp_path / "s.db") as store:
+        add_articles(store, [a for a in articles if not a.id.startswith("002")], processes=1)
+        traced = trace_article(store, _by_prefix("002"))
+        add_articles(store, [_by_prefix("002")], processes=1)
+        me = traced["articles"][0]["id"]
+        stored = {(a, b): (rel, src) for a, b, rel, src in
+                  store.db.execute("SELECT a, b, relation, source FROM pairs WHERE a = ? OR b = ?", (me, me))}
+        sources = json.loads(store.db.execute("SELECT sources FROM sources WHERE article = ?", (me,)).fetchone()[0])
+    assert stored == {(p["a"], p["b"]): (p["relation"], p["source"]) for p in traced["pairs"]}
+    assert sources == traced["articles"][0]["sources"]
