@@ -27,12 +27,12 @@ from .fingerprint import key_terms, sampled_ngrams, token_hashes
 from .ingest import read_inputs
 from .model import Article, Coverage, Doc, Pair
 from .neardup import band_pairs, sketch_word_hashes
-from .pairscore import features_batch, get_scorer
 from .paraphrase import counterpart_share, lexical_overlaps, paraphrase_passages, sentence_vectors
 from .processes import MIN_PAIRS, can_fork, chunked, default_processes, map_chunks
 from .provenance import attach_sources
 from .relate import event_relation, reuse_relation, reuse_similarity
 from .segment import segment
+from .sentence_judge import judge_sentence_pair
 from .tfidf import corpus_tfidf, masked_cosine, pair_cosines
 from .threads import with_single_threaded_blas
 from .stories import group_stories
@@ -179,17 +179,14 @@ def align_pair(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: dict[str
 
 def judge_sentences(pa: Prepared, pb: Prepared, aligned: Alignment, evidence: dict,
                     always_report: bool) -> tuple[str | None, float]:
-    """Sentence-sized texts: the learned pair scorer judges the two texts as wholes."""
+    """Sentence-sized texts: judged as wholes, paraphrase by ``sentence_judge`` (cross-encoder + pair scorer)."""
     if not len(pa.doc) or not len(pb.doc):
         return None, 0.0  # an empty text shares nothing with anything
     relation = reuse_relation(aligned.coverage_a, aligned.coverage_b, same_event=False)
     cos = float(pa.body_vector @ pb.body_vector)
-    features = features_batch([(_body(pa.doc), _body(pb.doc))], np.array([cos]))
-    scorer = get_scorer()
-    similarity = float(scorer.similarity(features)[0])
-    probability = float(scorer.paraphrase_probability(features)[0])
+    probability, threshold, similarity = judge_sentence_pair(_body(pa.doc), _body(pb.doc), cos)
     evidence["paraphrase_probability"] = probability
-    if probability >= scorer.paraphrase_threshold:
+    if probability >= threshold:
         if relation not in ("duplicate", "version"):
             relation = "rewrite"
     elif relation in ("rewrite", "partial"):
