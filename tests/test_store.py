@@ -220,3 +220,17 @@ def test_tracing_then_adding_gives_the_same_pairs(tmp_path):
         sources = json.loads(store.db.execute("SELECT sources FROM sources WHERE article = ?", (me,)).fetchone()[0])
     assert stored == {(p["a"], p["b"]): (p["relation"], p["source"]) for p in traced["pairs"]}
     assert sources == traced["articles"][0]["sources"]
+
+
+def test_a_second_writer_waits_then_fails_with_a_clear_message(tmp_path):
+    from storytrace.store import StoreBusy
+
+    articles = read_inputs([str(EXAMPLE)]).articles
+    with Store(tmp_path / "s.db") as first, Store(tmp_path / "s.db", wait_seconds=0.2) as second:
+        add_articles(first, articles[:1], processes=1)
+        with first.transaction():  # a batch being written
+            with pytest.raises(StoreBusy, match="another storytrace is adding"):
+                add_articles(second, articles[1:2], processes=1)
+            assert trace_article(second, articles[1])["pairs"]  # readers are not blocked (WAL)
+        add_articles(second, articles[1:2], processes=1)  # once the first is done
+        assert second.count() == 2
