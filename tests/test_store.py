@@ -234,3 +234,50 @@ def test_a_second_writer_waits_then_fails_with_a_clear_message(tmp_path):
             assert trace_article(second, articles[1])["pairs"]  # readers are not blocked (WAL)
         add_articles(second, articles[1:2], processes=1)  # once the first is done
         assert second.count() == 2
+
+
+def _consistent(path) -> tuple[int, int]:
+    """Integrity of a store after a crash: SQLite's check, every pair's articles stored, one index
+    vector and one bag per article. Returns (articles, pairs)."""
+    with Store(path, create=False) as store:
+        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        articles = store.count()
+        orphans = store.db.execute("SELECT COUNT(*) FROM pairs WHERE a NOT IN (SELECT id FROM articles) "
+                                   "OR b NOT IN (SELECT id FROM articles)").fetchone()[0]
+        assert orphans == 0
+        assert store.db.execute("SELECT COUNT(*) FROM index_vectors").fetchone()[0] == articles
+        assert store.db.execute("SELECT COUNT(*) FROM bags").fetchone()[0] == articles
+        assert store.db.execute("SELECT COUNT(*) FROM story_of").fetchone()[0] == articles
+        return articles, store.db.execute("SELECT COUNT(*) FROM pairs").fetchone()[0]
+
+
+def test_sigkill_during_add_leaves_the_store_as_before_or_after_the_batch(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import time
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import synthetic
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    records, _ = synthetic.make_corpus(60, 9)
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    db = tmp_path / "s.db"
+    assert main(["add", str(EXAMPLE), "--db", str(db), "--quiet"]) == 0
+    before = _consistent(db)
+    outcomes = []
+    for delay in (0.8, 2.5, 4.0):  # starting, reading, mid-batch (the batch takes several seconds)
+        process = subprocess.Popen([sys.executable, "-m", "storytrace.cli", "add", str(batch), "--db", str(db), "-q"],
+                                   env={**os.environ, "STORYTRACE_PROCESSES": "1"})
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        killed = process.wait() == -signal.SIGKILL
+        after = _consistent(db)
+        assert after == before or after[0] == before[0] + 60  # all of the batch or none of it
+        outcomes.append(killed and after == before)
+    assert any(outcomes)  # at least one kill landed before the commit
+    assert main(["add", str(batch), "--db", str(db), "--quiet"]) == 0  # whatever the kills left, it completes
+    assert _consistent(db)[0] == before[0] + 60
