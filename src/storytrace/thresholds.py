@@ -79,7 +79,10 @@ FULLER_EXTRA_WORDS = 5            # ... when the other has at least this many wo
 SOURCE_COVER_TOLERANCE = 0.02     # provenance.py: a sibling (a copy of the original) covering the derived article at
                                   # most this much more than the original does is listed after the original
 # same_event / related thresholds are calibrated with the event model: data/event_model.json
-# (scripts/calibrate_events.py); the paraphrase threshold with the pair scorer: data/pair_scorer.json.
+# (scripts/calibrate_events.py); the paraphrase threshold with the pair scorer: data/pair_scorer.json
+# (alignment inside articles, claims); the sentence-sized texts' paraphrase threshold with the judge:
+# data/judge.json (scripts/calibrate_judge.py: bagged F1-best cut on the development split, 15% of the
+# unlocked MRPC train pairs; the locked 20% of benchmarks/mrpc_locked.json never used).
 MAX_SAME_EVENT_DAYS = 14          # reports further apart (both dates known) are never one event: a rule, as the
                                   # calibration pairs are all within days and cannot teach time
 
