@@ -78,7 +78,6 @@ def restory(store: Store, ids: set[str]) -> list[StoryChange]:
     inside = set(members)
     pairs = [p for p in store.pairs_of(members, related=False) if p.a in inside and p.b in inside]
     stories = group_stories(articles, pairs)
-    story_of = {m: s for s in stories for m in s.articles}
     claims_by_story: dict[str, list[dict]] = {}
     for claim in find_claims(articles, pairs, stories):
         claims_by_story.setdefault(claim["story"], []).append(claim)
@@ -100,5 +99,4 @@ def restory(store: Store, ids: set[str]) -> list[StoryChange]:
         replaced = sorted({old[m] for m in s.articles if m in old})
         if len(replaced) != 1 or previous.get(replaced[0]) != s.articles:
             changes.append(StoryChange(story_id, s.articles, s.origin, s.title, [f"story-{n}" for n in replaced]))
-    del story_of
     return changes
