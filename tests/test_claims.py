@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from storytrace.claims import find_claims, mentions_of
+from storytrace.claims import mentions_of
 from storytrace.claims.compare import grade_quote
 from storytrace.claims.numbers import figures
 from storytrace.ingest import read_inputs
@@ -269,3 +269,56 @@ def test_bad_input_never_makes_a_quote_of_half_the_article():
     assert not _not_same(claims)
     cyr = mentions_of(Article("t", texts[3]))
     assert any("восстановим" in texts[3][q.start:q.end] for q in cyr.quotes)
+
+
+# ---- terminal table, compare, API ---------------------------------------------------------------
+
+
+def test_claims_table_bounded_by_top_with_changes_first(example):
+    import io
+
+    from rich.console import Console
+
+    from storytrace.report import print_summary
+
+    out = io.StringIO()
+    print_summary(example, Console(file=out, width=200, highlight=False), rows=2)
+    text = out.getvalue()
+    assert "Claims" in text and "more claims" in text
+    table = text[text.index("Claims"):]
+    assert "altered" in table and " same " not in table  # changes first; two rows shown
+
+
+def test_compare_command_and_api_give_the_pairs_claims(tmp_path, capsys):
+    import json
+
+    import storytrace
+    from storytrace.cli import main
+
+    copy = BASE.replace("for 12 pumps", "for 21 pumps")
+    (tmp_path / "original.txt").write_text(BASE, encoding="utf-8")
+    (tmp_path / "copy.txt").write_text(copy, encoding="utf-8")
+    assert main(["compare", str(tmp_path / "original.txt"), str(tmp_path / "copy.txt"), "--json", "-"]) == 0
+    pair = json.loads(capsys.readouterr().out)
+    conflicts = [c for c in pair["claims"] if c["grade"] == "conflict"]
+    assert [(c["items"][0]["text"], c["items"][1]["text"]) for c in conflicts] == [("12 pumps", "21 pumps")]
+    assert {c["items"][1]["article"] for c in pair["claims"]} == {"copy"}
+    api = storytrace.compare(BASE, copy)
+    assert [c["grade"] for c in api["claims"] if c["kind"] == "number"] == ["conflict"]
+    assert main(["compare", str(tmp_path / "original.txt"), str(tmp_path / "copy.txt")]) == 0
+    assert "conflict" in capsys.readouterr().out
+
+
+def test_dates_times_years_and_names_are_not_figures():
+    text = ("On Sept. 28, 2023 at 13:26 and again at 10 a.m., the Nord Stream 2 pipeline and Block 58 were hit; "
+            "F-16s flew in 2008. Officials counted $2.5bn in damage, 29% of homes, five people hurt and a third of the "
+            "town without power.")
+    found = [(f.text, f.value, f.unit) for f in figures(text, 0, len(text))]
+    assert found == [("$2.5bn", 2.5e9, "usd"), ("29%", 29.0, "percent"), ("five people", 5.0, None),
+                     ("a third", pytest.approx(1 / 3), None)]
+
+
+def test_claims_do_not_depend_on_input_order(example):
+    articles = read_inputs([CORPUS]).articles[::-1]
+    again = analyze_articles(articles, processes=1).to_json()
+    assert again["claims"] == example["claims"]

@@ -444,7 +444,7 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
     progress("stories", 1, 1)
     progress("claims", 0, 1)
     with clock("claims"):
-        claims = find_claims(articles, pairs, stories)
+        claims = find_claims(articles, pairs, stories, {p.doc.id: p.doc for p in prepared})
     progress("claims", 1, 1)
     stats = {"articles": len(articles), "candidate_pairs": int(len(candidates)), "reported_pairs": len(pairs),
              "encoded_texts": get_encoder().encoded - encoded_before,

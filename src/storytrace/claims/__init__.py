@@ -13,6 +13,7 @@ data/hedges.json), compare.py (matching and grading one pair).
 
 from __future__ import annotations
 
+from ..dates import parse_date
 from ..model import Article, Doc, Pair, Story
 from ..segment import segment
 from .compare import Mentions, Quote, pair_claims
@@ -42,8 +43,12 @@ def reference_of(pair: Pair, story: Story, by_id: dict[str, Article]) -> str:
     if pair.source:
         return pair.source
     pa, pb = by_id[pair.a].published, by_id[pair.b].published
-    if pa and pb and pa[:19] != pb[:19]:
-        return pair.a if pa < pb else pair.b
+    da, db = parse_date(pa), parse_date(pb)
+    if da and db:
+        if not ("T" in pa and "T" in pb):  # a day alone cannot be ordered within its day
+            da, db = da.date(), db.date()
+        if da != db:
+            return pair.a if da < db else pair.b
     if story.origin in (pair.a, pair.b):
         return story.origin
     return pair.a

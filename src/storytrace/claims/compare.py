@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -28,7 +29,6 @@ from ..model import Doc, Passage
 from .hedges import APPROXIMATOR
 from .hedges import hedges
 from .numbers import Figure, figures, same_thing
-from .quotes import quote_words
 
 
 @dataclass
@@ -52,6 +52,7 @@ class Mentions:
         self._starts = [s.start for s in doc.sentences]
         self._ends = [s.end for s in doc.sentences]
         self.quoted = [(q.start, q.end) for q in quotes]
+        self.quote_starts = [q.start for q in quotes]
         self.quoted_sentences = {k for q in quotes for k in self.sentences_overlapping(q.start, q.end)}
 
     def figures(self, k: int) -> list[Figure]:
@@ -169,6 +170,17 @@ def _content(doc: Doc, k: int) -> set[str]:
     return {w for w in doc.norms[s.first_token:s.last_token] if w not in _FUNCTION}
 
 
+def _could_differ(ref: Mentions, r: int, other: Mentions, o: int) -> bool:
+    """Whether linking these two sentences could give a claim at all: both quote someone, both state
+    figures and not the same ones, or they hedge differently. Only such pairs are worth the encoder."""
+    if r in ref.quoted_sentences and o in other.quoted_sentences:
+        return True
+    rf, of = ref.figures(r), other.figures(o)
+    if rf and of and sorted(f.value for f in rf) != sorted(f.value for f in of):
+        return True
+    return len(ref.hedges(r)) != len(other.hedges(o))
+
+
 def match_by_meaning(ref: Mentions, other: Mentions, unlinked: list[int]) -> set[tuple[int, int]]:
     """Links for the ``unlinked`` sentences of ``other`` (those holding mentions): the reference
     sentence the pair scorer finds most probably saying the same, at or above its threshold, among
@@ -181,9 +193,11 @@ def match_by_meaning(ref: Mentions, other: Mentions, unlinked: list[int]) -> set
         ow = _content(other.doc, o)
         if not ow:
             continue
-        for r, rw in enumerate(ref_words):
-            if rw and len(ow & rw) / min(len(ow), len(rw)) >= T.FALLBACK_LEXICAL_OVERLAP:
-                candidates.append((r, o))
+        close = [(len(ow & rw) / min(len(ow), len(rw)), r) for r, rw in enumerate(ref_words) if rw]
+        close = [c for c in close if c[0] >= T.FALLBACK_LEXICAL_OVERLAP]
+        # the pair scorer reads only the closest few (its features cost more than the overlaps)
+        candidates += [(r, o) for _, r in sorted(close, key=lambda c: (-c[0], c[1]))[:T.FALLBACK_CANDIDATES]
+                       if _could_differ(ref, r, other, o)]
     if not candidates:
         return set()
     from ..embed import get_encoder
@@ -246,16 +260,31 @@ def pair_claims(ref: Mentions, other: Mentions, passages: list[Passage], ref_is_
     for q in other.quotes:
         rsents = {r for o in other.sentences_overlapping(q.start, q.end) if o in group_of_other
                   for r in group_of_other[o][0]}
-        if not rsents:
-            continue
         best, score = None, 0.0
-        for rq in ref.quotes:
-            if any(r in rsents for r in ref.sentences_overlapping(rq.start, rq.end)):
-                s = quote_overlap(rq.words, q.words)
-                if s > score:
-                    best, score = rq, s
+        # the reference quote a verbatim passage puts this one's words in, when there is one: a
+        # phrase quoted twice in an article is then paired with its own occurrence
+        t0, t1 = _token_range(other.doc, q.start, q.end)
+        mapped = token_map[t0:t1][token_map[t0:t1] >= 0]
+        if len(mapped):
+            # the reference quote holding the middle of the words this one maps to
+            at = int(ref.doc.starts[mapped[len(mapped) // 2]])
+            k = bisect.bisect_right(ref.quote_starts, at) - 1
+            if k >= 0 and at < ref.quotes[k].end:
+                best = ref.quotes[k]
+                score = quote_overlap(best.words, q.words)
         if best is None or score < T.QUOTE_MATCH_OVERLAP:
-            continue
+            for rq in ref.quotes:
+                if any(r in rsents for r in ref.sentences_overlapping(rq.start, rq.end)):
+                    s = quote_overlap(rq.words, q.words)
+                    if s > score:
+                        best, score = rq, s
+        if best is None or score < T.QUOTE_MATCH_OVERLAP:
+            # a quote re-worded beyond any passage or sentence match: the reference quote sharing
+            # most of its words, if one shares enough (matching by content, never by place)
+            best, score = max(((rq, quote_overlap(rq.words, q.words)) for rq in ref.quotes),
+                              key=lambda x: x[1], default=(None, 0.0))
+            if best is None or score < T.QUOTE_WORDS_OVERLAP:
+                continue
         out.append({"kind": "quote", "speaker": best.speaker or q.speaker, "grade": grade_quote(best.words, q.words),
                     "items": [_item(ref, best.start, best.end), _item(other, q.start, q.end)],
                     "_speakers": (best.speaker, q.speaker)})
@@ -311,28 +340,37 @@ def _hedge_changes(ref: Mentions, other: Mentions, rsents: list[int], osents: li
     rvalues = {f.value for r in rsents for f in ref.figures(r)}
     ovalues = {f.value for o in osents for f in other.figures(o)}
 
-    def counts(m: Mentions, k: int, h: tuple[int, int, str], values: set[float]) -> bool:
+    def counts(m: Mentions, k: int, h: tuple[int, int, str], values: set[float], other_text: str) -> bool:
         """An approximator counts only when the other side states its figure: "about 40" against
         "40" is a dropped hedge, against a sentence without the figure a dropped fact."""
         if not h[2].startswith(APPROXIMATOR):
             return True
         after = next((f for f in m.figures(k) if f.start >= h[1]), None)
-        return after is not None and after.value in values
+        if after is not None:
+            return after.value in values
+        # a number that is no counted figure ("about 10 a.m."): the other side states the same digits
+        number = re.match(r"\s*(\d[\d,.:]*)", m.doc.article.text[h[1]:h[1] + 20])
+        return bool(number) and number.group(1).rstrip(".,") in other_text
 
-    rh = [(r, h) for r in rsents for h in ref.hedges(r) if counts(ref, r, h, ovalues)]
-    oh = [(o, h) for o in osents for h in other.hedges(o) if counts(other, o, h, rvalues)]
+    def text_of(m: Mentions, sents: list[int]) -> str:
+        return " ".join(m.doc.sentence_text(k) for k in sents)
+
+    rh = [(r, h) for r in rsents for h in ref.hedges(r) if counts(ref, r, h, ovalues, text_of(other, osents))]
+    oh = [(o, h) for o in osents for h in other.hedges(o) if counts(other, o, h, rvalues, text_of(ref, rsents))]
     if len(rh) == len(oh):
         return []
-    rmarks, omarks = {h[2] for _, h in rh}, {h[2] for _, h in oh}
+    # markers compared as multisets: "could ... could" against "will ... could" lost one
+    left_r, left_o = Counter(h[2] for _, h in rh), Counter(h[2] for _, h in oh)
+    rmarks, omarks = left_r - left_o, left_o - left_r
     if len(rh) > len(oh):
-        missing = [(r, h) for r, h in rh if h[2] not in omarks]
+        missing = [(r, h) for r, h in rh if h[2] in rmarks]
         if not missing:
             return []
         r = missing[0][0]
         o = min(o for rr, o in links if rr == r)
         grade = "dropped"
     else:
-        missing = [(o, h) for o, h in oh if h[2] not in rmarks]
+        missing = [(o, h) for o, h in oh if h[2] in omarks]
         if not missing:
             return []
         o = missing[0][0]

@@ -45,6 +45,8 @@ _FIGURE_RE = re.compile(
     r"(?P<scale>\s?(?:hundred|thousand|million|billion|trillion|bn|mn|mln|tn|[kmb])(?![\w]))?"
     r"(?P<pct>\s?(?:%|per\s?cent|pct|percentage points)(?!\w))?",
     re.IGNORECASE)
+_VERBS = frozenset("""hurt died dead left remain remains lost lose fell fall rose rise went go came come got get
+took take made make say says said saw see run ran hit put set cut""".split())
 _WORD_RE = re.compile(r"[^\W_]+(?:[’'\-][^\W_]+)*")
 
 
@@ -97,6 +99,9 @@ def _counted(text: str, end: int, limit: int) -> tuple[tuple[str, ...], int]:
             break
         if m.group()[0].isdigit():
             break
+        low = m.group().lower()
+        if words and (low.endswith("ed") or low in _VERBS):
+            break  # "five people hurt", "34 officers killed": the counted thing ends at its verb
         words.append(_fold(m.group()))
         stop = m.end()
     return tuple(words), stop
@@ -104,7 +109,7 @@ def _counted(text: str, end: int, limit: int) -> tuple[tuple[str, ...], int]:
 
 def _is_name_number(text: str, start: int, sentence_start: int) -> bool:
     """A number right after a capitalised word inside a sentence names something ("Nord Stream 2")."""
-    m = re.search(r"([^\W\d_][\w’'\-]*)\s+$", text[max(sentence_start, start - 40):start])
+    m = re.search(r"([^\W\d_][\w’'\-]*)\.?\s+$", text[max(sentence_start, start - 40):start])
     if not m:
         return False
     word = m.group(1)
@@ -134,7 +139,7 @@ def figures(text: str, start: int, end: int) -> list[Figure]:
             before = text[max(start, s - 12):s]
             nxt = text[e:e + 1]
             # times, dates, years, ordinals, ranges of a code ("F-16", "COVID-19", "2023-09-28")
-            if re.match(r"[:/]\d|st\b|nd\b|rd\b|th\b|\.\d+\.", after) or re.search(r"[:/\-]$", before.rstrip()[-1:]):
+            if re.match(r"[:/]\d|st\b|nd\b|rd\b|th\b|\.\d+\.", after) or before[-1:] in (":", "/", "-"):
                 continue
             if nxt.isalpha() and not (scale or pct):
                 continue  # "3D", "5G": part of a word

@@ -104,7 +104,12 @@ def find_quotes(text: str, paragraphs: list[Span]) -> list[RawQuote]:
                 _keep(quotes, text, opened[0], i, opened[2])
                 opened = None
             elif family == "d" and kind == "o":
-                opened = (i, "d", 1)  # mismatched: a second opener restarts the quote
+                if text[opened[0] + 1:i].rstrip()[-1:] in ".!?,":
+                    # an opener right after a finished sentence of the quote: a typo for the closer
+                    _keep(quotes, text, opened[0], i, opened[2])
+                    opened = None
+                else:
+                    opened = (i, "d", 1)  # mismatched: a second opener restarts the quote
             # single marks inside a double quote are a quote within the quote: part of its words
     return quotes
 
