@@ -113,3 +113,10 @@ FALLBACK_CANDIDATES = 3           # ... among the 3 sharing most (a rewording ke
                                   # candidate, the example corpus's claims are the same, the 2k synthetic corpus's 2,686
                                   # of 2,687, and the stage takes half the time
 
+
+# ---- the store (store/): storytrace add / trace ------------------------------------------------
+STORE_LINE_HOLDERS = 50           # store/furniture.py: stored articles read per line a batch shares with the store, to
+                                  # find recurring template lines. A line is template from 3 articles of one outlet or
+                                  # max(5, 2%) of the articles read; 50 is past both minimums and bounds the work when a
+                                  # line is on thousands of pages (chosen, not calibrated: the example corpus marks the
+                                  # same furniture one article at a time as at once, test_store)

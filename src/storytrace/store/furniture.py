@@ -3,7 +3,7 @@ line with it, so a line recurring across the store (an outlet's template) is fou
 would find it. Each stored line keeps the articles holding it (table ``lines``).
 
 Not the same as ``analyze`` on the whole corpus (README): stored articles are not re-marked when a
-later batch makes one of their lines recurrent; at most HOLDERS_PER_LINE holders of a line are
+later batch makes one of their lines recurrent; at most STORE_LINE_HOLDERS holders of a line are
 read; a sentence recurring inside paragraphs is only found among the articles read; and the
 corpus-share rule (2% of the corpus) counts the articles read, not the whole store.
 """
@@ -16,9 +16,8 @@ import sqlite3
 
 from ..clean import _lines, mark_furniture  # _lines: the lines exactly as mark_furniture compares them
 from ..model import Article
-from ..thresholds import MIN_LINE_CHARS
+from ..thresholds import MIN_LINE_CHARS, STORE_LINE_HOLDERS
 
-HOLDERS_PER_LINE = 50  # stored articles read per recurring line: past the per-outlet and overall minimums
 _CHUNK = 500
 
 
@@ -37,7 +36,7 @@ def mark_batch(db: sqlite3.Connection, articles: list[Article], load) -> None:
         rows = db.execute(f"SELECT hash, article FROM lines WHERE hash IN ({','.join('?' * len(chunk))})", chunk)
         seen: dict[int, int] = {}
         for key, number in rows:
-            if seen.get(key, 0) < HOLDERS_PER_LINE:
+            if seen.get(key, 0) < STORE_LINE_HOLDERS:
                 seen[key] = seen.get(key, 0) + 1
                 holders.add(number)
     # stored articles are copies: their furniture stays as stored (re-marking them is a later step)

@@ -1,0 +1,144 @@
+"""The store (storytrace add / trace) on synthetic corpora: trace latency, add throughput against
+analyze on the same articles, and the store's size per article.
+
+    python benchmarks/store.py                      # stores of 2,000 and 20,000 articles
+    python benchmarks/store.py --sizes 2000 --queries 50
+
+For each size N, ``benchmarks/synthetic.py`` makes N + Q articles (seeded); Q of them, half drawn
+from planted reuse families and half at random, are held out as queries and the N others are:
+
+* added with ``storytrace.store.add_articles`` in batches of 1,000 (a subprocess; the vector
+  cache may serve lead vectors already computed, as it may for analyze);
+* analysed with ``storytrace.analyze`` in another subprocess (same articles, same cache);
+* then, in a third subprocess with the vector cache off, each query is traced with
+  ``trace_article`` after one untimed warm-up trace: every timed trace encodes its own article.
+  p50 / p99 of those Q latencies are the warm figures;
+* the store's size: the database file (and any WAL left) per article, and per article beyond the
+  UTF-8 bytes of its text.
+
+Timing is reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BATCH = 1000
+
+
+def _corpus(size: int, queries: int, seed: int) -> tuple[list[dict], list[dict]]:
+    sys.path.insert(0, str(HERE))
+    import synthetic
+
+    articles, planted = synthetic.make_corpus(size + queries, seed)
+    rng = random.Random(seed)
+    in_families = sorted({i for pair in planted for i in pair})
+    picked = set(rng.sample(in_families, min(len(in_families), queries // 2)))
+    rest = [a["id"] for a in articles if a["id"] not in picked]
+    picked |= set(rng.sample(rest, queries - len(picked)))
+    return [a for a in articles if a["id"] not in picked], [a for a in articles if a["id"] in picked]
+
+
+def _run(kind: str, *args: str, env: dict | None = None) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--worker", kind, *args], check=True, capture_output=True,
+                         text=True, env={**os.environ, **(env or {})})
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def worker_add(corpus: str, db: str) -> dict:
+    from storytrace.ingest import read_inputs
+    from storytrace.store import Store, add_articles
+
+    articles = read_inputs([corpus]).articles
+    seconds = []
+    with Store(db) as store:
+        for first in range(0, len(articles), BATCH):
+            started = time.perf_counter()
+            add_articles(store, articles[first:first + BATCH])
+            seconds.append(time.perf_counter() - started)
+        pairs = store.db.execute("SELECT COUNT(*) FROM pairs").fetchone()[0]
+    return {"seconds": sum(seconds), "batches": seconds, "articles": len(articles), "pairs": pairs}
+
+
+def worker_analyze(corpus: str) -> dict:
+    from storytrace import analyze
+
+    started = time.perf_counter()
+    result = analyze([corpus])
+    return {"seconds": time.perf_counter() - started, "articles": len(result["articles"]), "pairs": len(result["pairs"])}
+
+
+def worker_trace(queries: str, db: str) -> dict:
+    from storytrace.ingest import read_inputs
+    from storytrace.store import Store, trace_article
+
+    articles = read_inputs([queries]).articles
+    latencies, related = [], 0
+    with Store(db, create=False) as store:
+        trace_article(store, articles[0])  # warm-up: encoder, index matrix, caches
+        for article in articles[1:]:
+            started = time.perf_counter()
+            result = trace_article(store, article)
+            latencies.append(time.perf_counter() - started)
+            related += bool(result["pairs"])
+    latencies.sort()
+
+    def quantile(q: float) -> float:
+        return latencies[min(len(latencies) - 1, int(q * len(latencies)))]
+
+    return {"p50_ms": 1000 * quantile(0.5), "p99_ms": 1000 * quantile(0.99), "max_ms": 1000 * latencies[-1],
+            "queries": len(latencies), "with_relations": related}
+
+
+def measure(size: int, queries: int, seed: int, folder: Path) -> dict:
+    stored, held_out = _corpus(size, queries, seed)
+    corpus, query_file, db = folder / f"corpus-{size}.jsonl", folder / f"queries-{size}.jsonl", folder / f"store-{size}.db"
+    corpus.write_text("".join(json.dumps(a) + "\n" for a in stored), "utf-8")
+    query_file.write_text("".join(json.dumps(a) + "\n" for a in held_out), "utf-8")
+    analysed = _run("analyze", str(corpus))
+    added = _run("add", str(corpus), str(db))
+    traced = _run("trace", str(query_file), str(db), env={"STORYTRACE_VECTOR_CACHE": "off"})
+    size_bytes = sum(p.stat().st_size for p in folder.glob(f"store-{size}.db*"))
+    text_bytes = sum(len(a["text"].encode("utf-8")) for a in stored)
+    return {"size": size, "analyze_s": analysed["seconds"], "analyze_per_s": size / analysed["seconds"],
+            "analyze_pairs": analysed["pairs"], "add_s": added["seconds"], "add_per_s": size / added["seconds"],
+            "add_pairs": added["pairs"], "last_batch_s": added["batches"][-1], **traced,
+            "bytes_per_article": size_bytes / size, "beyond_text_per_article": (size_bytes - text_bytes) / size}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="2000,20000")
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        kind, *rest = args.worker
+        print(json.dumps({"add": worker_add, "analyze": worker_analyze, "trace": worker_trace}[kind](*rest)))
+        return
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in [int(s) for s in args.sizes.split(",")]:
+            rows.append(measure(size, args.queries, args.seed, Path(tmp)))
+            print(json.dumps(rows[-1]), file=sys.stderr)
+    print("| store | analyze s (art/s) | add s in batches of 1,000 (art/s) | last batch s | trace warm p50 / p99 ms | "
+          "traces with relations | store KB/article (beyond text) |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['size']:,} | {r['analyze_s']:.0f} ({r['analyze_per_s']:.0f}) | {r['add_s']:.0f} ({r['add_per_s']:.0f}) | "
+              f"{r['last_batch_s']:.1f} | {r['p50_ms']:.0f} / {r['p99_ms']:.0f} | {r['with_relations']}/{r['queries']} | "
+              f"{r['bytes_per_article'] / 1024:.1f} ({r['beyond_text_per_article'] / 1024:.1f}) |")
+
+
+if __name__ == "__main__":
+    main()
