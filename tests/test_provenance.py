@@ -152,3 +152,36 @@ def test_a_sibling_is_listed_after_the_original_it_took_the_text_from():
     # a sibling that gave the derived article more than the original did stays first
     more = [pair(original, sibling, 0.9), pair(original, derived, 0.5), pair(sibling, derived, 0.8)]
     assert attach_sources([original, sibling, derived], more)[derived.id][0]["id"] == "a_sibling"
+
+
+def test_undated_passages_set_into_another_article_derive_from_their_context():
+    # the partial copy is the longer text and about as covered as its source: only the fit of the
+    # shared paragraphs with each side's own words tells (direction.context_fit)
+    harbour = _harbour().split("\n\n")
+    orchard = (TEXTS / "orchard_unrelated.txt").read_text(encoding="utf-8").split("\n\n")
+    copy = "\n\n".join(orchard[:2] + harbour[3:5] + orchard[2:]) + "\n"
+    result = storytrace.analyze([{"id": "a_copy", "text": copy}, {"id": "b_source", "text": _harbour()}])
+    pair = _pair(result, "a_copy", "b_source")
+    assert pair["relation"] == "partial"
+    assert (pair["source"], pair["derived"]) == ("b_source", "a_copy")
+
+
+def test_an_article_a_copy_credits_is_the_source_of_its_undated_extension():
+    from storytrace.family import orient_by_credited_copies
+
+    original = Article("o", "text", outlet="Gazette", url="https://www.gazette.example/news/1")
+    extended = Article("x", "text", outlet="Other Daily")  # the original plus a paragraph: contains it
+    copy = Article("c", "text", outlet="Farm", credits=["gazette.example"])  # a "Source link" to the original
+
+    def pair(a, b, source, derived):
+        return Pair(a.id, b.id, "version", 0.9, Coverage(1.0), Coverage(0.9), [], source=source.id, derived=derived.id)
+
+    pairs = [pair(original, extended, extended, original),  # containment alone: backwards
+             pair(original, copy, original, copy), pair(copy, extended, extended, copy)]
+    oriented = orient_by_credited_copies([original, extended, copy], pairs)
+    assert (oriented[0].source, oriented[0].derived) == ("o", "x")
+    assert oriented[1:] == pairs[1:]  # the copy credits the original, and neither side of the last is credited
+    # dates decide before any of this
+    dated = [Article("o", "text", outlet="Gazette", url="https://www.gazette.example/news/1", published="2024-05-08"),
+             Article("x", "text", outlet="Other Daily", published="2024-05-07"), copy]
+    assert orient_by_credited_copies(dated, pairs)[0].source == "x"

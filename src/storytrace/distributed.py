@@ -31,6 +31,7 @@ import numpy as np
 
 from .claims import find_claims
 from .clean import mark_furniture
+from .family import orient_by_credited_copies
 from .ingest import IngestResult, input_files, read_inputs
 from .model import Article
 from .pipeline import Progress, Result, _StageClock, candidate_pairs, compare_many, prepare
@@ -299,7 +300,7 @@ def analyze_articles(client, articles: list[Article], errors: list[str] | None =
             done += len(futures[future])
             progress("compare", done, len(candidates))
         del futures, parts, weight
-    pairs = [p for p in results if p is not None]
+    pairs = orient_by_credited_copies(articles, [p for p in results if p is not None])
     with clock("stories"):
         stories = group_stories(articles, pairs)
     with clock("claims"):  # on the client, which holds every text: the local engine's function

@@ -20,8 +20,9 @@ from .candidates import (pair_difference, shared_term_candidates, shared_text_ca
                          unique_pairs, vector_neighbour_candidates)
 from .claims import find_claims
 from .clean import mark_furniture
-from .direction import direction
+from .direction import context_fit, direction
 from .embed import get_encoder
+from .family import orient_by_credited_copies
 from .event import event_features, event_features_batch, get_event_model
 from .fingerprint import key_terms, sampled_ngrams, token_hashes
 from .ingest import read_inputs
@@ -236,7 +237,8 @@ def compare_prepared(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: di
             return None
         relation = "unrelated"
     cov_a, cov_b = aligned.coverage_a, aligned.coverage_b
-    source, derived = direction(relation, da.article, db.article, cov_a, cov_b, len(da), len(db))
+    fit = context_fit(da, db, aligned.passages, weight) if relation in ("version", "rewrite", "partial") else None
+    source, derived = direction(relation, da.article, db.article, cov_a, cov_b, len(da), len(db), fit)
     return Pair(da.id, db.id, relation, similarity, cov_a, cov_b, aligned.passages, source, derived, evidence)
 
 
@@ -437,7 +439,7 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
     with clock("compare"):
         compared = compare_many(prepared, prepared, candidates, cosines, shares_text, tfidf.weight, progress,
                                 processes)
-        pairs = [p for p in compared if p is not None]
+        pairs = orient_by_credited_copies(articles, [p for p in compared if p is not None])
     progress("stories", 0, 1)
     with clock("stories"):
         stories = group_stories(articles, pairs)
