@@ -271,3 +271,21 @@ def test_a_huge_page_is_read_by_the_plain_extraction_with_a_note(tmp_path, monke
     assert article.text.count("\n") == 24_999
     assert result.errors == [f"{page}: a page of 2 MB, over the 1 MB that boilerplate removal handles in time; "
                              "the text was taken by a plain extraction (page chrome such as menus may remain)"]
+
+
+def test_templated_one_sentence_items_of_different_events_stay_in_separate_stories():
+    """A shared frame links items of different events ("The ministry denied reports that the strike
+    would continue." / "... that the factory would close." is judged a version): such links between
+    sentence-sized texts must not chain events into one story."""
+    import storytrace
+
+    subjects = ["Firefighters", "Police", "The ministry", "Union leaders"]
+    events = ["that the strike would continue", "that the vote was delayed", "that the factory would close",
+              "that the bridge had collapsed"]
+    items = [{"id": f"e{e}-s{s}-c{c}", "text": f"{subject} denied reports {event}."}
+             for e, event in enumerate(events) for s, subject in enumerate(subjects) for c in range(3)]
+    result = storytrace.analyze(items)
+    mixed = [s for s in result["stories"] if len({a.split("-")[0] for a in s["articles"]}) > 1]
+    assert not mixed, [sorted(s["articles"]) for s in mixed]
+    # copies of one item still make one story, and the events are not scattered into single items
+    assert max(len(s["articles"]) for s in result["stories"]) >= 3

@@ -66,6 +66,12 @@ REWRITE_COVERAGE = 0.5            # the derived side covered (verbatim + paraphr
 PARTIAL_COVERAGE = 0.15           # ... or at least this much, verbatim: partial reuse
 PARTIAL_PARAPHRASE_COVERAGE = 0.35  # paraphrase-only partial reuse needs more: same-event reports share facts
 SHORT_RELATED_SIMILARITY = 0.5    # compare() on sentences: below this graded similarity the pair is "unrelated"
+STORY_WEAK_LINK_COHERENCE = 0.6   # stories.py: a link between sentence-sized texts joins their groups when the
+                                  # groups' neighbourhoods overlap this much (Jaccard): groups of one event share
+                                  # their neighbours (5 of 6), a stray link between events' groups shares 2 of 10;
+                                  # above 0.5 so a chain of single links (2 of 4 in its middle) does not join.
+                                  # 5,000 templated one-sentence items of four events: one story mixing all four
+                                  # with plain components (benchmarks/robustness.py)
 SHORT_VERSION_VERBATIM = 0.8      # sentence-sized texts the pair scorer does not call paraphrases are a version
                                   # only when each side is this much verbatim in the other: one or two words
                                   # of a ten-word sentence changed (a figure, a name). Below, a shared frame
