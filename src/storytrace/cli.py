@@ -14,12 +14,12 @@ import os
 import sys
 import time
 from contextlib import nullcontext
-from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
+from .output_paths import write_json
 
 
 def _progress_callback(progress: Progress):
@@ -82,11 +82,7 @@ def _analyze(args: argparse.Namespace, client, err: Console) -> int:
 
             write_parts(data, args.jsonl_parts)
         if args.json:
-            text = json.dumps(data, ensure_ascii=False, indent=1)
-            if args.json == "-":
-                sys.stdout.write(text + "\n")
-            else:
-                Path(args.json).write_text(text + "\n", encoding="utf-8")
+            write_json(data, args.json)
     except OSError as exc:  # checked before the run, but a disk can fill up or a folder vanish since
         print(f"storytrace: cannot write the result ({exc.strerror or exc}: {exc.filename or ''})", file=sys.stderr)
         return 1
@@ -182,12 +178,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if pair["source"]:
         pair["source"] = a[0] if pair["source"] == "a" else b[0]
         pair["derived"] = a[0] if pair["derived"] == "a" else b[0]
-    if args.json:
-        text = json.dumps(pair, ensure_ascii=False, indent=1)
-        if args.json == "-":
-            sys.stdout.write(text + "\n")
-            return 0
-        Path(args.json).write_text(text + "\n", encoding="utf-8")
+    if args.json and write_json(pair, args.json):
+        return 0
     print_pair(pair, a[1], b[1], _stdout_console())
     return 0
 

@@ -3,8 +3,21 @@ traceback because `--json` names a folder that does not exist. One line each, ex
 
 from __future__ import annotations
 
+import json
 import os
+import sys
 from pathlib import Path
+
+
+def write_json(data, target: str) -> bool:
+    """``data`` as indented JSON into the file ``target``, or stdout for ``-``; True for stdout
+    (the caller then prints no summary there)."""
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    if target == "-":
+        sys.stdout.write(text)
+        return True
+    Path(target).write_text(text, encoding="utf-8")
+    return False
 
 
 def file_problem(option: str, value: str | None) -> str | None:

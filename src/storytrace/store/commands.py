@@ -3,12 +3,11 @@ store, print what happened. cli.py only declares the options."""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
-from pathlib import Path
 
 from ..model import Article
+from ..output_paths import write_json
 from .add import AddReport, add_articles
 from .schema import NotAStore
 from .store import Store, StoreBusy
@@ -94,12 +93,8 @@ def run_trace(args) -> int:
             print("storytrace: no article could be read; nothing traced", file=sys.stderr)
             return 1
         result = trace_article(store, article)
-    if args.json:
-        text = json.dumps(result, ensure_ascii=False, indent=1)
-        if args.json == "-":
-            sys.stdout.write(text + "\n")
-            return 0
-        Path(args.json).write_text(text + "\n", encoding="utf-8")
+    if args.json and write_json(result, args.json):
+        return 0
     print(trace_summary(result))
     return 0
 
