@@ -269,16 +269,15 @@ def _add_limit_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _use_limits(args: argparse.Namespace) -> None:
-    """The limits in force: the options, else the environment, else the defaults."""
-    import dataclasses
-
+    """The limits in force: the options, else the environment, else the defaults. The options are
+    put into the environment, so processes this run starts (a local dask cluster) read them too."""
     from . import limits
 
-    chosen = {name: getattr(args, f"max_{name}", None) for name in ("file_bytes", "decompressed_bytes", "article_chars")}
-    for name, value in chosen.items():  # processes this run starts (a local dask cluster) read them too
+    for name in ("file_bytes", "decompressed_bytes", "article_chars"):
+        value = getattr(args, f"max_{name}", None)
         if value:
             os.environ[f"STORYTRACE_MAX_{name.upper()}"] = str(value)
-    limits.use(dataclasses.replace(limits.from_environment(), **{k: v for k, v in chosen.items() if v}))
+    limits.use(limits.from_environment())
 
 
 class _Parser(argparse.ArgumentParser):

@@ -120,7 +120,7 @@ def gunzip(data: bytes, where: str, errors: list[str], limit: int | None = None)
                 if inflater.eof:
                     break
         except zlib.error as exc:
-            if not bytes(out).strip():
+            if not out.strip():
                 errors.append(f"{where}: not a readable gzip file ({' '.join(str(exc).split())}), skipped")
                 return None
             errors.append(f"{where}: damaged gzip file ({' '.join(str(exc).split())}), read the {len(out)} bytes before the damage")
@@ -130,7 +130,7 @@ def gunzip(data: bytes, where: str, errors: list[str], limit: int | None = None)
             break
         rest = inflater.unused_data
     if not complete:
-        if not bytes(out).strip():
+        if not out.strip():
             errors.append(f"{where}: truncated gzip file, nothing readable, skipped")
             return None
         errors.append(f"{where}: truncated gzip file, read the {len(out)} bytes before the cut")
