@@ -30,7 +30,9 @@ import numpy as np
 
 from storytrace.event import FEATURES
 from storytrace.model import Article
-from storytrace.pipeline import candidate_pairs, pair_event_features, prepare
+from storytrace.judge import pair_event_features
+from storytrace.pipeline import candidate_pairs
+from storytrace.prepared import prepare
 from storytrace.tfidf import corpus_tfidf, pair_cosines
 
 ROOT = Path(__file__).resolve().parents[1]

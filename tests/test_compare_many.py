@@ -11,7 +11,9 @@ import pytest
 
 from storytrace.clean import mark_furniture
 from storytrace.ingest import read_inputs
-from storytrace.pipeline import candidate_pairs, compare_many, compare_prepared, needs_alignment, prepare
+from storytrace.judge import compare_many, compare_prepared, needs_alignment
+from storytrace.pipeline import candidate_pairs
+from storytrace.prepared import prepare
 from storytrace.tfidf import corpus_tfidf
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,14 +73,14 @@ def test_pairs_across_two_lists(corpus):
 
 
 def test_worker_processes_give_the_same_pairs(corpus, monkeypatch):
-    import storytrace.pipeline as pipeline
+    import storytrace.judge.batch as batch
     import storytrace.processes as processes
     from storytrace.processes import can_fork
 
     if not can_fork():
         pytest.skip("forked workers are used on Linux only")
     prepared, tfidf, pairs, cosines, shares_text = corpus
-    monkeypatch.setattr(pipeline, "MIN_PAIRS", 1)  # the corpus is small: use the workers anyway ...
+    monkeypatch.setattr(batch, "MIN_PAIRS", 1)  # the corpus is small: use the workers anyway ...
     monkeypatch.setattr(processes, "_CHUNK", 8)  # ... in many chunks, so both take some
     seen = []
     forked = compare_many(prepared, prepared, pairs, cosines, shares_text, tfidf.weight,
@@ -88,32 +90,32 @@ def test_worker_processes_give_the_same_pairs(corpus, monkeypatch):
     assert seen[-1] == len(pairs) and seen == sorted(seen)
     # some pairs needed sentence vectors: the workers handed those back to this process
     context = (prepared, prepared, pairs, cosines, shares_text, tfidf.weight)
-    handed_back = pipeline._compare_chunk(context, np.arange(len(pairs)), can_encode=False)
-    assert pipeline.NEEDS_ENCODER in handed_back
+    handed_back = batch._compare_chunk(context, np.arange(len(pairs)), can_encode=False)
+    assert batch.NEEDS_ENCODER in handed_back
 
 
 def test_a_worker_that_dies_leaves_its_pairs_to_this_process(corpus, monkeypatch, capsys):
     import os
 
-    import storytrace.pipeline as pipeline
+    import storytrace.judge.batch as batch
     import storytrace.processes as processes
 
     if not processes.can_fork():
         pytest.skip("forked workers are used on Linux only")
     prepared, tfidf, pairs, cosines, shares_text = corpus
-    monkeypatch.setattr(pipeline, "MIN_PAIRS", 1)
+    monkeypatch.setattr(batch, "MIN_PAIRS", 1)
     monkeypatch.setattr(processes, "_CHUNK", 8)
     parent = os.getpid()
-    real = pipeline._compare_chunk
-    third = pipeline.chunked(np.flatnonzero(pipeline.needs_alignment(prepared, prepared, pairs, cosines,
-                                                                      shares_text)))[2]
+    real = batch._compare_chunk
+    third = batch.chunked(np.flatnonzero(batch.needs_alignment(prepared, prepared, pairs, cosines,
+                                                                shares_text)))[2]
 
     def dies_on_third_chunk(context, chunk, can_encode):
         if os.getpid() != parent and np.array_equal(chunk, third):
             os._exit(9)  # as the kernel's out-of-memory killer would end it
         return real(context, chunk, can_encode)
 
-    monkeypatch.setattr(pipeline, "_compare_chunk", dies_on_third_chunk)
+    monkeypatch.setattr(batch, "_compare_chunk", dies_on_third_chunk)
     survived = compare_many(prepared, prepared, pairs, cosines, shares_text, tfidf.weight, processes=2)
     alone = compare_many(prepared, prepared, pairs, cosines, shares_text, tfidf.weight, processes=1)
     assert [p and p.to_json() for p in survived] == [p and p.to_json() for p in alone]

@@ -19,7 +19,7 @@ from storytrace.clean import mark_furniture
 from storytrace.index import CandidateIndex, MemoryStorage, SqliteStorage, features_of
 from storytrace.ingest import read_inputs
 from storytrace.neardup import Sketches, band_pairs
-from storytrace.pipeline import prepare
+from storytrace.prepared import prepare
 
 ROOT = Path(__file__).resolve().parents[1]
 

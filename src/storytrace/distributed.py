@@ -34,7 +34,9 @@ from .clean import mark_furniture
 from .family import orient_by_credited_copies
 from .ingest import IngestResult, input_files, read_inputs
 from .model import Article
-from .pipeline import Progress, Result, _StageClock, candidate_pairs, compare_many, prepare
+from .judge import compare_many
+from .pipeline import Result, _StageClock, candidate_pairs
+from .prepared import Progress, prepare
 from .stories import group_stories
 from .tfidf import corpus_tfidf
 from .threads import with_single_threaded_blas

@@ -27,7 +27,7 @@ class Features:
 
 
 def features_of(prepared: list) -> list[Features]:
-    """Features of ``pipeline.Prepared`` articles (sketched together: the same values one by one)."""
+    """Features of ``prepared.Prepared`` articles (sketched together: the same values one by one)."""
     sketches = sketch_word_hashes([p.hashes for p in prepared], T.SHINGLE_WORDS, T.NEARDUP_BINS)
     return [Features(sampled_ngrams(p.hashes, T.SHINGLE_WORDS, T.NGRAM_SAMPLE_MODULUS), sketches.values[k],
                      int(sketches.shingles[k]), p.terms, np.asarray(p.lead, dtype=np.float32))

@@ -2,7 +2,7 @@
 
 Each new article is compared with the stored ones its index finds and with the batch's articles
 before it (one at a time, in id order, as the index takes them), by the batch engine's own
-stages: pipeline.prepare, compare_many, then families.py for directions, sources, stories and
+stages: prepared.prepare, judge.compare_many, then families.py for directions, sources, stories and
 claims. An article already stored (same id, same text) is skipped; a new text under a known id is
 stored as the next version (id 'x@v2') and always compared with the version before it.
 """
@@ -22,7 +22,8 @@ from .. import __version__
 from .. import thresholds as T
 from ..index import features_of
 from ..model import Article, Pair
-from ..pipeline import compare_many, prepare
+from ..judge import compare_many
+from ..prepared import prepare
 from ..processes import default_processes
 from ..threads import with_single_threaded_blas
 from . import stats

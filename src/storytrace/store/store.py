@@ -14,7 +14,7 @@ from pathlib import Path
 from ..fingerprint import key_terms, token_hashes
 from ..index import CandidateIndex, SqliteStorage, features_of
 from ..model import Article, Pair
-from ..pipeline import Prepared
+from ..prepared import Prepared
 from ..segment import segment
 from .records import PAIR_COLUMNS, article_from_row, pair_from_row
 from .stats import unpack_bag
@@ -90,7 +90,7 @@ class Store:
         return self.articles([numbers[i] for i in ids if i in numbers])
 
     def prepared(self, numbers: list[int]) -> list[Prepared]:
-        """Stored articles as ``pipeline.prepare`` made them, the lead vector read from the index."""
+        """Stored articles as ``prepared.prepare`` made them, the lead vector read from the index."""
         missing = [n for n in numbers if n not in self._prepared]
         for n, article in zip(missing, self.articles(missing)):
             doc = segment(article)

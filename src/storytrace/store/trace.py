@@ -15,7 +15,8 @@ from ..claims import find_claims
 from ..family import orient_by_credited_copies
 from ..index import features_of
 from ..model import Article, Story
-from ..pipeline import SCHEMA, prepare
+from ..pipeline import SCHEMA
+from ..prepared import prepare
 from ..provenance import attach_sources
 from ..stories import LINKING, group_stories
 from . import stats
