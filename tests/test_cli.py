@@ -36,6 +36,9 @@ def test_bad_inputs_are_reported_and_the_rest_analysed(tmp_path, capsys):
     assert [p["relation"] for p in result["pairs"]] == ["version"]
     assert result["schema"] == "storytrace/1"
     assert len(result["errors"]) >= 4
+    # the stats block the dask engine writes too (run.finish_run), reading timed as it is there
+    assert result["stats"]["engine"]["name"] == "local" and result["stats"]["articles"] == 3
+    assert set(result["stats"]["seconds"]) >= {"read", "clean", "prepare", "candidates", "compare", "stories"}
 
 
 def test_nothing_readable_exits_non_zero(tmp_path, capsys):

@@ -60,7 +60,12 @@ def _assert_same(local, dask, path="result"):
     """Equal JSON, floats to FLOAT_TOLERANCE; stats (timings) left out."""
     if path == "result":
         local, dask = dict(local), dict(dask)
-        assert local.pop("stats")["candidate_pairs"] == dask.pop("stats")["candidate_pairs"]
+        local_stats, dask_stats = local.pop("stats"), dask.pop("stats")
+        # one stats block for both engines (run.finish_run): the same fields, stages and counts
+        assert local_stats.keys() == dask_stats.keys(), path
+        assert local_stats["seconds"].keys() == dask_stats["seconds"].keys(), path
+        for key in ("articles", "candidate_pairs", "reported_pairs"):
+            assert local_stats[key] == dask_stats[key], key
     if isinstance(local, float) or isinstance(dask, float):
         assert math.isclose(local, dask, abs_tol=FLOAT_TOLERANCE), path
     elif isinstance(local, dict):

@@ -51,9 +51,10 @@ def _analyze(args: argparse.Namespace, client, err: Console) -> int:
     started = time.perf_counter()
     if client is None:
         ingested = read_inputs(args.paths)
+        read_seconds = time.perf_counter() - started
 
         def run(articles, errors, progress=None):
-            return analyze_articles(articles, errors, progress, processes=args.processes)
+            return analyze_articles(articles, errors, progress, processes=args.processes, read_seconds=read_seconds)
     else:
         from . import distributed
 

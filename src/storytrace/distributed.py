@@ -29,15 +29,13 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from .claims import find_claims
-from .clean import mark_furniture
-from .family import orient_by_credited_copies
 from .ingest import IngestResult, input_files, read_inputs
 from .model import Article
 from .judge import compare_many
-from .pipeline import Result, _StageClock, candidate_pairs
+from .pipeline import candidate_pairs
 from .prepared import Progress, prepare
-from .stories import group_stories
+from .result import Result
+from .run import StageClock, begin_run, finish_run, no_progress
 from .tfidf import corpus_tfidf
 from .threads import with_single_threaded_blas
 
@@ -250,16 +248,12 @@ def analyze_articles(client, articles: list[Article], errors: list[str] | None =
     encoder backend the workers use (default: theirs, from $STORYTRACE_ENCODER)."""
     from distributed import as_completed
 
-    progress = progress or (lambda stage, done, total: None)
-    clock = _StageClock()
-    if read_seconds is not None:
-        clock.seconds["read"] = round(read_seconds, 3)
+    progress = progress or no_progress
+    clock = StageClock()
     workers = _worker_count(client)
     if encoder:
         use_encoder(client, encoder)
-    articles = sorted(articles, key=lambda a: a.id)
-    with clock("clean"):
-        mark_furniture(articles)
+    articles = begin_run(articles, clock, progress, read_seconds)
     n = len(articles)
     # a few partitions per worker, so the work balances and no task holds too much
     size = partition_size or max(1, min(PARTITION_ARTICLES, math.ceil(n / (4 * workers))))
@@ -302,17 +296,11 @@ def analyze_articles(client, articles: list[Article], errors: list[str] | None =
             done += len(futures[future])
             progress("compare", done, len(candidates))
         del futures, parts, weight
-    pairs = orient_by_credited_copies(articles, [p for p in results if p is not None])
-    with clock("stories"):
-        stories = group_stories(articles, pairs)
-    with clock("claims"):  # on the client, which holds every text: the local engine's function
-        claims = find_claims(articles, pairs, stories)
-    stats = {"articles": n, "candidate_pairs": int(len(candidates)), "reported_pairs": len(pairs),
-             "encoded_texts": int(encoded[0]), "stored_vectors_used": int(encoded[1]),
-             "encoder": next((s["encoder"] for s in summaries if s["encoder"]), None),
-             "seconds": clock.seconds,
-             "engine": {"name": "dask", "workers": workers, "partitions": len(chunks)}}
-    return Result(articles, pairs, stories, list(errors or []), stats, claims)
+    # claims on the client, which holds every text
+    return finish_run(articles, results, errors, clock, progress, candidate_pairs=len(candidates),
+                      encoded_texts=encoded[0], stored_vectors_used=encoded[1],
+                      encoder=next((s["encoder"] for s in summaries if s["encoder"]), None),
+                      engine={"name": "dask", "workers": workers, "partitions": len(chunks)})
 
 
 def analyze(inputs: Iterable | str, progress: Progress | None = None, scheduler: str | None = None,

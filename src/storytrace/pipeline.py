@@ -1,13 +1,11 @@
-"""The whole analysis, top to bottom: ingest, clean, segment, fingerprint, embed, candidates,
-align, relate, stories, provenance. Each step is a plain function over plain data; this module
-only wires them together (the CLI and the API are shells over ``analyze`` and ``compare``).
-"""
+"""The local engine: the whole analysis in this process (worker processes for aligning pairs).
+Each step is a plain function over plain data; this module finds the candidate pairs and wires the
+steps together, with the beginning and end every engine shares in run.py (the CLI and the API are
+shells over ``analyze`` and ``compare``)."""
 
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Iterable
 
 import numpy as np
@@ -15,10 +13,7 @@ import numpy as np
 from . import thresholds as T
 from .candidates import (pair_difference, shared_term_candidates, shared_text_candidates, strongest_per_document,
                          unique_pairs, vector_neighbour_candidates)
-from .claims import find_claims
-from .clean import mark_furniture
 from .embed import get_encoder
-from .family import orient_by_credited_copies
 from .fingerprint import sampled_ngrams
 from .ingest import read_inputs
 from .judge import compare_many, compare_prepared
@@ -26,12 +21,10 @@ from .model import Article, Pair
 from .neardup import band_pairs, sketch_word_hashes
 from .prepared import Prepared, Progress, prepare
 from .processes import default_processes
-from .provenance import attach_sources
+from .result import Result
+from .run import StageClock, begin_run, finish_run, no_progress
 from .tfidf import corpus_tfidf, pair_cosines
 from .threads import with_single_threaded_blas
-from .stories import group_stories
-
-SCHEMA = "storytrace/1"
 
 
 def candidate_pairs(prepared: list[Prepared], tfidf) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -73,49 +66,18 @@ def _share_sketch_bins(sketches, pairs: np.ndarray, chunk: int = 65536) -> np.nd
     return out
 
 
-@dataclass
-class Result:
-    articles: list[Article]
-    pairs: list[Pair]
-    stories: list
-    errors: list[str]
-    stats: dict = field(default_factory=dict)  # what each stage did and how long it took
-    claims: list[dict] = field(default_factory=list)  # quotes, figures and hedges compared (claims/)
-
-    def to_json(self) -> dict:
-        sources = attach_sources(self.articles, self.pairs)
-        return {
-            "schema": SCHEMA,
-            "articles": [
-                {"id": a.id, "title": a.title, "outlet": a.outlet, "published": a.published, "url": a.url,
-                 "byline": a.byline, "dateline": a.dateline, "language": a.language, "credits": a.credits,
-                 "furniture": [list(s) for s in a.furniture],
-                 "sources": sources.get(a.id, [])}
-                for a in self.articles
-            ],
-            "pairs": [p.to_json() for p in self.pairs],
-            "stories": [s.to_json() for s in self.stories],
-            "claims": self.claims,
-            "errors": self.errors,
-            "stats": self.stats,
-        }
-
-
 @with_single_threaded_blas
 def analyze_articles(articles: list[Article], errors: list[str] | None = None,
-                     progress: Progress | None = None, processes: int | None = None) -> Result:
+                     progress: Progress | None = None, processes: int | None = None,
+                     read_seconds: float | None = None) -> Result:
     """Relations, stories and sources of already-ingested articles. ``processes``: worker processes
-    for aligning pairs (default: $STORYTRACE_PROCESSES, else one per core; 1 keeps it in-process)."""
-    progress = progress or (lambda stage, done, total: None)
+    for aligning pairs (default: $STORYTRACE_PROCESSES, else one per core; 1 keeps it in-process).
+    ``read_seconds``: how long reading them took, reported with the stage times."""
+    progress = progress or no_progress
     processes = processes or default_processes()
-    clock = _StageClock()
+    clock = StageClock()
     encoded_before, stored_before = get_encoder().encoded, get_encoder().from_store
-    # A stable order makes every later step independent of the order the inputs came in.
-    articles = sorted(articles, key=lambda a: a.id)
-    progress("clean", 0, 1)
-    with clock("clean"):
-        mark_furniture(articles)
-    progress("clean", 1, 1)
+    articles = begin_run(articles, clock, progress, read_seconds)
     progress("prepare", 0, len(articles))
     with clock("prepare"):
         prepared = prepare(articles, progress)
@@ -128,42 +90,19 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
     with clock("compare"):
         compared = compare_many(prepared, prepared, candidates, cosines, shares_text, tfidf.weight, progress,
                                 processes)
-        pairs = orient_by_credited_copies(articles, [p for p in compared if p is not None])
-    progress("stories", 0, 1)
-    with clock("stories"):
-        stories = group_stories(articles, pairs)
-    progress("stories", 1, 1)
-    progress("claims", 0, 1)
-    with clock("claims"):
-        claims = find_claims(articles, pairs, stories, {p.doc.id: p.doc for p in prepared})
-    progress("claims", 1, 1)
-    stats = {"articles": len(articles), "candidate_pairs": int(len(candidates)), "reported_pairs": len(pairs),
-             "encoded_texts": get_encoder().encoded - encoded_before,
-             "stored_vectors_used": get_encoder().from_store - stored_before,
-             "encoder": get_encoder().backend,
-             "seconds": clock.seconds}
-    return Result(articles, pairs, stories, list(errors or []), stats, claims)
-
-
-class _StageClock:
-    """Wall-clock seconds per stage, for the stats block of the result."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-
-    @contextmanager
-    def __call__(self, stage: str):
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[stage] = round(self.seconds.get(stage, 0.0) + time.perf_counter() - started, 3)
+    return finish_run(articles, compared, errors, clock, progress, candidate_pairs=len(candidates),
+                      encoded_texts=get_encoder().encoded - encoded_before,
+                      stored_vectors_used=get_encoder().from_store - stored_before,
+                      encoder=get_encoder().backend, engine={"name": "local", "processes": processes},
+                      docs={p.doc.id: p.doc for p in prepared})
 
 
 def analyze(inputs: Iterable | str, progress: Progress | None = None, processes: int | None = None) -> Result:
     """Read files, folders, dicts or Articles and analyse them together."""
+    started = time.perf_counter()
     ingested = read_inputs(inputs)
-    return analyze_articles(ingested.articles, ingested.errors, progress, processes)
+    return analyze_articles(ingested.articles, ingested.errors, progress, processes,
+                            read_seconds=time.perf_counter() - started)
 
 
 @with_single_threaded_blas

@@ -15,7 +15,7 @@ from ..claims import find_claims
 from ..family import orient_by_credited_copies
 from ..index import features_of
 from ..model import Article, Story
-from ..pipeline import SCHEMA
+from ..result import SCHEMA
 from ..prepared import prepare
 from ..provenance import attach_sources
 from ..stories import LINKING, group_stories
