@@ -11,7 +11,7 @@ Nothing is re-implemented here; this module only decides where each stage runs:
   back (token hashes, key terms, lead vectors, word counts), with the same functions;
 * workers run ``compare_many`` on batches of pairs, each batch reading the one or two prepared
   partitions its pairs fall in (dask moves a partition to a worker at most once);
-* the client groups stories and attaches sources.
+* the client groups stories and storylines and attaches sources.
 
 Results equal the local engine's whatever the partitioning: partitions group texts for the encoder
 differently from one process, which changes nothing as long as a text's vector does not depend on
@@ -36,6 +36,7 @@ from .ingest import IngestResult, input_files, read_inputs
 from .model import Article
 from .pipeline import Progress, Result, _StageClock, candidate_pairs, compare_many, prepare
 from .stories import group_stories
+from .storylines import group_storylines
 from .tfidf import corpus_tfidf
 from .threads import with_single_threaded_blas
 
@@ -303,6 +304,7 @@ def analyze_articles(client, articles: list[Article], errors: list[str] | None =
     pairs = orient_by_credited_copies(articles, [p for p in results if p is not None])
     with clock("stories"):
         stories = group_stories(articles, pairs)
+        storylines = group_storylines(articles, stories, pairs)
     with clock("claims"):  # on the client, which holds every text: the local engine's function
         claims = find_claims(articles, pairs, stories)
     stats = {"articles": n, "candidate_pairs": int(len(candidates)), "reported_pairs": len(pairs),
@@ -310,7 +312,7 @@ def analyze_articles(client, articles: list[Article], errors: list[str] | None =
              "encoder": next((s["encoder"] for s in summaries if s["encoder"]), None),
              "seconds": clock.seconds,
              "engine": {"name": "dask", "workers": workers, "partitions": len(chunks)}}
-    return Result(articles, pairs, stories, list(errors or []), stats, claims)
+    return Result(articles, pairs, stories, list(errors or []), stats, claims, storylines)
 
 
 def analyze(inputs: Iterable | str, progress: Progress | None = None, scheduler: str | None = None,

@@ -37,6 +37,7 @@ from .sentence_judge import judge_sentence_pair
 from .tfidf import corpus_tfidf, masked_cosine, pair_cosines
 from .threads import with_single_threaded_blas
 from .stories import group_stories
+from .storylines import group_storylines
 
 SCHEMA = "storytrace/1"
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -392,6 +393,7 @@ class Result:
     errors: list[str]
     stats: dict = field(default_factory=dict)  # what each stage did and how long it took
     claims: list[dict] = field(default_factory=list)  # quotes, figures and hedges compared (claims/)
+    storylines: list = field(default_factory=list)  # stories of one developing topic (storylines.py)
 
     def to_json(self) -> dict:
         sources = attach_sources(self.articles, self.pairs)
@@ -406,6 +408,7 @@ class Result:
             ],
             "pairs": [p.to_json() for p in self.pairs],
             "stories": [s.to_json() for s in self.stories],
+            "storylines": [s.to_json() for s in self.storylines],
             "claims": self.claims,
             "errors": self.errors,
             "stats": self.stats,
@@ -443,6 +446,7 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
     progress("stories", 0, 1)
     with clock("stories"):
         stories = group_stories(articles, pairs)
+        storylines = group_storylines(articles, stories, pairs)
     progress("stories", 1, 1)
     progress("claims", 0, 1)
     with clock("claims"):
@@ -453,7 +457,7 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
              "stored_vectors_used": get_encoder().from_store - stored_before,
              "encoder": get_encoder().backend,
              "seconds": clock.seconds}
-    return Result(articles, pairs, stories, list(errors or []), stats, claims)
+    return Result(articles, pairs, stories, list(errors or []), stats, claims, storylines)
 
 
 class _StageClock:
