@@ -46,17 +46,18 @@ from storytrace.storylines import group_storylines, story_links  # noqa: E402
 LOCKED = ROOT / "benchmarks" / "storylines_locked.json"
 LARGE = ("malaysiaairlinesflight", "michelleobama", "premierleague", "parisattacks2015", "samsunggalaxys5")
 NARRATIVE_SAME = 2.0
-GRID = [round(x, 2) for x in np.arange(0.10, 0.80, 0.05)]
+EVENT_GRID = [round(x, 2) for x in np.arange(0.10, 0.80, 0.05)]
+LEAD_GRID = [round(x, 2) for x in np.arange(0.0, 0.65, 0.05)]
 
 
 @contextmanager
-def cut(value: float):
-    saved = T.STORYLINE_MIN_EVENT_SIMILARITY
-    T.STORYLINE_MIN_EVENT_SIMILARITY = value
+def cut(event: float, lead: float):
+    saved = T.STORYLINE_MIN_EVENT_SIMILARITY, T.STORYLINE_MIN_LEAD_COSINE
+    T.STORYLINE_MIN_EVENT_SIMILARITY, T.STORYLINE_MIN_LEAD_COSINE = event, lead
     try:
         yield
     finally:
-        T.STORYLINE_MIN_EVENT_SIMILARITY = saved
+        T.STORYLINE_MIN_EVENT_SIMILARITY, T.STORYLINE_MIN_LEAD_COSINE = saved
 
 
 def line_of(result) -> dict[str, str]:
@@ -166,30 +167,36 @@ def report(data: Path, out=print) -> list[tuple]:
     return rows
 
 
-def select(data: Path, out=print) -> float:
-    """The grid on the unlocked 70%, and the cut the rule picks: the best mean of the two F1 among
-    cuts that, with their grid neighbours, join no two large topics."""
+def select(data: Path, out=print) -> tuple[float, float]:
+    """The grid of (event similarity, lead cosine) cuts on the unlocked 70%, and the pair the rule
+    picks: the best mean of the two F1 among cuts that, with their grid neighbours (one step on
+    either axis), join no two large topics; on a tie, the stricter."""
     wiki_locked, sem_locked = locked_ids()
     run = evaluate(data, lambda i: i not in wiki_locked, lambda p: p not in sem_locked)
     out(f"selection data: WikiRef {len(run['topic'])} articles, SemEval {len(run['rated'])} pairs")
-    grid = []
-    for value in GRID:
-        with cut(value):
-            run["wiki"].storylines = group_storylines(run["wiki"].articles, run["wiki"].stories, run["wiki"].pairs)
-            run["sem"].storylines = group_storylines(run["sem"].articles, run["sem"].stories, run["sem"].pairs)
-        w = wikiref_figures(line_of(run["wiki"]), run["topic"])
-        s = semeval_figures(run["sem"], run["rated"], line_of(run["sem"]))
-        grid.append((value, w, s))
-        out(f"  cut {value:.2f}: WikiRef F1 {w['f1']:.3f} (P {w['precision']:.3f} R {w['recall']:.3f}), "
-            f"large-topic joins {w['large_joins']}, any joins {w['any_joins']}, {w['storylines']} storylines; "
-            f"SemEval F1 {s['f1']:.3f} (P {s['precision']:.3f} R {s['recall']:.3f})")
-    safe = [n for n in range(len(grid))
-            if all(grid[k][1]["large_joins"] == 0 for k in (n - 1, n, n + 1) if 0 <= k < len(grid))]
-    best = max(safe, key=lambda n: ((grid[n][1]["f1"] + grid[n][2]["f1"]) / 2, -n))
-    value, w, s = grid[best]
-    out(f"picked {value:.2f}: WikiRef F1 {w['f1']:.3f}, SemEval F1 {s['f1']:.3f} "
-        f"(thresholds.STORYLINE_MIN_EVENT_SIMILARITY is {T.STORYLINE_MIN_EVENT_SIMILARITY})")
-    return value
+    grid = {}
+    for e, event in enumerate(EVENT_GRID):
+        for k, lead in enumerate(LEAD_GRID):
+            with cut(event, lead):
+                for name in ("wiki", "sem"):
+                    run[name].storylines = group_storylines(run[name].articles, run[name].stories, run[name].pairs)
+                w = wikiref_figures(line_of(run["wiki"]), run["topic"])
+                s = semeval_figures(run["sem"], run["rated"], line_of(run["sem"]))
+            grid[e, k] = (w, s)
+            out(f"  event >= {event:.2f}, lead >= {lead:.2f}: WikiRef F1 {w['f1']:.3f} (P {w['precision']:.3f} "
+                f"R {w['recall']:.3f}), large-topic joins {w['large_joins']}, any joins {w['any_joins']}, "
+                f"{w['storylines']} storylines; SemEval F1 {s['f1']:.3f} (P {s['precision']:.3f} R {s['recall']:.3f})")
+
+    def safe(e: int, k: int) -> bool:
+        return all(grid[n][0]["large_joins"] == 0 for n in ((e, k), (e - 1, k), (e + 1, k), (e, k - 1), (e, k + 1))
+                   if n in grid)
+
+    best = max((n for n in grid if safe(*n)),
+               key=lambda n: (round((grid[n][0]["f1"] + grid[n][1]["f1"]) / 2, 3), n[0] + n[1]))
+    (w, s), event, lead = grid[best], EVENT_GRID[best[0]], LEAD_GRID[best[1]]
+    out(f"picked event >= {event:.2f}, lead >= {lead:.2f}: WikiRef F1 {w['f1']:.3f}, SemEval F1 {s['f1']:.3f} "
+        f"(thresholds.py: {T.STORYLINE_MIN_EVENT_SIMILARITY}, {T.STORYLINE_MIN_LEAD_COSINE})")
+    return event, lead
 
 
 def main(argv=None) -> int:

@@ -5,8 +5,10 @@ A story is one event; a storyline joins stories whose articles report the same a
 within a window of days. The evidence is the event model's similarity (event.py: lead and TF-IDF
 cosines, shared uncommon names and numbers) of the article pairs the candidate stage already
 compared: two stories are linked when some pair of their articles has a similarity of at least
-``T.STORYLINE_MIN_EVENT_SIMILARITY`` (below the same-event threshold, above "related" alone) and the
-stories are at most ``T.STORYLINE_MAX_DAYS`` apart. A story's dates are its dated articles' (one
+``T.STORYLINE_MIN_EVENT_SIMILARITY`` (below the same-event threshold, above "related" alone) with
+lead vectors (title and first words: what the article is about) at a cosine of at least
+``T.STORYLINE_MIN_LEAD_COSINE`` -- shared names alone (the same port director running a marathon and
+awarding a bridge contract) are the same actors, not the same subject -- and the stories are at most ``T.STORYLINE_MAX_DAYS`` apart. A story's dates are its dated articles' (one
 dated copy dates the story: an undated rewrite of a dated report is as old as the report); stories
 with no dated article have no time evidence and are linked on the content alone.
 Storylines are the connected components of those links (a developing topic moves on: the bidders'
@@ -59,8 +61,9 @@ def days_between(a: tuple[datetime, datetime] | None, b: tuple[datetime, datetim
 
 
 def story_links(articles: list[Article], stories: list[Story], pairs: list[Pair]) -> dict[tuple[int, int], float]:
-    """(story index, story index) -> the strongest event similarity among their articles' pairs, for
-    stories within the window of days; pairs without event evidence (sentence-sized texts) add none."""
+    """(story index, story index) -> the strongest event similarity among their articles' pairs of one
+    subject (lead cosine), for stories within the window of days; pairs without event evidence
+    (sentence-sized texts) add none."""
     story_of = {a: n for n, s in enumerate(stories) for a in s.articles}
     spans = story_spans(articles, stories)
     best: dict[tuple[int, int], float] = {}
@@ -68,6 +71,8 @@ def story_links(articles: list[Article], stories: list[Story], pairs: list[Pair]
         sa, sb = story_of.get(p.a), story_of.get(p.b)
         value = p.evidence.get("event_similarity")
         if sa is None or sb is None or sa == sb or value is None:
+            continue
+        if p.evidence.get("lead_cosine", 0.0) < T.STORYLINE_MIN_LEAD_COSINE:
             continue
         days = days_between(spans[sa], spans[sb])
         if days is not None and days > T.STORYLINE_MAX_DAYS:
