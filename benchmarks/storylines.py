@@ -2,6 +2,7 @@
 
     python benchmarks/storylines.py [--data ../shared/data]            # the report (locked part once)
     python benchmarks/storylines.py --select [--data ../shared/data]   # the selection, on the rest only
+    python benchmarks/storylines.py --speed [N]                         # cost on the example and N synthetic
 
 Rows named "locked" analyse only the locked part (reported once: nothing is selected on it); rows
 named "all" analyse the whole sets, selection data included (information).
@@ -203,11 +204,52 @@ def select(data: Path, out=print) -> tuple[float, float]:
     return event, lead
 
 
+def speed(n: int, out=print) -> None:
+    """What storylines add to ``analyze``: median seconds of ``group_storylines`` over 5 runs on the
+    example corpus and on ``n`` synthetic articles (benchmarks/synthetic.py, seed 0), beside the
+    stories stage it follows (``group_stories``, the baseline) and the whole analysis (one run)."""
+    import statistics
+    import time
+
+    from storytrace.ingest import read_inputs
+    from storytrace.stories import group_stories
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import synthetic
+
+    corpora = [("example corpus", read_inputs([ROOT / "examples" / "nato-kyiv"]).articles),
+               (f"synthetic {n}", read_inputs(synthetic.make_corpus(n, 0)[0]).articles)]
+    for name, articles in corpora:
+        started = time.perf_counter()
+        result = analyze_articles(articles)
+        total = time.perf_counter() - started
+
+        def median(stage) -> float:
+            times = []
+            for _ in range(5):
+                t = time.perf_counter()
+                stage()
+                times.append(time.perf_counter() - t)
+            return statistics.median(times)
+
+        lines = median(lambda: group_storylines(result.articles, result.stories, result.pairs))
+        stories = median(lambda: group_stories(result.articles, result.pairs))
+        out(f"{name}: {len(result.articles)} articles, {len(result.pairs)} pairs, {len(result.stories)} stories, "
+            f"{len(result.storylines)} storylines (largest {max(len(s.stories) for s in result.storylines)} stories); "
+            f"storylines {1000 * lines:.1f} ms (median of 5), stories {1000 * stories:.1f} ms "
+            f"(ratio {lines / max(stories, 1e-9):.2f}), analyze {total:.2f} s (storylines {100 * lines / total:.2f}% of it)")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="storylines against WikiRef220 topics and SemEval Narrative")
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--select", action="store_true", help="the selection grid, on the unlocked 70% only")
+    parser.add_argument("--speed", type=int, nargs="?", const=2000, metavar="N",
+                        help="time storylines on the example corpus and N synthetic articles (default 2000)")
     args = parser.parse_args(argv)
+    if args.speed:
+        speed(args.speed)
+        return 0
     if args.select:
         select(args.data)
         return 0
