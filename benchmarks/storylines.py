@@ -75,8 +75,8 @@ def story_as_line(result) -> dict[str, str]:
     return {a: s.id for s in result.stories for a in s.articles}
 
 
-def wikiref_figures(line: dict[str, str], topic: dict[str, str]) -> dict:
-    ids = sorted(i for i in line if topic[i] in LARGE)
+def wikiref_figures(line: dict[str, str], topic: dict[str, str], large=LARGE) -> dict:
+    ids = sorted(i for i in line if topic[i] in large)
     tp = fp = fn = 0
     for a, b in itertools.combinations(ids, 2):
         same_line, same_topic = line[a] == line[b], topic[a] == topic[b]
@@ -87,7 +87,7 @@ def wikiref_figures(line: dict[str, str], topic: dict[str, str]) -> dict:
     for i, n in line.items():
         topics.setdefault(n, set()).add(topic[i])
     return {"f1": 2 * tp / max(1, 2 * tp + fp + fn), "precision": tp / max(1, tp + fp), "recall": tp / max(1, tp + fn),
-            "large_joins": sum(len(t & set(LARGE)) > 1 for t in topics.values()),
+            "large_joins": sum(len(t & set(large)) > 1 for t in topics.values()),
             "any_joins": sum(len(t) > 1 for t in topics.values()), "storylines": len(topics)}
 
 
@@ -217,8 +217,9 @@ def speed(n: int, out=print) -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import synthetic
 
+    records, topic = synthetic_with_topics(synthetic, n)
     corpora = [("example corpus", read_inputs([ROOT / "examples" / "nato-kyiv"]).articles),
-               (f"synthetic {n}", read_inputs(synthetic.make_corpus(n, 0)[0]).articles)]
+               (f"synthetic {n}", read_inputs(records).articles)]
     for name, articles in corpora:
         started = time.perf_counter()
         result = analyze_articles(articles)
@@ -238,6 +239,43 @@ def speed(n: int, out=print) -> None:
             f"{len(result.storylines)} storylines (largest {max(len(s.stories) for s in result.storylines)} stories); "
             f"storylines {1000 * lines:.1f} ms (median of 5), stories {1000 * stories:.1f} ms "
             f"(ratio {lines / max(stories, 1e-9):.2f}), analyze {total:.2f} s (storylines {100 * lines / total:.2f}% of it)")
+        if name.startswith("synthetic"):
+            # the generator's topics (a cast of names, favourite words, dates within 3 days): not
+            # storylines by construction, but two topics in one storyline would be chaining
+            w = wikiref_figures(line_of(result), topic, large=set(topic.values()))
+            wb = wikiref_figures(story_as_line(result), topic, large=set(topic.values()))
+            out(f"  against the generator's {len(set(topic.values()))} topics: pairwise F1 {w['f1']:.4f} "
+                f"(P {w['precision']:.4f}, R {w['recall']:.4f}; stories as storylines: {wb['f1']:.4f}), "
+                f"storylines joining two topics: {w['large_joins']} of {w['storylines']}")
+
+
+def synthetic_with_topics(synthetic, n: int) -> tuple[list[dict], dict[str, int]]:
+    """``synthetic.make_corpus(n, 0)`` and each article's topic, read by watching the generator: every
+    document made while a topic's writer is the latest one belongs to that topic (a family's copies
+    are made right after its source, with its writer)."""
+    import dataclasses
+
+    current = {"topic": None}
+    made: list = []  # (document, topic): keyed by their final text after the generator is done
+    writer_init, doc_class = synthetic._Writer.__init__, synthetic._Doc
+
+    def watch_writer(self, rng, lex, topic):
+        current["topic"] = id(topic)
+        writer_init(self, rng, lex, topic)
+
+    @dataclasses.dataclass
+    class Watched(doc_class):
+        def __post_init__(self):
+            made.append((self, current["topic"]))
+
+    synthetic._Writer.__init__, synthetic._Doc = watch_writer, Watched
+    try:
+        records = synthetic.make_corpus(n, 0)[0]
+    finally:
+        synthetic._Writer.__init__, synthetic._Doc = writer_init, doc_class
+    topic_of = {(d.title, d.text()): t for d, t in made}
+    ids: dict = {}
+    return records, {r["id"]: ids.setdefault(topic_of[r["title"], r["text"]], len(ids)) for r in records}
 
 
 def main(argv=None) -> int:
