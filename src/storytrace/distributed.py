@@ -304,6 +304,7 @@ def analyze_articles(client, articles: list[Article], errors: list[str] | None =
     pairs = orient_by_credited_copies(articles, [p for p in results if p is not None])
     with clock("stories"):
         stories = group_stories(articles, pairs)
+    with clock("storylines"):
         storylines = group_storylines(articles, stories, pairs)
     with clock("claims"):  # on the client, which holds every text: the local engine's function
         claims = find_claims(articles, pairs, stories)

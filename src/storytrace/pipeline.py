@@ -1,5 +1,5 @@
 """The whole analysis, top to bottom: ingest, clean, segment, fingerprint, embed, candidates,
-align, relate, stories, provenance. Each step is a plain function over plain data; this module
+align, relate, stories, storylines, provenance. Each step is a plain function over plain data; this module
 only wires them together (the CLI and the API are shells over ``analyze`` and ``compare``).
 """
 
@@ -446,8 +446,9 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
     progress("stories", 0, 1)
     with clock("stories"):
         stories = group_stories(articles, pairs)
-        storylines = group_storylines(articles, stories, pairs)
     progress("stories", 1, 1)
+    with clock("storylines"):
+        storylines = group_storylines(articles, stories, pairs)
     progress("claims", 0, 1)
     with clock("claims"):
         claims = find_claims(articles, pairs, stories, {p.doc.id: p.doc for p in prepared})
