@@ -5,10 +5,11 @@ A story is one event; a storyline joins stories whose articles report the same a
 within a window of days. The evidence is the event model's similarity (event.py: lead and TF-IDF
 cosines, shared uncommon names and numbers) of the article pairs the candidate stage already
 compared: two stories are linked when some pair of their articles has a similarity of at least
-``T.STORYLINE_MIN_EVENT_SIMILARITY`` (below the same-event threshold, above "related" alone) with
-lead vectors (title and first words: what the article is about) at a cosine of at least
-``T.STORYLINE_MIN_LEAD_COSINE`` -- shared names alone (the same port director running a marathon and
-awarding a bridge contract) are the same actors, not the same subject -- and the stories are at most ``T.STORYLINE_MAX_DAYS`` apart. A story's dates are its dated articles' (one
+``T.STORYLINE_MIN_EVENT_SIMILARITY`` (at the "related" threshold: any pair reported related or
+closer) with lead vectors (title and first words: what the article is about) at a cosine of at
+least ``T.STORYLINE_MIN_LEAD_COSINE`` -- shared names alone (the same port director running a
+marathon and awarding a bridge contract) are the same actors, not the same subject -- and the
+stories are at most ``T.STORYLINE_MAX_DAYS`` apart. A story's dates are its dated articles' (one
 dated copy dates the story: an undated rewrite of a dated report is as old as the report); stories
 with no dated article have no time evidence and are linked on the content alone.
 Storylines are the connected components of those links (a developing topic moves on: the bidders'

@@ -103,6 +103,7 @@ MAX_SAME_EVENT_DAYS = 14          # reports further apart (both dates known) are
 
 # ---- storylines (storylines.py): stories of one developing topic ---------------------------------
 STORYLINE_MIN_EVENT_SIMILARITY = 0.25  # two stories are one storyline when a pair of their articles has at least this
+                                  # (about the event model's "related" threshold, 0.2512: any pair related or closer)
 STORYLINE_MIN_LEAD_COSINE = 0.40  # event-model similarity AND at least this lead-vector cosine (the same subject, not
                                   # only the same names: a port director's marathon and her bridge tender share
                                   # names, their leads 0.13-0.24). Both chosen together by benchmarks/storylines.py
