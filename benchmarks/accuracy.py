@@ -25,6 +25,10 @@ Parts (``--skip`` takes their names):
   pair-scorer recipe refitted without the locked pairs (``train_scorer.fit_recipe``), of the shipped
   pair scorer (trained on all MRPC train, these pairs included: in-sample, information), and of the
   cosine with its F1-best threshold on the other 80%. Report it once: nothing is selected on it.
+* ``storylines``: ``benchmarks/storylines.py`` (issue 11, item 3): storylines against WikiRef220's
+  five large topics (pairwise F1, target >= 0.85; storylines joining two large topics, target 0) and
+  SemEval's Narrative <= 2 (F1, AUC), on the locked 30% (``benchmarks/storylines_locked.json``,
+  nothing selected on it) and on the whole sets; baseline: each story its own storyline.
 * ``pan``: alignment on the PAN-13 no-obfuscation subset (``benchmarks/alignment.py``).
 * ``example``: the example corpus's relations and stories (``examples/nato-kyiv``).
 * ``compare`` on two sentences after the first call: median of 200 (printed, never asserted).
@@ -50,7 +54,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import storytrace  # noqa: E402
 from storytrace.embed import get_encoder  # noqa: E402
 
-PARTS = ("mrpc", "locked", "stsb", "semeval", "wikiref", "pan", "example", "compare")
+PARTS = ("mrpc", "locked", "stsb", "semeval", "wikiref", "storylines", "pan", "example", "compare")
 REUSE = ("duplicate", "version", "rewrite")
 
 
@@ -250,6 +254,12 @@ def part_wikiref(args, table: Table) -> None:
     for a, b in cross[:10]:
         print(f"    cross-topic same_event: {a} ~ {b}")
     table.rows.append(("WikiRef cross-topic same_event", len(cross), base_cross, "== 0", not cross))
+
+
+def part_storylines(args, table: Table) -> None:
+    storylines = _load("storylines_benchmark", ROOT / "benchmarks" / "storylines.py")
+    for name, ours, base, target, met in storylines.report(args.data, out=lambda s: print(s, flush=True)):
+        table.row(name, ours, base, target, met)
 
 
 def part_pan(args, table: Table) -> None:

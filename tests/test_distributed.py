@@ -1,4 +1,4 @@
-"""The dask engine gives the local engine's result: the same pairs, relations, passages, stories and
+"""The dask engine gives the local engine's result: the same pairs, relations, passages, stories (storylines) and
 errors, whatever the partitioning. One LocalCluster of two worker processes serves the tests; each
 engine run computes its own vectors (no shared cache, none from disk), so the comparisons also
 check that a text's vector does not depend on the texts encoded with it.
@@ -91,6 +91,8 @@ def test_example_corpus_same_as_local(client):
     # claims too (compared field by field below): quotes of every grade the corpus has, and a hedge
     assert {(c["kind"], c["grade"]) for c in local["claims"]} >= {("quote", "same"), ("quote", "variant"),
                                                                    ("quote", "altered"), ("hedge", "dropped")}
+    # storylines too: every story in one of them
+    assert sorted(s for line in local["storylines"] for s in line["stories"]) == [s["id"] for s in local["stories"]]
     _assert_same(local, dask)
 
 

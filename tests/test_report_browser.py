@@ -319,3 +319,20 @@ def test_screenshot_of_the_pair_view(watched, example):
     page.screenshot(path=str(out / "report-claims.png"))
     assert (out / "report.png").stat().st_size > 10_000 and (out / "report-claims.png").stat().st_size > 10_000
     watched.assert_clean()
+
+
+def test_story_card_names_the_other_stories_of_its_storyline_escaped(watched, example, tmp_path):
+    path, data, texts = example
+    hostile = '<img src=x onerror="alert(1)">[bold]'
+    data = {**data, "stories": [dict(s) for s in data["stories"]]}
+    data["stories"][1]["title"] = hostile
+    assert [line["stories"] for line in data["storylines"]] == [["story-1", "story-2"]]  # the undated example
+    page_path = tmp_path / "report.html"
+    page_path.write_text(render_report(data, texts), encoding="utf-8")
+    watched.open(page_path)
+    note = watched.page.locator("section.story").first.locator("p.storyline")
+    assert note.count() == 1
+    assert "storyline-1" in note.inner_text() and hostile in note.inner_text()  # shown as text
+    assert note.locator('a[href="#stories/story-2"]').count() == 1
+    assert watched.page.locator("img").count() == 0
+    watched.assert_clean()

@@ -5,6 +5,7 @@ neither the writer nor a reader ever holds the whole output as one string.
     DIR/articles-00000.jsonl   the "articles" array, one object a line, in order, then -00001 ...
     DIR/pairs-00000.jsonl      the "pairs" array
     DIR/stories-00000.jsonl    the "stories" array
+    DIR/storylines-00000.jsonl the "storylines" array
 
 Concatenating a kind's parts in order gives exactly the array ``--json`` writes.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-ARRAYS = ("articles", "pairs", "stories")
+ARRAYS = ("articles", "pairs", "stories", "storylines")
 LINES_PER_PART = 100_000
 
 
@@ -45,6 +46,8 @@ def read_parts(folder: str | Path) -> dict:
     head = json.loads((folder / "result.json").read_text(encoding="utf-8"))
     parts = head.pop("parts")
     for kind in ARRAYS:
+        if kind not in parts:
+            continue  # written before the kind existed (storylines)
         head[kind] = [json.loads(line) for name in parts[kind]
                       for line in (folder / name).read_text(encoding="utf-8").splitlines() if line]
     return head

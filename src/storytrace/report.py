@@ -1,4 +1,4 @@
-"""Terminal summary with rich: stories first, then pairs with relation, coverage and source, then
+"""Terminal summary with rich: stories first, then storylines (stories of one developing topic), then pairs with relation, coverage and source, then
 the claims (quotes, figures and hedges that changed, and quotes kept faithfully).
 
 Each table shows at most ``rows`` lines (a corpus of thousands has tens of thousands of pairs: the
@@ -35,7 +35,9 @@ def _more(console: Console, items: list, rows: int, what: str) -> None:
 
 def print_summary(result: dict, console: Console, rows: int = SUMMARY_ROWS) -> None:
     articles = {a["id"]: a for a in result["articles"]}
-    console.print(f"[bold]{len(articles)} articles, {len(result['stories'])} stories, "
+    storylines = result.get("storylines") or []
+    console.print(f"[bold]{len(articles)} articles, {len(result['stories'])} stories"
+                  f"{f' in {len(storylines)} storyline' + ('s' if len(storylines) != 1 else '') if storylines else ''}, "
                   f"{len(result['pairs'])} related pairs[/bold]")
     stories = Table(title="Stories", show_lines=False)
     stories.add_column("story")
@@ -49,6 +51,7 @@ def print_summary(result: dict, console: Console, rows: int = SUMMARY_ROWS) -> N
                         escape((s.get("title") or "")[:80]))
     console.print(stories)
     _more(console, by_size, rows, "stories")
+    print_storylines(result, console, rows)
     if result["pairs"]:
         pairs = Table(title="Pairs")
         for col in ("a", "b", "relation", "similarity", "covered a (verb+para)", "covered b (verb+para)", "source"):
@@ -74,6 +77,27 @@ def print_summary(result: dict, console: Console, rows: int = SUMMARY_ROWS) -> N
         console.print(table)
         _more(console, derived, rows, "derived articles")
     print_claims(result.get("claims", []), console, rows)
+
+
+def print_storylines(result: dict, console: Console, rows: int = SUMMARY_ROWS) -> None:
+    """Storylines joining several stories, the largest first (a storyline of one story repeats the
+    Stories table: counted, not listed)."""
+    storylines = result.get("storylines") or []
+    joined = sorted((s for s in storylines if len(s["stories"]) > 1), key=lambda s: -len(s["stories"]))
+    if not joined:
+        return
+    articles = {s["id"]: len(s["articles"]) for s in result["stories"]}
+    table = Table(title="Storylines")
+    for col in ("storyline", "stories", "articles", "title"):
+        table.add_column(col)
+    for s in _shown(joined, rows):
+        table.add_row(escape(s["id"]), escape(", ".join(s["stories"])),
+                      str(sum(articles.get(i, 0) for i in s["stories"])), escape((s.get("title") or "")[:80]))
+    console.print(table)
+    _more(console, joined, rows, "storylines of several stories")
+    alone = len(storylines) - len(joined)
+    if alone:
+        console.print(f"{alone} other storyline{'s' if alone != 1 else ''} of a single story each")
 
 
 # claims that say something changed first, the faithful quotes ("same") last

@@ -18,6 +18,7 @@ class Result:
     errors: list[str]
     stats: dict = field(default_factory=dict)  # what each stage did and how long it took
     claims: list[dict] = field(default_factory=list)  # quotes, figures and hedges compared (claims/)
+    storylines: list = field(default_factory=list)  # stories of one developing topic (storylines.py)
 
     def to_json(self) -> dict:
         sources = attach_sources(self.articles, self.pairs)
@@ -32,6 +33,7 @@ class Result:
             ],
             "pairs": [p.to_json() for p in self.pairs],
             "stories": [s.to_json() for s in self.stories],
+            "storylines": [s.to_json() for s in self.storylines],
             "claims": self.claims,
             "errors": self.errors,
             "stats": self.stats,

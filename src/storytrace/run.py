@@ -1,6 +1,6 @@
 """The steps every engine shares, in one place so the engines cannot drift apart: how a run
-begins (a stable order, furniture marked) and how it ends (family directions, stories, claims, and
-the stats block). An engine only decides where prepare, candidates and compare run
+begins (a stable order, furniture marked) and how it ends (family directions, stories, storylines, claims,
+and the stats block). An engine only decides where prepare, candidates and compare run
 (``pipeline.analyze_articles`` in this process, ``distributed.analyze_articles`` on a cluster)."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from .model import Article, Pair
 from .prepared import Progress
 from .result import Result
 from .stories import group_stories
+from .storylines import group_storylines
 
 class StageClock:
     """Wall-clock seconds per stage, for the stats block of the result."""
@@ -60,6 +61,8 @@ def finish_run(articles: list[Article], compared: list[Pair | None], errors: lis
     with clock("stories"):
         stories = group_stories(articles, pairs)
     progress("stories", 1, 1)
+    with clock("storylines"):
+        storylines = group_storylines(articles, stories, pairs)
     progress("claims", 0, 1)
     with clock("claims"):
         claims = find_claims(articles, pairs, stories, docs)
@@ -67,4 +70,4 @@ def finish_run(articles: list[Article], compared: list[Pair | None], errors: lis
     stats = {"articles": len(articles), "candidate_pairs": int(candidate_pairs), "reported_pairs": len(pairs),
              "encoded_texts": int(encoded_texts), "stored_vectors_used": int(stored_vectors_used),
              "encoder": encoder, "seconds": clock.seconds, "engine": engine}
-    return Result(articles, pairs, stories, list(errors or []), stats, claims)
+    return Result(articles, pairs, stories, list(errors or []), stats, claims, storylines)

@@ -9,7 +9,7 @@ from .worddiff import word_diff
 
 
 def page_data(result: dict, texts: Mapping[str, str]) -> tuple[dict, list[str | None]]:
-    """(data, texts): ``data`` holds the result's articles, pairs, stories, claims (each with a
+    """(data, texts): ``data`` holds the result's articles, pairs, stories, storylines, claims (each with a
     ``diff`` of its two wordings), errors and stats; ``texts`` the article texts in the order of
     ``data["articles"]``, kept apart so the page parses them only when a pair is opened."""
     claims = []
@@ -24,6 +24,7 @@ def page_data(result: dict, texts: Mapping[str, str]) -> tuple[dict, list[str | 
         "articles": articles,
         "pairs": result.get("pairs") or [],
         "stories": result.get("stories") or [],
+        "storylines": result.get("storylines") or [],
         "claims": claims,
         "errors": result.get("errors") or [],
         "stats": {k: v for k, v in (result.get("stats") or {}).items() if k in ("articles", "reported_pairs")},

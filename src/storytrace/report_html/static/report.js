@@ -23,6 +23,8 @@
   data.pairs.forEach(function (p, i) { pairIndex.set(pairKey(p.a, p.b), i); });
   var storyIndex = new Map();
   data.stories.forEach(function (s, i) { storyIndex.set(s.id, i); });
+  var storylineOf = new Map();  // story id -> its storyline (results before storylines have none)
+  (data.storylines || []).forEach(function (l) { l.stories.forEach(function (id) { storylineOf.set(id, l); }); });
 
   function pairKey(a, b) { return a < b ? a + "\u0000" + b : b + "\u0000" + a; }
   function article(id) { var i = articleIndex.get(id); return i === undefined ? null : data.articles[i]; }
@@ -159,10 +161,26 @@
       h("p", {class: "meta"}, [h("span", {class: "id"}, t(s.id, 60)), " \u00b7 ", s.articles.length + " article" +
         (s.articles.length === 1 ? "" : "s") + " \u00b7 origin ", h("strong", null, t(label(article(s.origin), s.origin), 80)),
         claims ? [" \u00b7 ", h("a", {href: "#claims/" + enc(s.id)}, claims + " claim" + (claims === 1 ? "" : "s"))] : null]),
+      storylineNote(s),
       h("ol", {class: "timeline"}, rows),
       pairs.length ? h("details", null, [h("summary", null, pairs.length + " pair" + (pairs.length === 1 ? "" : "s") + " in this story"),
                                          h("ul", {class: "pairs"}, pairs.map(pairRow))]) : null,
     ]);
+  }
+  // the other stories of its storyline (a developing topic), linked; nothing for a storyline of one story
+  function storylineNote(s) {
+    var line = storylineOf.get(s.id);
+    if (!line || line.stories.length < 2) return null;
+    var others = line.stories.filter(function (id) { return id !== s.id; });
+    var links = [];
+    others.slice(0, 5).forEach(function (id, n) {
+      var i = storyIndex.get(id);
+      if (n) links.push(", ");
+      links.push(h("a", {href: "#stories/" + enc(id)}, t(i === undefined ? id : (data.stories[i].title || id), 80)));
+    });
+    return h("p", {class: "meta storyline"}, [h("span", {class: "id"}, t(line.id, 60)), " \u00b7 ",
+      others.length + " other stor" + (others.length === 1 ? "y" : "ies") + " of this storyline: ", links,
+      others.length > 5 ? " \u2026" : null]);
   }
   var claimsByStory = null;
   function claimCount(id) {
