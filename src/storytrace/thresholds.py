@@ -77,6 +77,17 @@ SHORT_VERSION_VERBATIM = 0.8      # sentence-sized texts the pair scorer does no
                                   # of a ten-word sentence changed (a figure, a name). Below, a shared frame
                                   # around other facts ("... announced that the match was postponed" / "... that
                                   # the merger had been approved": 0.55) is no edit of one statement
+# judge/restated.py: a heavy rewrite of a short text (sentences merged and reordered, so the in-order alignment
+# covers little) is a rewrite when all three hold. Set (python benchmarks/short_rewrites.py --features) between the
+# closest negative and positive on each, in-sample: 14 written short rewrites against the 60/110/160-word leads of the
+# 70 SemEval-2022 pairs and 150 WikiRef same-topic pairs (no lead pair without reuse passes; 12 rewrites do)
+RESTATED_MAX_WORDS = 160          # both texts this many words at most (the longest leads measured)
+RESTATED_SHARED_CONTENT = 0.4     # content stems (quotes aside) shared, over the larger side's: rewrites >= 0.44,
+                                  # leads passing the other two <= 0.35
+RESTATED_SENTENCE_COUNTERPARTS = 0.58  # each sentence's closest sentence of the other (cosine), word-weighted mean,
+                                  # the lower side: rewrites >= 0.59 (the merged ones 0.59-0.68)
+RESTATED_BODY_COSINE = 0.78       # mean sentence vectors' cosine: rewrites >= 0.80; a lead pair passing the other
+                                  # two 0.757
 DIRECTION_MARGIN = 0.1            # coverage asymmetry that decides which article derives from which
 EXCERPT_UNCOVERED = 0.02          # direction.py: a side with at most 2% of its words uncovered is contained in the other
                                   # (an excerpt); alignment leaves ~1% uncovered at sentence edges of exact copies

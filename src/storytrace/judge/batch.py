@@ -14,19 +14,25 @@ from ..prepared import Prepared, Progress
 from ..processes import MIN_PAIRS, can_fork, chunked, map_chunks
 from ..relate import event_relation
 from .alignment import NeedsEncoder, is_short
+from .restated import short_paragraphs
 from .pair import compare_prepared
 
 
 def needs_alignment(left: list[Prepared], right: list[Prepared], pairs: np.ndarray, cosines: np.ndarray,
                     shares_text: np.ndarray) -> np.ndarray:
     """Which pairs must be aligned one by one: those sharing text, those whose vocabulary is close
-    enough for a rewording (the paraphrase gate), and pairs of sentence-sized texts. For the rest
+    enough for a rewording (the paraphrase gate), pairs of sentence-sized texts and of short
+    paragraphs. For the rest
     (most candidate pairs of a large corpus: same beat, other story) nothing can be aligned, and the
     event model alone decides, for all of them at once (``judge_by_event``)."""
-    short_left = np.array([is_short(p) for p in left], dtype=bool)
-    short_right = short_left if right is left else np.array([is_short(p) for p in right], dtype=bool)
-    both_short = short_left[pairs[:, 0]] & short_right[pairs[:, 1]] if len(pairs) else np.zeros(0, bool)
-    return shares_text | (cosines >= T.PARAPHRASE_GATE_TFIDF) | both_short
+    def both(test) -> np.ndarray:
+        on_left = np.array([test(p) for p in left], dtype=bool)
+        on_right = on_left if right is left else np.array([test(p) for p in right], dtype=bool)
+        return on_left[pairs[:, 0]] & on_right[pairs[:, 1]] if len(pairs) else np.zeros(0, bool)
+
+    # two short paragraphs may be a heavy rewrite of one another (``restated``), which the event
+    # model alone cannot see
+    return shares_text | (cosines >= T.PARAPHRASE_GATE_TFIDF) | both(is_short) | both(short_paragraphs)
 
 
 def judge_by_event(left: list[Prepared], right: list[Prepared], pairs: np.ndarray,

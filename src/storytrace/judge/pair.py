@@ -11,6 +11,7 @@ from ..prepared import Prepared
 from ..relate import event_relation, reuse_relation, reuse_similarity
 from ..sentence_judge import judge_sentence_pair
 from .alignment import Alignment, NeedsEncoder, align_pair, is_short
+from .restated import restated
 
 
 def judge_sentences(pa: Prepared, pb: Prepared, aligned: Alignment, evidence: dict,
@@ -37,8 +38,9 @@ def judge_sentences(pa: Prepared, pb: Prepared, aligned: Alignment, evidence: di
 
 
 def judge_articles(pa: Prepared, pb: Prepared, tfidf_cosine: float, aligned: Alignment,
-                   evidence: dict) -> tuple[str | None, float]:
-    """Articles: reuse by coverage; without reuse, the event model tells same event from related."""
+                   evidence: dict, can_encode: bool = True) -> tuple[str | None, float]:
+    """Articles: reuse by coverage; without reuse, the event model tells same event from related,
+    unless two short texts say the same things in other words (``restated``: a heavy rewrite)."""
     feats = pair_event_features(pa, pb, tfidf_cosine)
     model = get_event_model()
     event_similarity = model.similarity(feats)
@@ -46,6 +48,14 @@ def judge_articles(pa: Prepared, pb: Prepared, tfidf_cosine: float, aligned: Ali
                            feats["days_apart"])
     evidence.update(feats, event_similarity=event_similarity, same_event=event == "same_event")
     relation = reuse_relation(aligned.coverage_a, aligned.coverage_b, same_event=event == "same_event")
+    if relation is None and event is not None:
+        found = restated(pa, pb, can_encode)
+        if found is not None:
+            evidence["restated"] = found.to_json()
+            if found.holds:
+                # the order-free evidence, not the in-order coverage, made it a rewrite: it scores
+                # at least what the same texts would as reports of one event
+                return "rewrite", max(event_similarity, reuse_similarity(aligned.coverage_a, aligned.coverage_b))
     if relation is None:
         return event, event_similarity
     return relation, reuse_similarity(aligned.coverage_a, aligned.coverage_b)
@@ -66,7 +76,7 @@ def compare_prepared(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: di
     if short:
         relation, similarity = judge_sentences(pa, pb, aligned, evidence, always_report)
     else:
-        relation, similarity = judge_articles(pa, pb, tfidf_cosine, aligned, evidence)
+        relation, similarity = judge_articles(pa, pb, tfidf_cosine, aligned, evidence, can_encode)
     if relation is None:
         if not always_report:
             return None
