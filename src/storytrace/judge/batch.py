@@ -12,10 +12,10 @@ from ..event import event_features_batch, get_event_model
 from ..model import Coverage, Pair
 from ..prepared import Prepared, Progress
 from ..processes import MIN_PAIRS, can_fork, chunked, map_chunks
-from ..relate import event_relation
+from ..relate import event_relation, related_similarity
 from .alignment import NeedsEncoder, is_short
 from .restated import short_paragraphs
-from .pair import compare_prepared
+from .pair import compare_prepared, salad_event
 
 
 def needs_alignment(left: list[Prepared], right: list[Prepared], pairs: np.ndarray, cosines: np.ndarray,
@@ -51,13 +51,16 @@ def judge_by_event(left: list[Prepared], right: list[Prepared], pairs: np.ndarra
     similarity = model.similarities(np.array([[f[name] for name in model.features] for f in feats]))
     out: list[Pair | None] = []
     for (i, j), f, sim in zip(pairs.tolist(), feats, similarity.tolist()):
-        relation = event_relation(sim, model.same_event_threshold, model.related_threshold, f["days_apart"])
+        evidence: dict = {}
+        relation = salad_event(event_relation(sim, model.same_event_threshold, model.related_threshold,
+                                              f["days_apart"]), left[i], right[j], evidence)
         if relation is None:
             out.append(None)
             continue
-        evidence = dict(f, event_similarity=sim, same_event=relation == "same_event")
-        out.append(Pair(left[i].doc.id, right[j].doc.id, relation, sim, Coverage(), Coverage(), [], None, None,
-                        evidence))
+        evidence = dict(f, **evidence, event_similarity=sim, same_event=relation == "same_event")
+        similarity = related_similarity(sim, model.same_event_threshold) if relation == "related" else sim
+        out.append(Pair(left[i].doc.id, right[j].doc.id, relation, similarity, Coverage(), Coverage(), [], None,
+                        None, evidence))
     return out
 
 

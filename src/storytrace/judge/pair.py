@@ -8,7 +8,7 @@ from ..direction import context_fit, direction
 from ..event import event_features, get_event_model
 from ..model import Doc, Pair
 from ..prepared import Prepared
-from ..relate import event_relation, reuse_relation, reuse_similarity
+from ..relate import REUSE_RELATIONS, event_relation, related_similarity, reuse_relation, reuse_similarity
 from ..sentence_judge import judge_sentence_pair
 from .alignment import Alignment, NeedsEncoder, align_pair, is_short
 from .restated import restated
@@ -34,6 +34,12 @@ def judge_sentences(pa: Prepared, pb: Prepared, aligned: Alignment, evidence: di
         relation = None
     if relation is None and always_report and similarity >= T.SHORT_RELATED_SIMILARITY:
         relation = "related"
+    # the graded similarity agrees with the relation: a reuse pair at least "roughly equivalent",
+    # a related one at most that
+    if relation in REUSE_RELATIONS:
+        similarity = max(similarity, T.SHORT_REUSE_SIMILARITY)
+    elif relation == "related":
+        similarity = min(similarity, T.SHORT_REUSE_SIMILARITY)
     return relation, similarity
 
 
@@ -44,11 +50,11 @@ def judge_articles(pa: Prepared, pb: Prepared, tfidf_cosine: float, aligned: Ali
     feats = pair_event_features(pa, pb, tfidf_cosine)
     model = get_event_model()
     event_similarity = model.similarity(feats)
-    event = event_relation(event_similarity, model.same_event_threshold, model.related_threshold,
-                           feats["days_apart"])
+    event = salad_event(event_relation(event_similarity, model.same_event_threshold, model.related_threshold,
+                                       feats["days_apart"]), pa, pb, evidence)
     evidence.update(feats, event_similarity=event_similarity, same_event=event == "same_event")
     relation = reuse_relation(aligned.coverage_a, aligned.coverage_b, same_event=event == "same_event")
-    if relation is None and event is not None:
+    if relation is None and event is not None and "word_salad" not in evidence:
         found = restated(pa, pb, can_encode)
         if found is not None:
             evidence["restated"] = found.to_json()
@@ -57,8 +63,22 @@ def judge_articles(pa: Prepared, pb: Prepared, tfidf_cosine: float, aligned: Ali
                 # at least what the same texts would as reports of one event
                 return "rewrite", max(event_similarity, reuse_similarity(aligned.coverage_a, aligned.coverage_b))
     if relation is None:
+        if event == "related":
+            return event, related_similarity(event_similarity, model.same_event_threshold)
         return event, event_similarity
-    return relation, reuse_similarity(aligned.coverage_a, aligned.coverage_b)
+    # reuse found never scores a pair lower than its event evidence alone would (a partial copy
+    # between two reports of one event is at least as similar as the same-event pair it also is)
+    return relation, max(reuse_similarity(aligned.coverage_a, aligned.coverage_b), event_similarity)
+
+
+def salad_event(event: str | None, pa: Prepared, pb: Prepared, evidence: dict) -> str | None:
+    """Word salad reports no event: a pair with one is `related` at most (its words are the other's),
+    never `same_event`; ``evidence["word_salad"]`` then names the side(s)."""
+    salad = [side for side, p in (("a", pa), ("b", pb)) if p.word_salad]
+    if not salad:
+        return event
+    evidence["word_salad"] = salad
+    return "related" if event == "same_event" else event
 
 
 def compare_prepared(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: dict[str, float],
