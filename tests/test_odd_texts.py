@@ -126,8 +126,8 @@ def test_article_pairs_similarity_agrees_with_the_relation():
     kinds = {p["relation"] for p in result["pairs"]}
     assert kinds >= {"rewrite", "related"}
     for p in result["pairs"]:
-        if p["relation"] in REUSE_RELATIONS:  # finding reuse never lowers a pair's score
-            assert p["similarity"] >= p["evidence"]["event_similarity"] - 1e-4
+        if p["relation"] in REUSE_RELATIONS:  # finding reuse never lowers a pair's score below related
+            assert p["similarity"] >= min(p["evidence"]["event_similarity"], threshold)
         if p["relation"] == "related":  # ranked below every same-event pair, salad included
             assert p["similarity"] < threshold
         if p["relation"] == "same_event":

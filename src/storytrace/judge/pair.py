@@ -59,16 +59,15 @@ def judge_articles(pa: Prepared, pb: Prepared, tfidf_cosine: float, aligned: Ali
         if found is not None:
             evidence["restated"] = found.to_json()
             if found.holds:
-                # the order-free evidence, not the in-order coverage, made it a rewrite: it scores
-                # at least what the same texts would as reports of one event
-                return "rewrite", max(event_similarity, reuse_similarity(aligned.coverage_a, aligned.coverage_b))
+                relation = "rewrite"  # by the order-free evidence, not the in-order coverage
     if relation is None:
         if event == "related":
             return event, related_similarity(event_similarity, model.same_event_threshold)
         return event, event_similarity
-    # reuse found never scores a pair lower than its event evidence alone would (a partial copy
-    # between two reports of one event is at least as similar as the same-event pair it also is)
-    return relation, max(reuse_similarity(aligned.coverage_a, aligned.coverage_b), event_similarity)
+    # reuse found never scores a pair below what its event evidence alone would give it as a related
+    # pair, nor a same-event one below the same-event threshold; 1.0 stays the same text's
+    floor = min(event_similarity, model.same_event_threshold)
+    return relation, max(reuse_similarity(aligned.coverage_a, aligned.coverage_b), floor)
 
 
 def salad_event(event: str | None, pa: Prepared, pb: Prepared, evidence: dict) -> str | None:
