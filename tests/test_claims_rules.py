@@ -1,0 +1,42 @@
+"""The claims stage's rules at their edges: each test kills a mutant that test_claims.py lets
+survive (BENCHMARKS.md, "Mutation testing"). Texts written for the tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from storytrace.claims import mentions_of
+from storytrace.claims.compare import _could_differ, quote_overlap
+from storytrace.model import Article
+
+TEXT = ('The storm flooded 40 homes on Monday. '
+        'Officials said the river may rise again. '
+        'The mayor thanked the volunteers. '
+        '"We will rebuild every street," the mayor said.')
+
+
+@pytest.fixture(scope="module")
+def mentions():
+    return mentions_of(Article("a", TEXT))
+
+
+def test_a_sentence_with_a_figure_a_hedge_or_a_quote_holds_a_mention(mentions):
+    # one of each, alone in its sentence; the third sentence holds none
+    assert [mentions.has_mention(k) for k in range(4)] == [True, True, False, True]
+    assert mentions.figures(0) and not mentions.hedges(0) and 0 not in mentions.quoted_sentences
+    assert mentions.hedges(1) and not mentions.figures(1)
+
+
+def test_quote_overlap_is_over_the_smaller_quote():
+    assert quote_overlap(["we", "will", "rebuild"], ["we", "will", "rebuild", "every", "street"]) == 1.0
+    assert quote_overlap(["we", "will", "rebuild"], ["we", "must", "wait"]) == pytest.approx(1 / 3)
+    assert quote_overlap([], ["we"]) == 0.0
+
+
+def test_only_sentences_that_could_differ_are_worth_matching_by_meaning(mentions):
+    other = mentions_of(Article("b", TEXT.replace("40 homes", "45 homes")))
+    same = mentions_of(Article("c", TEXT.replace("The storm flooded", "Floods reached")))
+    assert _could_differ(mentions, 0, other, 0)  # 40 against 45: a possible conflict
+    assert not _could_differ(mentions, 0, same, 0)  # the same figure, no quote, no hedge either side
+    assert _could_differ(mentions, 3, other, 3)  # both quote someone
+    assert _could_differ(mentions, 1, other, 2)  # a hedge against none
