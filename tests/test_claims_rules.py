@@ -40,3 +40,36 @@ def test_only_sentences_that_could_differ_are_worth_matching_by_meaning(mentions
     assert not _could_differ(mentions, 0, same, 0)  # the same figure, no quote, no hedge either side
     assert _could_differ(mentions, 3, other, 3)  # both quote someone
     assert _could_differ(mentions, 1, other, 2)  # a hedge against none
+
+
+# ---- speakers ------------------------------------------------------------------------------------
+
+def test_an_apposition_between_commas_is_skipped_to_find_the_subject():
+    from storytrace.claims.speakers import _subject_before
+
+    assert _subject_before(["Jens", "Stoltenberg", ",", "NATO's", "chief", ","]) == "Jens Stoltenberg"
+
+
+def test_a_person_is_named_by_two_words_a_title_or_a_known_surname():
+    from storytrace.claims.speakers import _is_person
+
+    assert not _is_person(["Federal", "Minister"], ["Federal", "Minister"])  # an office, no name
+    assert _is_person(["Helen", "Carter"], ["Helen", "Carter"])
+    assert _is_person(["Mayor", "Carter"], ["Carter"])  # a title before it
+    assert _is_person(["Carter"], ["Carter"], {"carter"})  # named in full elsewhere in the story
+    assert not _is_person(["Carter"], ["Carter"])
+
+
+def test_a_verb_of_saying_right_before_the_quote_introduces_it():
+    from storytrace.claims.speakers import _before_attribution
+
+    assert _before_attribution("Mayor Helen Carter said:") == (True, True, "Helen Carter")
+    assert _before_attribution("Helen Carter told reporters that") == (True, True, "Helen Carter")
+    far = _before_attribution("Mayor Helen Carter said on Monday, after a long meeting with the council:")
+    assert far == (True, False, "Helen Carter")
+
+
+def test_a_quote_opening_a_sentence_with_no_quote_before_it_is_the_person_just_named():
+    text = ('Mayor Helen Carter visited the town on Monday.\n\n'
+            '"We will rebuild every street that was lost in the flood." The crowd applauded.')
+    assert [q.speaker for q in mentions_of(Article("a", text)).quotes] == ["Helen Carter"]
