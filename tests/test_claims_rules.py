@@ -73,3 +73,21 @@ def test_a_quote_opening_a_sentence_with_no_quote_before_it_is_the_person_just_n
     text = ('Mayor Helen Carter visited the town on Monday.\n\n'
             '"We will rebuild every street that was lost in the flood." The crowd applauded.')
     assert [q.speaker for q in mentions_of(Article("a", text)).quotes] == ["Helen Carter"]
+
+
+# ---- numbers -------------------------------------------------------------------------------------
+
+def test_number_words_joined_by_and_are_one_figure():
+    from storytrace.claims.numbers import figures
+
+    text = "two hundred and fifty people were evacuated"
+    assert [f.value for f in figures(text, 0, len(text))] == [250.0]
+    text = "two hundred or fifty people"
+    assert [f.value for f in figures(text, 0, len(text))] == [200.0, 50.0]
+
+
+def test_a_counted_word_is_folded_to_its_singular_but_a_short_one_is_kept():
+    from storytrace.claims.numbers import _fold
+
+    assert [_fold(w) for w in ("pumps", "cities", "bus", "gas", "glass", "mayor's")] == \
+        ["pump", "city", "bus", "gas", "glass", "mayor"]
