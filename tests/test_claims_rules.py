@@ -91,3 +91,27 @@ def test_a_counted_word_is_folded_to_its_singular_but_a_short_one_is_kept():
 
     assert [_fold(w) for w in ("pumps", "cities", "bus", "gas", "glass", "mayor's")] == \
         ["pump", "city", "bus", "gas", "glass", "mayor"]
+
+
+def test_two_bare_numbers_count_nothing_in_common():
+    from storytrace.claims.numbers import Figure, same_thing
+
+    def fig(unit, counted=()):
+        return Figure(0, 1, 5.0, unit, counted, "5")
+
+    assert not same_thing(fig(None), fig(None))  # "5" and "7": nothing says they count one thing
+    assert same_thing(fig("USD"), fig("USD"))  # two bare sums of money
+    assert same_thing(fig(None, ("pump",)), fig(None, ("pump", "station")))
+    assert not same_thing(fig(None, ("pump",)), fig(None, ("home",)))
+
+
+# ---- quotes --------------------------------------------------------------------------------------
+
+def test_single_quote_marks_open_after_a_space_or_a_bracket_and_close_at_the_very_end():
+    from storytrace.claims.quotes import _is_single_close, _is_single_open
+
+    assert _is_single_open("He said ‘We will", 8) and _is_single_open("(‘We will", 1)
+    assert not _is_single_open("rock‘n", 4)  # inside a word
+    text = "the mayor called it ‘a disaster’"
+    assert _is_single_close(text, len(text) - 1)  # the text's last character
+    assert not _is_single_close("Ukraine’s army", 7)
