@@ -115,3 +115,33 @@ def test_single_quote_marks_open_after_a_space_or_a_bracket_and_close_at_the_ver
     text = "the mayor called it ‘a disaster’"
     assert _is_single_close(text, len(text) - 1)  # the text's last character
     assert not _is_single_close("Ukraine’s army", 7)
+
+
+def _quotes(text: str) -> list[tuple[str, int]]:
+    from storytrace.claims.quotes import find_quotes
+    from storytrace.segment import segment
+
+    return [(text[r.start:r.end], r.paragraphs) for r in find_quotes(text, segment(Article("a", text)).paragraphs)]
+
+
+@pytest.mark.parametrize("open_, close", [("“", "”"), ("‘", "’")])
+def test_quotes_in_either_marks_over_one_or_two_paragraphs(open_, close):
+    assert _quotes(f"The mayor said {open_}we will rebuild every street{close} on Monday.") == \
+        [("we will rebuild every street", 1)]
+    # the printers' convention: an unclosed paragraph of a quote, the next one re-opening it
+    text = f"The mayor spoke on Monday.\n\n{open_}We will rebuild.\n\n{open_}Every street will be repaired,{close} she said."
+    assert _quotes(text) == [(f"We will rebuild.\n\n{open_}Every street will be repaired,", 2)]
+    # a line cut mid-sentence inside a quote: it goes on in the next paragraph
+    assert _quotes(f"The mayor said {open_}we will rebuild\n\nevery street{close} on Monday.") == \
+        [("we will rebuild\n\nevery street", 2)]
+    # a quote closed where its paragraph ends is not carried into the next one
+    text = f"The mayor said {open_}we will rebuild.{close}\n\nThe council met on Tuesday."
+    assert _quotes(text) == [("we will rebuild.", 1)]
+
+
+def test_a_paragraph_opening_with_the_other_kind_of_mark_does_not_continue_a_quote():
+    # an unclosed quote is dropped, not joined to the next paragraph's quote in other marks
+    for first, second in (("“", "‘"), ("‘", "“")):
+        close = {"‘": "’", "“": "”"}[second]
+        text = f"The mayor spoke.\n\n{first}We will rebuild.\n\n{second}Never again{close} became the town motto."
+        assert _quotes(text) == [("Never again", 1)]
