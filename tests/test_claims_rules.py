@@ -145,3 +145,55 @@ def test_a_paragraph_opening_with_the_other_kind_of_mark_does_not_continue_a_quo
         close = {"‘": "’", "“": "”"}[second]
         text = f"The mayor spoke.\n\n{first}We will rebuild.\n\n{second}Never again{close} became the town motto."
         assert _quotes(text) == [("Never again", 1)]
+
+
+# ---- hedges --------------------------------------------------------------------------------------
+
+def test_a_capitalised_modal_hedges_only_at_the_start_of_its_sentence():
+    from storytrace.claims.hedges import hedges
+
+    text = "Officials said the vote may happen in May."
+    assert [h[2] for h in hedges(text, 0, len(text))] == ["may"]  # the second one is the month
+    text = "Could the vote be delayed?"
+    assert [h[2] for h in hedges(text, 0, len(text))] == ["could"]
+    text = "About 40 homes were flooded, and About 12 more were damaged."
+    assert [h[2] for h in hedges(text, 0, len(text))] == ["~about", "~about"]  # approximators are kept anywhere
+
+
+def test_a_hedge_inside_a_quote_from_its_first_character_is_the_speakers():
+    from storytrace.claims.hedges import hedges
+
+    text = "She said “may be” and it may rain."
+    start = text.index("may")
+    assert [h[0] for h in hedges(text, 0, len(text), [(start, start + 6)])] == [text.rindex("may")]
+
+
+# ---- the reference of a pair ---------------------------------------------------------------------
+
+def test_a_day_alone_is_not_ordered_against_a_time_of_the_same_day():
+    from storytrace.claims import reference_of
+    from storytrace.model import Coverage, Pair, Story
+
+    pair = Pair("a", "b", "version", 0.9, Coverage(), Coverage(), [])
+    story = Story("s1", ["a", "b"], "a", None)
+
+    def ref(pa: str, pb: str) -> str:
+        return reference_of(pair, story, {"a": Article("a", "x", published=pa), "b": Article("b", "x", published=pb)})
+
+    assert ref("2024-03-04T18:00:00", "2024-03-04") == "a"  # undecided by date: the story's origin
+    assert ref("2024-03-04T18:00:00", "2024-03-04T09:00:00") == "b"  # two times of day are ordered
+    assert ref("2024-03-05", "2024-03-04T23:00:00") == "b"  # two days are ordered
+
+
+def test_claims_are_compared_only_within_a_story_and_never_between_related_articles():
+    from storytrace.claims import find_claims
+    from storytrace.model import Coverage, Pair, Story
+
+    a = Article("a", 'The council approved 12 pumps on Monday. "We will rebuild," Mayor Helen Carter said.')
+    b = Article("b", 'The council approved 21 pumps on Monday. "We will rebuild it all," Mayor Helen Carter said.')
+    together = [Story("s1", ["a", "b"], "a", None)]
+    apart = [Story("s1", ["a"], "a", None), Story("s2", ["b"], "b", None)]
+    for relation, stories, expect in (("version", together, True), ("same_event", together, True),
+                                      ("related", together, False), ("version", apart, False)):
+        pair = Pair("a", "b", relation, 0.9, Coverage(), Coverage(), [], source="a", derived="b")
+        assert bool(find_claims([a, b], [pair], stories)) == expect, (relation, len(stories))
