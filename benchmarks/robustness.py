@@ -20,11 +20,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+
+from bombs import gzip_bomb  # noqa: E402
 
 # A child's own peak memory: a wrapper process runs the command and reads its children's rusage.
 _WRAP = """
@@ -62,14 +63,8 @@ def measure(cmd: list[str], timeout: float, env: dict | None = None) -> dict:
 
 
 def _bomb(path: Path, expanded: int) -> None:
-    if path.exists():
-        return
-    deflate = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-    zeros = bytes(1 << 22)
-    with open(path, "wb") as f:
-        for _ in range(expanded // len(zeros)):
-            f.write(deflate.compress(zeros))
-        f.write(deflate.flush())
+    if not path.exists():
+        gzip_bomb(path, expanded)
 
 
 def _big_text(size: int, seed: int = 1) -> str:

@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import time
-import zlib
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,9 @@ import pytest
 from storytrace.ingest import read_inputs
 from storytrace.limits import Limits, parse_size, use
 from storytrace import limits as limits_module
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from bombs import gzip_bomb  # noqa: E402  (one builder for this test and benchmarks/robustness.py)
 
 ARTICLE = ("The harbour reopened on Monday after the storm, the port authority said in a statement.\n"
            "Ferries will run on the normal timetable from Tuesday, officials added.\n")
@@ -72,18 +74,9 @@ def test_a_sparse_file_over_the_limit_is_refused_unread(tmp_path):
     assert result.errors == [f"{big}: 3 GB, over the file-size limit of 1 GB (--max-file-bytes), skipped"]
 
 
-def _bomb(path: Path, expanded: int) -> None:
-    deflate = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-    zeros = bytes(1 << 22)
-    with open(path, "wb") as f:
-        for _ in range(expanded // len(zeros)):
-            f.write(deflate.compress(zeros))
-        f.write(deflate.flush())
-
-
 def test_a_gzip_bomb_is_refused_in_bounded_memory(tmp_path):
     bomb = tmp_path / "z.html.gz"
-    _bomb(bomb, 1 << 30)  # 1 GB of zeros in about 1 MB (benchmarks/robustness.py: 4 GB)
+    gzip_bomb(bomb, 1 << 30)  # 1 GB of zeros in about 1 MB (benchmarks/robustness.py: 4 GB)
     assert bomb.stat().st_size < 2 << 20
     (tmp_path / "a.txt").write_text(ARTICLE)
     # peak memory from VmHWM: ru_maxrss would carry the pytest process's own peak across exec
@@ -103,7 +96,7 @@ def test_a_gzip_bomb_is_refused_in_bounded_memory(tmp_path):
 
 def test_decompressed_limit_is_an_option(tmp_path):
     bomb = tmp_path / "z.txt.gz"
-    _bomb(bomb, 64 << 20)
+    gzip_bomb(bomb, 64 << 20)
     result = storytrace("analyze", str(bomb), "--max-decompressed-bytes", "16M", "--quiet", timeout=60)
     assert result.returncode == 1
     assert lines(result.stderr)[0] == (f"storytrace: {bomb}: expands to more than 16 MB (the decompressed-size "

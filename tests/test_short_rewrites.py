@@ -18,8 +18,7 @@ REWORDED = [
 ]
 
 # heavy rewrites that also merge and reorder sentences: the in-order sentence alignment matches only
-# a fifth of the words, and neither the whole-text pair scorer nor order-free sentence matching tells
-# them from two independent reports (measured on SemEval-2022 same-event leads): known to fail
+# a fifth of the words; judge/restated.py finds that neither text says anything the other does not
 RESTRUCTURED = [
     ("The city council of Port Alder voted 7-2 on Tuesday to approve a $40 million expansion of the town's harbour. Mayor Elena Varga said the project would add 120 berths and a new cold-storage warehouse by 2027. Opponents argued that dredging the inner basin would damage the eelgrass beds where young salmon shelter. The council banned dredging between March and June, when the salmon migrate. The work will be paid for with a $25 million state grant and a $15 million bond issue.",
      "A $25 million state grant and a $15 million bond will pay for the enlargement of Port Alder's harbour, which councillors approved by seven votes to two on Tuesday at a cost of $40 million. Mayor Elena Varga expects 120 extra berths and a cold store to be finished in 2027. Critics feared that deepening the inner basin would wreck the eelgrass where juvenile salmon hide, so the council ruled out dredging from March to June, during the salmon run."),
@@ -42,10 +41,25 @@ def test_short_text_reworded_sentence_by_sentence_is_a_rewrite(pair):
     assert _relation(*REWORDED[pair]) == "rewrite"
 
 
-@pytest.mark.xfail(strict=True, reason="restructured short rewrites are judged same_event or related (README)")
 @pytest.mark.parametrize("pair", [0, 1, 2])
 def test_short_text_restructured_heavily_is_a_rewrite(pair):
     assert _relation(*RESTRUCTURED[pair]) == "rewrite"
+
+
+# two reports of one event written independently: the same core facts, each with details of its own
+INDEPENDENT = [
+    ("Heavy rain caused the river Lune to burst its banks on Sunday night, flooding more than 200 homes in the town of Kirkby. Emergency services rescued 35 people from their houses using boats. The Environment Agency said the river had risen two metres in six hours. Residents were moved to the town's sports centre, where volunteers served hot meals.",
+     "Kirkby is counting the cost after the Lune flooded the town overnight on Sunday. Shopkeepers on Mill Street said the water reached waist height, and the primary school will stay closed until Wednesday. Local MP Sarah Dunn called for the flood defences promised in 2019 to be built without delay, while insurers said claims could exceed 10 million pounds."),
+    ("The city council of Port Alder voted 7-2 on Tuesday to approve a $40 million expansion of the town's harbour. Mayor Elena Varga said the project would add 120 berths and a new cold-storage warehouse by 2027. Opponents argued that dredging the inner basin would damage the eelgrass beds where young salmon shelter. The council banned dredging between March and June, when the salmon migrate. The work will be paid for with a $25 million state grant and a $15 million bond issue.",
+     "Port Alder's harbour will be expanded after a council vote on Tuesday. Fishermen packed the public gallery, and several said the town had waited twenty years for more berths. Councillor Tom Reyes, who voted against, said the town could not afford the debt and warned that rates would rise. Construction firms will be invited to bid in the autumn, and the harbour master expects the first berths to open in 2025."),
+    ("Mount Kelu erupted on Sunday morning, sending a column of ash five kilometres into the sky. Authorities raised the alert to its highest level and ordered 12,000 people living within eight kilometres of the crater to leave. Flights at the nearby airport were cancelled. No casualties have been reported.",
+     "Thousands of villagers fled their homes on Sunday as Mount Kelu erupted for the first time since 2014. Ash fell on towns up to 40 kilometres away, and farmers said their coffee crops had been buried. The volcanology agency said lava was flowing down the southern flank and that further eruptions were likely. Army trucks took residents to shelters in the provincial capital."),
+]
+
+
+@pytest.mark.parametrize("pair", range(len(INDEPENDENT)))
+def test_independent_short_reports_of_one_event_are_not_a_rewrite(pair):
+    assert _relation(*INDEPENDENT[pair]) in ("same_event", "related")
 
 
 def test_short_summary_keeping_every_fact_is_a_rewrite():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable
 
 import numpy as np
@@ -15,6 +16,7 @@ from .fingerprint import key_terms, token_hashes
 from .model import Article, Doc
 from .paraphrase import sentence_vectors
 from .segment import segment
+from .word_order import is_word_salad
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -36,6 +38,11 @@ class Prepared:
             return self.lead
         mean = v.mean(axis=0)
         return mean / (np.linalg.norm(mean) or 1.0)
+
+    @cached_property
+    def word_salad(self) -> bool:
+        """Words in no prose order (word_order.py): such a text reports no event and restates nothing."""
+        return is_word_salad(self.doc)
 
 
 def lead_text(doc: Doc) -> str:

@@ -48,3 +48,12 @@ def reuse_similarity(cov_a: Coverage, cov_b: Coverage) -> float:
     def weighted(c: Coverage) -> float:
         return min(1.0, c.verbatim + 0.85 * c.paraphrase)
     return 0.5 + 0.5 * (0.5 * weighted(cov_a) + 0.5 * weighted(cov_b))
+
+
+def related_similarity(similarity: float, same_event_threshold: float) -> float:
+    """A related pair ranks below every same-event pair: reports weeks apart, or word salad, may be
+    as alike as one event's reports by the event model yet are `related`; they score just under it."""
+    return min(similarity, same_event_threshold - RELATED_BELOW)
+
+
+RELATED_BELOW = 1e-4  # how far under the same-event threshold a related pair is capped

@@ -72,11 +72,33 @@ STORY_WEAK_LINK_COHERENCE = 0.6   # stories.py: a link between sentence-sized te
                                   # above 0.5 so a chain of single links (2 of 4 in its middle) does not join.
                                   # 5,000 templated one-sentence items of four events: one story mixing all four
                                   # with plain components (benchmarks/robustness.py)
+SHORT_REUSE_SIMILARITY = 0.6      # sentence-sized texts: a reuse pair's graded similarity is at least this, a related
+                                  # pair's at most this, so no reuse pair ranks below a related one. 0.6 = 3 of STS's 0-5
+                                  # scale, "roughly equivalent, but some important information differs" (not tuned:
+                                  # STS-B dev main-news Pearson 0.8731 -> 0.8664 with it, BENCHMARKS.md)
 SHORT_VERSION_VERBATIM = 0.8      # sentence-sized texts the pair scorer does not call paraphrases are a version
                                   # only when each side is this much verbatim in the other: one or two words
                                   # of a ten-word sentence changed (a figure, a name). Below, a shared frame
                                   # around other facts ("... announced that the match was postponed" / "... that
                                   # the merger had been approved": 0.55) is no edit of one statement
+# judge/restated.py: a heavy rewrite of a short text (sentences merged and reordered, so the in-order alignment
+# covers little) is a rewrite when all three hold. Set (python benchmarks/short_rewrites.py --features) between the
+# closest negative and positive on each, in-sample: 14 written short rewrites against the 60/110/160-word leads of the
+# 70 SemEval-2022 pairs and 150 WikiRef same-topic pairs (no lead pair without reuse passes; 12 rewrites do)
+RESTATED_MAX_WORDS = 160          # both texts this many words at most (the longest leads measured)
+RESTATED_SHARED_CONTENT = 0.4     # content stems (quotes aside) shared, over the larger side's: rewrites >= 0.44,
+                                  # leads passing the other two <= 0.35
+RESTATED_SENTENCE_COUNTERPARTS = 0.58  # each sentence's closest sentence of the other (cosine), word-weighted mean,
+                                  # the lower side: rewrites >= 0.59 (the merged ones 0.59-0.68)
+RESTATED_BODY_COSINE = 0.78       # mean sentence vectors' cosine: rewrites >= 0.80; a lead pair passing the other
+                                  # two 0.757
+SALAD_MIN_FUNCTION_WORDS = 30     # word_order.py: a text is judged for word salad from this many determiners and
+                                  # prepositions followed by a word (about 150 words of prose)
+SALAD_BROKEN_SHARE = 0.15         # ... and is word salad when this share of them are followed by a word that cannot
+                                  # follow them. Measured (BENCHMARKS.md, "Word salad"): the 468 articles of SemEval,
+                                  # WikiRef, PAN-13 sources and the example with 30 such words: at most 0.114 (median
+                                  # 0.011); their words shuffled: 94% of 300-word salads and 99% of 1,000-word ones
+                                  # reach 0.15, all at 3,000 words (median 0.26)
 DIRECTION_MARGIN = 0.1            # coverage asymmetry that decides which article derives from which
 EXCERPT_UNCOVERED = 0.02          # direction.py: a side with at most 2% of its words uncovered is contained in the other
                                   # (an excerpt); alignment leaves ~1% uncovered at sentence edges of exact copies

@@ -58,7 +58,8 @@ class NeedsEncoder(Exception):
 def align_pair(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: dict[str, float],
                short: bool, shares_text: bool = True, can_encode: bool = True) -> Alignment:
     """Verbatim passages (when the pair shares text at all), then paraphrase passages over what they
-    leave, if that still looks like a rewording (``NeedsEncoder`` then, unless ``can_encode``)."""
+    leave, if that still looks like a rewording (``NeedsEncoder`` then, unless ``can_encode``). Word
+    salad states nothing, so nothing of it is a paraphrase: only its verbatim passages count."""
     da, db = pa.doc, pb.doc
     counted_a, counted_b = counted_words(da, short), counted_words(db, short)
     if shares_text:
@@ -68,15 +69,16 @@ def align_pair(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: dict[str
     cov_va = float((vmask_a & counted_a).sum()) / max(1, counted_a.sum())
     cov_vb = float((vmask_b & counted_b).sum()) / max(1, counted_b.sum())
     decided_by_copy = max(cov_va, cov_vb) >= T.VERSION_VERBATIM
+    by_words_only = decided_by_copy or pa.word_salad or pb.word_salad
     paraphrase = []
     # sentence alignment by meaning costs encoder time: only where what the verbatim passages leave
     # of the two texts still shares its vocabulary, as a rewrite's does
     overlaps = None
-    if not decided_by_copy and not short and (
+    if not by_words_only and not short and (
             tfidf_cosine >= T.PARAPHRASE_GATE_TFIDF
             and (not verbatim or masked_cosine(da, ~vmask_a, db, ~vmask_b, weight) >= T.PARAPHRASE_GATE_TFIDF)):
         overlaps = lexical_overlaps(da, vmask_a, db, vmask_b, weight)
-    if not decided_by_copy and (short or (overlaps is not None
+    if not by_words_only and (short or (overlaps is not None
                                           and counterpart_share(*overlaps) >= T.PARTIAL_PARAPHRASE_COVERAGE)):
         if not can_encode:
             raise NeedsEncoder

@@ -12,21 +12,27 @@ from ..event import event_features_batch, get_event_model
 from ..model import Coverage, Pair
 from ..prepared import Prepared, Progress
 from ..processes import MIN_PAIRS, can_fork, chunked, map_chunks
-from ..relate import event_relation
+from ..relate import event_relation, related_similarity
 from .alignment import NeedsEncoder, is_short
-from .pair import compare_prepared
+from .restated import short_paragraphs
+from .pair import compare_prepared, salad_event
 
 
 def needs_alignment(left: list[Prepared], right: list[Prepared], pairs: np.ndarray, cosines: np.ndarray,
                     shares_text: np.ndarray) -> np.ndarray:
     """Which pairs must be aligned one by one: those sharing text, those whose vocabulary is close
-    enough for a rewording (the paraphrase gate), and pairs of sentence-sized texts. For the rest
+    enough for a rewording (the paraphrase gate), pairs of sentence-sized texts and of short
+    paragraphs. For the rest
     (most candidate pairs of a large corpus: same beat, other story) nothing can be aligned, and the
     event model alone decides, for all of them at once (``judge_by_event``)."""
-    short_left = np.array([is_short(p) for p in left], dtype=bool)
-    short_right = short_left if right is left else np.array([is_short(p) for p in right], dtype=bool)
-    both_short = short_left[pairs[:, 0]] & short_right[pairs[:, 1]] if len(pairs) else np.zeros(0, bool)
-    return shares_text | (cosines >= T.PARAPHRASE_GATE_TFIDF) | both_short
+    def both(test) -> np.ndarray:
+        on_left = np.array([test(p) for p in left], dtype=bool)
+        on_right = on_left if right is left else np.array([test(p) for p in right], dtype=bool)
+        return on_left[pairs[:, 0]] & on_right[pairs[:, 1]] if len(pairs) else np.zeros(0, bool)
+
+    # two short paragraphs may be a heavy rewrite of one another (``restated``), which the event
+    # model alone cannot see
+    return shares_text | (cosines >= T.PARAPHRASE_GATE_TFIDF) | both(is_short) | both(short_paragraphs)
 
 
 def judge_by_event(left: list[Prepared], right: list[Prepared], pairs: np.ndarray,
@@ -45,13 +51,16 @@ def judge_by_event(left: list[Prepared], right: list[Prepared], pairs: np.ndarra
     similarity = model.similarities(np.array([[f[name] for name in model.features] for f in feats]))
     out: list[Pair | None] = []
     for (i, j), f, sim in zip(pairs.tolist(), feats, similarity.tolist()):
-        relation = event_relation(sim, model.same_event_threshold, model.related_threshold, f["days_apart"])
+        evidence: dict = {}
+        relation = salad_event(event_relation(sim, model.same_event_threshold, model.related_threshold,
+                                              f["days_apart"]), left[i], right[j], evidence)
         if relation is None:
             out.append(None)
             continue
-        evidence = dict(f, event_similarity=sim, same_event=relation == "same_event")
-        out.append(Pair(left[i].doc.id, right[j].doc.id, relation, sim, Coverage(), Coverage(), [], None, None,
-                        evidence))
+        evidence = dict(f, **evidence, event_similarity=sim, same_event=relation == "same_event")
+        similarity = related_similarity(sim, model.same_event_threshold) if relation == "related" else sim
+        out.append(Pair(left[i].doc.id, right[j].doc.id, relation, similarity, Coverage(), Coverage(), [], None,
+                        None, evidence))
     return out
 
 

@@ -8,9 +8,10 @@ from ..direction import context_fit, direction
 from ..event import event_features, get_event_model
 from ..model import Doc, Pair
 from ..prepared import Prepared
-from ..relate import event_relation, reuse_relation, reuse_similarity
+from ..relate import REUSE_RELATIONS, event_relation, related_similarity, reuse_relation, reuse_similarity
 from ..sentence_judge import judge_sentence_pair
 from .alignment import Alignment, NeedsEncoder, align_pair, is_short
+from .restated import restated
 
 
 def judge_sentences(pa: Prepared, pb: Prepared, aligned: Alignment, evidence: dict,
@@ -33,22 +34,50 @@ def judge_sentences(pa: Prepared, pb: Prepared, aligned: Alignment, evidence: di
         relation = None
     if relation is None and always_report and similarity >= T.SHORT_RELATED_SIMILARITY:
         relation = "related"
+    # the graded similarity agrees with the relation: a reuse pair at least "roughly equivalent",
+    # a related one at most that
+    if relation in REUSE_RELATIONS:
+        similarity = max(similarity, T.SHORT_REUSE_SIMILARITY)
+    elif relation == "related":
+        similarity = min(similarity, T.SHORT_REUSE_SIMILARITY)
     return relation, similarity
 
 
 def judge_articles(pa: Prepared, pb: Prepared, tfidf_cosine: float, aligned: Alignment,
-                   evidence: dict) -> tuple[str | None, float]:
-    """Articles: reuse by coverage; without reuse, the event model tells same event from related."""
+                   evidence: dict, can_encode: bool = True) -> tuple[str | None, float]:
+    """Articles: reuse by coverage; without reuse, the event model tells same event from related,
+    unless two short texts say the same things in other words (``restated``: a heavy rewrite)."""
     feats = pair_event_features(pa, pb, tfidf_cosine)
     model = get_event_model()
     event_similarity = model.similarity(feats)
-    event = event_relation(event_similarity, model.same_event_threshold, model.related_threshold,
-                           feats["days_apart"])
+    event = salad_event(event_relation(event_similarity, model.same_event_threshold, model.related_threshold,
+                                       feats["days_apart"]), pa, pb, evidence)
     evidence.update(feats, event_similarity=event_similarity, same_event=event == "same_event")
     relation = reuse_relation(aligned.coverage_a, aligned.coverage_b, same_event=event == "same_event")
+    if relation is None and event is not None and "word_salad" not in evidence:
+        found = restated(pa, pb, can_encode)
+        if found is not None:
+            evidence["restated"] = found.to_json()
+            if found.holds:
+                relation = "rewrite"  # by the order-free evidence, not the in-order coverage
     if relation is None:
+        if event == "related":
+            return event, related_similarity(event_similarity, model.same_event_threshold)
         return event, event_similarity
-    return relation, reuse_similarity(aligned.coverage_a, aligned.coverage_b)
+    # reuse found never scores a pair below what its event evidence alone would give it as a related
+    # pair, nor a same-event one below the same-event threshold; 1.0 stays the same text's
+    floor = min(event_similarity, model.same_event_threshold)
+    return relation, max(reuse_similarity(aligned.coverage_a, aligned.coverage_b), floor)
+
+
+def salad_event(event: str | None, pa: Prepared, pb: Prepared, evidence: dict) -> str | None:
+    """Word salad reports no event: a pair with one is `related` at most (its words are the other's),
+    never `same_event`; ``evidence["word_salad"]`` then names the side(s)."""
+    salad = [side for side, p in (("a", pa), ("b", pb)) if p.word_salad]
+    if not salad:
+        return event
+    evidence["word_salad"] = salad
+    return "related" if event == "same_event" else event
 
 
 def compare_prepared(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: dict[str, float],
@@ -66,7 +95,7 @@ def compare_prepared(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: di
     if short:
         relation, similarity = judge_sentences(pa, pb, aligned, evidence, always_report)
     else:
-        relation, similarity = judge_articles(pa, pb, tfidf_cosine, aligned, evidence)
+        relation, similarity = judge_articles(pa, pb, tfidf_cosine, aligned, evidence, can_encode)
     if relation is None:
         if not always_report:
             return None
