@@ -208,6 +208,18 @@ def cmd_trace(args: argparse.Namespace) -> int:
         raise _UsageError(str(exc)) from None
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .store.commands import UsageProblem, run_export
+
+    problem = _output_problem(args)
+    if problem:
+        raise _UsageError(problem)
+    try:
+        return run_export(args)
+    except UsageProblem as exc:
+        raise _UsageError(str(exc)) from None
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     from .deps import environment_line
     from .doctor import report, run_checks
@@ -345,6 +357,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_encoder_option(t)
     _add_limit_options(t)
     t.set_defaults(run=cmd_trace)
+    e = sub.add_parser("export", help="write the whole store as analyze writes its result (JSON, JSONL parts, HTML)")
+    e.add_argument("--db", default=DEFAULT_PATH, metavar="FILE", help=f"the store (default ./{DEFAULT_PATH})")
+    e.add_argument("--json", metavar="FILE", help="write the storytrace/1 document ('-' for stdout)")
+    e.add_argument("--jsonl-parts", metavar="DIR", help="write it as JSONL parts into DIR (as analyze --jsonl-parts)")
+    e.add_argument("--html", metavar="FILE", help="write the self-contained HTML report of the store")
+    e.set_defaults(run=cmd_export)
     d = sub.add_parser("doctor", help="check that every part of storytrace works here, with the versions")
     d.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
     d.add_argument("--encode", action="store_true",

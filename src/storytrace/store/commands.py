@@ -9,6 +9,7 @@ from collections import Counter
 from ..model import Article
 from ..output_paths import write_json
 from .add import AddReport, add_articles
+from .export import export_result
 from .schema import NotAStore
 from .store import Store, StoreBusy
 from .trace import trace_article
@@ -96,6 +97,31 @@ def run_trace(args) -> int:
     if args.json and write_json(result, args.json):
         return 0
     print(trace_summary(result))
+    return 0
+
+
+def run_export(args) -> int:
+    if not (args.json or args.jsonl_parts or args.html):
+        raise UsageProblem("export writes --json FILE, --jsonl-parts DIR or --html FILE (one or more)")
+    try:
+        store = Store(args.db, create=False)
+    except NotAStore as exc:
+        raise UsageProblem(str(exc)) from None
+    with store:
+        document, articles = export_result(store, with_articles=bool(args.html))
+    if args.jsonl_parts:
+        from ..parts import write_parts
+
+        write_parts(document, args.jsonl_parts)
+    if args.json:
+        write_json(document, args.json)
+    if args.html:
+        from ..report_html import write_report
+
+        write_report(args.html, document, articles, title=f"storytrace store {args.db}")
+    if args.json != "-":
+        print(f"{args.db}: exported {len(document['articles'])} articles, {len(document['pairs'])} pairs, "
+              f"{len(document['stories'])} stories", file=sys.stderr)
     return 0
 
 
