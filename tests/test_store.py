@@ -281,3 +281,57 @@ def test_sigkill_during_add_leaves_the_store_as_before_or_after_the_batch(tmp_pa
     assert any(outcomes)  # at least one kill landed before the commit
     assert main(["add", str(batch), "--db", str(db), "--quiet"]) == 0  # whatever the kills left, it completes
     assert _consistent(db)[0] == before[0] + 60
+
+
+def test_cli_trace_add_then_trace_id(tmp_path, capsys):
+    """trace 002 --add against a store of 000, 001, 003, 004: an uncredited rewrite of 000 with
+    altered quotes, now stored; trace --id 002 then answers the same from the store, storing
+    nothing; trace --id 003 is related only; an article related to nothing: exit 0, empty lists."""
+    db = str(tmp_path / "s.db")
+    others = [str(f) for f in FILES if not f.name.startswith("002")]
+    assert main(["add", *others, "--db", db, "-q"]) == 0
+    added = tmp_path / "added.json"
+    assert main(["trace", str(FILES[2]), "--add", "--db", db, "--json", str(added)]) == 0
+    assert "added 002" in capsys.readouterr().err
+    doc = json.loads(added.read_text("utf-8"))
+    me = doc["articles"][0]
+    assert me["id"].startswith("002")
+    assert me["sources"][0]["id"].startswith("000") and me["sources"][0]["relation"] == "rewrite"
+    assert me["sources"][0]["credited"] is False
+    assert any(c["kind"] == "quote" and c["grade"] == "altered" for c in doc["claims"])
+    with Store(db, create=False) as store:
+        assert store.count() == 5
+        stored = {(a, b): (rel, src) for a, b, rel, src in
+                  store.db.execute("SELECT a, b, relation, source FROM pairs WHERE a = ? OR b = ?", (me["id"],) * 2)}
+        story = store.db.execute("SELECT story FROM story_of WHERE article = ?", (me["id"],)).fetchone()[0]
+        tables = {t: store.db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in ("articles", "pairs", "stories")}
+    assert stored == {(p["a"], p["b"]): (p["relation"], p["source"]) for p in doc["pairs"]}
+    assert doc["stories"][0]["joins"] == [f"story-{story}"] and len(doc["stories"][0]["articles"]) == 4
+
+    by_id = tmp_path / "by_id.json"
+    assert main(["trace", "--id", me["id"], "--db", db, "--json", str(by_id)]) == 0
+    assert json.loads(by_id.read_text("utf-8")) == doc
+    with Store(db, create=False) as store:  # --id stores nothing
+        assert tables == {t: store.db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+                          for t in ("articles", "pairs", "stories")}
+    assert main(["trace", str(FILES[2]), "--add", "--db", db, "--json", str(added)]) == 0  # again: unchanged
+    assert "already stored unchanged" in capsys.readouterr().err
+    assert json.loads(added.read_text("utf-8")) == doc
+
+    third = FILES[3].stem  # 003's id
+    assert main(["trace", "--id", third, "--db", db, "--json", "-"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["pairs"] and {p["relation"] for p in doc["pairs"]} == {"related"}
+    assert doc["articles"][0]["sources"] == [] and doc["claims"] == []
+
+    lonely = "Gardeners in the valley planted tomatoes early this spring because the frost ended in March."
+    assert main(["trace", "--text", lonely, "--add", "--db", db, "--json", "-"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["pairs"] == [] and doc["articles"][0]["sources"] == [] and doc["claims"] == []
+    assert main(["trace", "--id", doc["articles"][0]["id"], "--db", db, "--json", "-"]) == 0
+    assert json.loads(capsys.readouterr().out)["pairs"] == []
+
+    assert main(["trace", "--id", "nothing-like-it", "--db", db]) == 2
+    assert "--id nothing-like-it: no such article" in capsys.readouterr().err
+    assert main(["trace", "--id", third, "--add", "--db", db]) == 2
+    assert main(["trace", str(FILES[0]), "--id", third, "--db", db]) == 2

@@ -12,7 +12,8 @@ from .add import AddReport, add_articles
 from .export import export_result
 from .schema import NotAStore
 from .store import Store, StoreBusy
-from .trace import trace_article
+from .records import text_hash
+from .trace import trace_and_add, trace_article, trace_stored
 
 _RANK = ["duplicate", "version", "rewrite", "partial", "same_event", "related"]
 
@@ -71,10 +72,9 @@ def add_summary(report: AddReport, total: int, db, top: int) -> str:
 def read_traced(args) -> Article | None:
     from ..ingest import read_inputs
 
-    if (args.path is None) == (args.text is None):
-        raise UsageProblem("trace takes one article: a PATH or --text TEXT")
     if args.text is not None:
-        return Article("text", args.text)
+        # added, a text needs an id of its own (a second text is not a new version of the first)
+        return Article(f"text_{text_hash(args.text).hex()[:16]}" if args.add else "text", args.text)
     ingested = read_inputs([args.path])
     for line in ingested.errors:
         print(f"storytrace: {line}", file=sys.stderr)
@@ -84,16 +84,35 @@ def read_traced(args) -> Article | None:
 
 
 def run_trace(args) -> int:
+    if sum(x is not None for x in (args.path, args.text, args.id)) != 1:
+        raise UsageProblem("trace takes one article: a PATH, --text TEXT or --id ID")
+    if args.add and args.id is not None:
+        raise UsageProblem("--add takes a PATH or --text TEXT (an --id is already stored)")
     try:
-        store = Store(args.db, create=False)
+        store = Store(args.db, create=bool(args.add))
     except NotAStore as exc:
         raise UsageProblem(str(exc)) from None
     with store:
-        article = read_traced(args)
-        if article is None:
-            print("storytrace: no article could be read; nothing traced", file=sys.stderr)
-            return 1
-        result = trace_article(store, article)
+        if args.id is not None:
+            result = trace_stored(store, args.id)
+            if result is None:
+                raise UsageProblem(f"--id {args.id}: no such article in {args.db}")
+        else:
+            article = read_traced(args)
+            if article is None:
+                print("storytrace: no article could be read; nothing traced", file=sys.stderr)
+                return 1
+            if args.add:
+                try:
+                    result, report = trace_and_add(store, article, processes=args.processes)
+                except StoreBusy as exc:
+                    print(f"storytrace: {exc}", file=sys.stderr)
+                    return 1
+                me = result["articles"][0]["id"]
+                print(f"{args.db}: " + (f"added {me}" if report.added else f"{me} already stored unchanged"),
+                      file=sys.stderr)
+            else:
+                result = trace_article(store, article)
     if args.json and write_json(result, args.json):
         return 0
     print(trace_summary(result))

@@ -16,7 +16,7 @@ from ..index import CandidateIndex, SqliteStorage, features_of
 from ..model import Article, Pair
 from ..pipeline import Prepared
 from ..segment import segment
-from .records import PAIR_COLUMNS, article_from_row, pair_from_row
+from .records import PAIR_COLUMNS, article_from_row, pair_from_row, text_hash
 from .stats import unpack_bag
 from .schema import connect
 
@@ -84,6 +84,22 @@ class Store:
                     f"SELECT no, text, record FROM articles WHERE no IN ({_marks(chunk)})", chunk):
                 found[no] = article_from_row(text, record)
         return [found[n] for n in numbers if n in found]
+
+    def newest_id(self, article_id: str) -> str | None:
+        """The stored id ``article_id`` names: its newest version (``x@v3`` for ``x``), else the
+        stored article of exactly that id (an older version named ``x@v2``), else None."""
+        row = self.db.execute("SELECT id FROM articles WHERE base_id = ? ORDER BY version DESC LIMIT 1",
+                              (article_id,)).fetchone()
+        if row is None:
+            row = self.db.execute("SELECT id FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def id_of_text(self, base_id: str, text: str) -> str | None:
+        """The stored version of ``base_id`` holding exactly ``text``."""
+        for aid, digest in self.db.execute("SELECT id, text_hash FROM articles WHERE base_id = ?", (base_id,)):
+            if bytes(digest) == text_hash(text):
+                return aid
+        return None
 
     def articles_by_id(self, ids: list[str]) -> list[Article]:
         numbers = self.numbers(ids)
