@@ -39,6 +39,7 @@ class AddReport:
     unchanged: list[str] = field(default_factory=list)  # already stored with the same text
     pairs: list[Pair] = field(default_factory=list)     # new links
     stories: list[StoryChange] = field(default_factory=list)  # stories created or changed
+    errors: list[str] = field(default_factory=list)     # inputs that could not be read (Store.add)
 
 
 def judged_by() -> str:

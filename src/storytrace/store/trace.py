@@ -31,6 +31,7 @@ from ..threads import with_single_threaded_blas
 def trace_article(store: Store, article: Article) -> dict:
     store.db.execute("BEGIN")  # one snapshot of the store for the whole trace (WAL: writers go on)
     try:
+        store.storage.refresh()  # another process may have added since the vectors were read
         return _trace(store, article)
     finally:
         store.db.execute("ROLLBACK")
