@@ -67,11 +67,13 @@ def test_adding_again_changes_nothing_and_a_new_text_is_a_new_version(tmp_path):
     with Store(tmp_path / "s.db") as store:
         add_articles(store, articles, processes=1)
         before = [store.db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
-                  for t in ("articles", "pairs", "stories", "sources", "word_df", "index_ngrams", "index_vectors")]
+                  for t in ("articles", "pairs", "stories", "sources", "word_df", "index_ngrams", "index_vectors",
+                            "batches")]
         report = add_articles(store, articles, processes=1)
         assert report.added == [] and len(report.unchanged) == 5 and report.pairs == []
         after = [store.db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
-                 for t in ("articles", "pairs", "stories", "sources", "word_df", "index_ngrams", "index_vectors")]
+                 for t in ("articles", "pairs", "stories", "sources", "word_df", "index_ngrams", "index_vectors",
+                           "batches")]
         assert before == after
         old = articles[0]
         edited = type(old)(old.id, old.text.replace("Stoltenberg", "Stoltenberg, 64,", 1))
@@ -80,6 +82,12 @@ def test_adding_again_changes_nothing_and_a_new_text_is_a_new_version(tmp_path):
         assert report.added == [new_id] and report.versions == [new_id]
         assert any({p.a, p.b} == {old.id, new_id} and p.relation in ("duplicate", "version") for p in report.pairs)
         assert store.db.execute("SELECT base_id, version FROM articles WHERE id = ?", (new_id,)).fetchone() == (old.id, 2)
+        # the id names the newest version; the older one keeps its id
+        assert store.trace(id=old.id)["articles"][0]["id"] == new_id
+        assert store.trace(id=f"{old.id}@v2")["articles"][0]["id"] == new_id
+        assert any(new_id in (p["a"], p["b"]) for p in store.trace(id=old.id)["pairs"])
+        assert add_articles(store, [edited], processes=1).unchanged == [old.id]  # v2 again: nothing
+        assert store.count() == 6
 
 
 def test_a_failing_batch_leaves_the_store_as_it_was(tmp_path, monkeypatch):
