@@ -257,6 +257,13 @@ def _not_negative(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more seconds, not {text}")
+    return value
+
+
 def _size(text: str) -> int:
     from .limits import parse_size
 
@@ -344,6 +351,10 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--db", default=DEFAULT_PATH, metavar="FILE", help=f"the store (default ./{DEFAULT_PATH}; created if absent)")
     a.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     a.add_argument("--top", type=_not_negative, default=50, metavar="N", help="rows per list of the summary (0: all)")
+    a.add_argument("--batch-size", type=_positive, default=None, metavar="N",
+                   help="commit every N articles, each batch one transaction (default: all the inputs in one)")
+    a.add_argument("--wait", type=_seconds, default=600.0, metavar="SECONDS",
+                   help="how long to wait for another process adding to the store (default 600)")
     a.add_argument("--processes", type=_positive, default=None, metavar="N",
                    help="processes aligning pairs (default: one per core, or $STORYTRACE_PROCESSES)")
     _add_encoder_option(a)

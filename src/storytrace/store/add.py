@@ -40,6 +40,7 @@ class AddReport:
     pairs: list[Pair] = field(default_factory=list)     # new links
     stories: list[StoryChange] = field(default_factory=list)  # stories created or changed
     errors: list[str] = field(default_factory=list)     # inputs that could not be read (Store.add)
+    batch: int | None = None                            # the batch's number in the store, once committed
 
 
 def judged_by() -> str:
@@ -112,6 +113,7 @@ def add_articles(store: Store, articles: list[Article], processes: int | None = 
         touched = set(report.added) | {x for p in compared if p.relation != "related" for x in (p.a, p.b)}
         moved = orient_and_source(store, touched)
         report.stories = restory(store, touched | moved)
+    report.batch = batch  # committed
     return report
 
 

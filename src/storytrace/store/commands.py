@@ -26,7 +26,7 @@ def run_add(args, say) -> int:
     from ..ingest import read_inputs
 
     try:
-        store = Store(args.db, create=True)
+        store = Store(args.db, create=True, wait_seconds=args.wait)
     except NotAStore as exc:
         raise UsageProblem(str(exc)) from None
     with store:
@@ -36,15 +36,48 @@ def run_add(args, say) -> int:
         if not ingested.articles:
             say("storytrace: no article could be read; nothing added")
             return 1
-        try:
-            report = add_articles(store, ingested.articles, processes=args.processes)
-        except StoreBusy as exc:
-            say(f"storytrace: {exc}")
-            return 1
+        size = args.batch_size or len(ingested.articles)
+        reports = []
+        for first in range(0, len(ingested.articles), size):
+            try:
+                reports.append(add_articles(store, ingested.articles[first:first + size], processes=args.processes))
+            except StoreBusy as exc:
+                say(f"storytrace: {exc}")
+                return 1
+            if not args.quiet:  # said only once committed: a batch reported here survives any crash
+                say(committed_line(reports[-1], store.count()))
+        report = merge_reports(store, reports)
         total = store.count()
     if not args.quiet:
         print(add_summary(report, total, args.db, args.top))
     return 0
+
+
+def committed_line(report: AddReport, total: int) -> str:
+    if report.batch is None:
+        return f"nothing to commit: {len(report.unchanged)} articles already stored unchanged; {total} in the store"
+    return (f"committed batch {report.batch}: {len(report.added)} articles, {report.added[0]} .. {report.added[-1]}; "
+            f"{total} in the store")
+
+
+def merge_reports(store: Store, reports: list[AddReport]) -> AddReport:
+    """One report for the batches of one command: the stories changed are those still in the store
+    (a later batch may have replaced a story an earlier one made)."""
+    if len(reports) == 1:
+        return reports[0]
+    merged = AddReport()
+    for r in reports:
+        merged.added += r.added
+        merged.versions += r.versions
+        merged.unchanged += r.unchanged
+        merged.pairs += r.pairs
+    latest = {}
+    for r in reports:
+        for change in r.stories:
+            latest[change.id] = change
+    alive = {f"story-{no}" for (no,) in store.db.execute("SELECT no FROM stories")}
+    merged.stories = [c for c in latest.values() if c.id in alive]
+    return merged
 
 
 def add_summary(report: AddReport, total: int, db, top: int) -> str:
