@@ -31,6 +31,7 @@ def test_store_from_the_package_root_adds_traces_and_exports(tmp_path):
         document = store.export(json=tmp_path / "e.json", html=tmp_path / "e.html")
         assert json.loads((tmp_path / "e.json").read_text("utf-8")) == document
         assert len(document["articles"]) == 5 and (tmp_path / "e.html").stat().st_size > 10_000
+        assert store.export() == document
         again = store.add([FILES[0]])
         assert again.added == [] and again.unchanged == [FILES[0].stem]
         with pytest.raises(KeyError, match="no such article"):
