@@ -32,7 +32,7 @@ from ..relate import event_relation, reuse_relation
 from . import stats
 from .store import Store
 
-EVENT_RELATIONS = ("related", "same_event")
+REJUDGE_CHUNK = 20_000  # pairs re-judged at a time (their articles' bags and TF-IDF rows in memory)
 
 
 def stale_batches(store: Store, batch: int, documents: int) -> list[int]:
@@ -59,11 +59,18 @@ def rejudge(store: Store, batch: int, weights: stats.Weights) -> set[str]:
         chunk = stale[first:first + 500]
         rows += store.db.execute(f"SELECT a, b, relation, data FROM pairs WHERE batch IN ({','.join('?' * len(chunk))}) "
                                  f"AND relation IN ('related', 'same_event')", chunk).fetchall()
-    if not rows:
-        return set()
+    model = get_event_model()
+    changed: set[str] = set()
+    rows.sort()  # by article: a chunk's pairs share their articles' bags
+    for first in range(0, len(rows), REJUDGE_CHUNK):
+        changed |= _rejudge_rows(store, batch, weights, model, rows[first:first + REJUDGE_CHUNK])
+        weights.forget_rows()  # memory bounded by the chunk, not by the store
+    return changed
+
+
+def _rejudge_rows(store: Store, batch: int, weights: stats.Weights, model, rows) -> set[str]:
     numbers = store.numbers(sorted({x for a, b, *_ in rows for x in (a, b)}))
     bags = store.bags(list(numbers.values()))
-    model = get_event_model()
     changed, updates, dropped = set(), [], []
     for a, b, relation, data in rows:
         data = json.loads(data)
