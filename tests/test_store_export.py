@@ -25,8 +25,9 @@ def exported(tmp_path_factory):
     db = tmp / "s.db"
     assert main(["add", *map(str, files[:2]), "--db", str(db), "-q"]) == 0
     assert main(["add", *map(str, files[2:]), "--db", str(db), "-q"]) == 0
-    assert main(["export", "--db", str(db), "--json", str(tmp / "e.json"), "--jsonl-parts", str(tmp / "parts"),
-                 "--html", str(tmp / "e.html")]) == 0
+    assert main(["export", "--db", str(db), "--json", str(tmp / "e.json")]) == 0
+    assert main(["export", "--db", str(db), "--jsonl-parts", str(tmp / "parts")]) == 0
+    assert main(["export", "--db", str(db), "--html", str(tmp / "e.html")]) == 0
     return tmp, analyze([str(EXAMPLE)], processes=1).to_json()
 
 

@@ -160,7 +160,8 @@ def run_export(args) -> int:
     except NotAStore as exc:
         raise UsageProblem(str(exc)) from None
     with store:
-        document, articles = export_result(store, with_articles=bool(args.html))
+        articles = [] if args.html else None  # the report shows the texts: the records too
+        document = export_result(store, articles)
     if args.jsonl_parts:
         from ..parts import write_parts
 

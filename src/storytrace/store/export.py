@@ -18,23 +18,23 @@ from .store import Store
 from .trace import _article_json
 
 
-def export_result(store: Store, with_articles: bool = False):
-    """The store as ``Result.to_json`` gives a batch run's result; with ``with_articles``, also the
-    Article records (texts included), as the HTML report needs them: (document, articles)."""
+def export_result(store: Store, records: list | None = None) -> dict:
+    """The store as ``Result.to_json`` gives a batch run's result. ``records``: a list to fill with
+    the Article records (texts included, from the same snapshot), as the HTML report needs them."""
     store.db.execute("BEGIN")  # one snapshot: an add committing meanwhile is not half-read
     try:
-        return _export(store, with_articles)
+        return _export(store, records)
     finally:
         store.db.execute("ROLLBACK")
 
 
-def _export(store: Store, with_articles: bool):
+def _export(store: Store, records: list | None) -> dict:
     sources = {a: json.loads(v) for a, v in store.db.execute("SELECT article, sources FROM sources")}
-    articles, records = [], []
+    articles = []
     for text, record in store.db.execute("SELECT text, record FROM articles ORDER BY id"):
         article = article_from_row(text, record)
         articles.append(_article_json(article, sources.get(article.id, [])))
-        if with_articles:
+        if records is not None:
             records.append(article)
     pairs = [pair_from_row(row).to_json()
              for row in store.db.execute(f"SELECT {PAIR_COLUMNS} FROM pairs ORDER BY a, b")]
@@ -45,8 +45,7 @@ def _export(store: Store, with_articles: bool):
         stories.append({"id": f"story-{no}", "articles": json.loads(members), "origin": origin, "title": title})
         claims += json.loads(story_claims)
     batches = store.db.execute("SELECT COUNT(*) FROM batches").fetchone()[0]
-    document = {"schema": SCHEMA, "articles": articles, "pairs": pairs, "stories": stories, "claims": claims,
-                "errors": [],
-                "stats": {"articles": len(articles), "reported_pairs": len(pairs), "stories": len(stories),
-                          "batches": batches, "store": str(store.path)}}
-    return (document, records) if with_articles else document
+    return {"schema": SCHEMA, "articles": articles, "pairs": pairs, "stories": stories, "claims": claims,
+            "errors": [],
+            "stats": {"articles": len(articles), "reported_pairs": len(pairs), "stories": len(stories),
+                      "batches": batches, "store": str(store.path)}}

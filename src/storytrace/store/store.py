@@ -90,7 +90,8 @@ class Store:
         report or JSONL parts too when given a path."""
         from .export import export_result
 
-        document, articles = export_result(self, with_articles=True) if html is not None else (export_result(self), [])
+        articles = [] if html is not None else None
+        document = export_result(self, articles)
         if json is not None:
             from ..output_paths import write_json
             write_json(document, str(json))
