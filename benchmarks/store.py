@@ -13,6 +13,9 @@ from planted reuse families and half at random, are held out as queries and the 
 * then, in a third subprocess with the vector cache off, each query is traced with
   ``trace_article`` after one untimed warm-up trace: every timed trace encodes its own article.
   p50 / p99 of those Q latencies are the warm figures;
+* cold: the first ``--cold`` queries (default 10) each traced by ``storytrace trace FILE --db DB
+  --json /dev/null`` in a new process (interpreter, imports, model and index loaded each time; the
+  vector cache off): p50 / p99 of those wall times (with 10, p99 is the slowest);
 * the store's size: the database file (and any WAL left) per article, and per article beyond the
   UTF-8 bytes of its text.
 
@@ -99,7 +102,24 @@ def worker_trace(queries: str, db: str) -> dict:
             "queries": len(latencies), "with_relations": related}
 
 
-def measure(size: int, queries: int, seed: int, folder: Path) -> dict:
+def cold_traces(held_out: list[dict], db: Path, folder: Path, count: int) -> dict:
+    """Wall seconds of ``storytrace trace`` as a new process, one query each."""
+    seconds = []
+    for n, article in enumerate(held_out[:count]):
+        query = folder / f"cold-{n}.jsonl"
+        query.write_text(json.dumps(article) + "\n", "utf-8")
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "storytrace.cli", "trace", str(query), "--db", str(db), "--json", os.devnull],
+                       check=True, capture_output=True, env={**os.environ, "STORYTRACE_VECTOR_CACHE": "off"})
+        seconds.append(time.perf_counter() - started)
+    seconds.sort()
+    if not seconds:
+        return {}
+    return {"cold_p50_ms": 1000 * seconds[len(seconds) // 2],
+            "cold_p99_ms": 1000 * seconds[min(len(seconds) - 1, int(0.99 * len(seconds)))], "cold_queries": len(seconds)}
+
+
+def measure(size: int, queries: int, seed: int, folder: Path, cold: int = 10) -> dict:
     stored, held_out = _corpus(size, queries, seed)
     corpus, query_file, db = folder / f"corpus-{size}.jsonl", folder / f"queries-{size}.jsonl", folder / f"store-{size}.db"
     corpus.write_text("".join(json.dumps(a) + "\n" for a in stored), "utf-8")
@@ -107,6 +127,7 @@ def measure(size: int, queries: int, seed: int, folder: Path) -> dict:
     analysed = _run("analyze", str(corpus))
     added = _run("add", str(corpus), str(db))
     traced = _run("trace", str(query_file), str(db), env={"STORYTRACE_VECTOR_CACHE": "off"})
+    traced.update(cold_traces(held_out, db, folder, cold))
     size_bytes = sum(p.stat().st_size for p in folder.glob(f"store-{size}.db*"))
     text_bytes = sum(len(a["text"].encode("utf-8")) for a in stored)
     return {"size": size, "analyze_s": analysed["seconds"], "analyze_per_s": size / analysed["seconds"],
@@ -120,6 +141,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="2000,20000")
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cold", type=int, default=10, help="queries traced each by a new storytrace process")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -129,14 +151,15 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in [int(s) for s in args.sizes.split(",")]:
-            rows.append(measure(size, args.queries, args.seed, Path(tmp)))
+            rows.append(measure(size, args.queries, args.seed, Path(tmp), args.cold))
             print(json.dumps(rows[-1]), file=sys.stderr)
     print("| store | analyze s (art/s) | add s in batches of 1,000 (art/s) | last batch s | trace warm p50 / p99 ms | "
-          "traces with relations | store KB/article (beyond text) |")
-    print("|---|---|---|---|---|---|---|")
+          "trace cold p50 / p99 ms | traces with relations | store KB/article (beyond text) |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in rows:
+        cold = f"{r['cold_p50_ms']:.0f} / {r['cold_p99_ms']:.0f}" if "cold_p50_ms" in r else "-"
         print(f"| {r['size']:,} | {r['analyze_s']:.0f} ({r['analyze_per_s']:.0f}) | {r['add_s']:.0f} ({r['add_per_s']:.0f}) | "
-              f"{r['last_batch_s']:.1f} | {r['p50_ms']:.0f} / {r['p99_ms']:.0f} | {r['with_relations']}/{r['queries']} | "
+              f"{r['last_batch_s']:.1f} | {r['p50_ms']:.0f} / {r['p99_ms']:.0f} | {cold} | {r['with_relations']}/{r['queries']} | "
               f"{r['bytes_per_article'] / 1024:.1f} ({r['beyond_text_per_article'] / 1024:.1f}) |")
 
 

@@ -3,12 +3,22 @@
     import storytrace
     result = storytrace.analyze(["examples/nato-kyiv"])   # dict with the JSON contract
     pair = storytrace.compare(text_a, text_b)             # dict: relation, similarity, coverage, passages, claims
+    with storytrace.Store("news.db") as store:            # the store (README, "The store")
+        store.add(["incoming/"]); store.trace("Some text ..."); store.export(json="all.json")
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["analyze", "compare", "__version__"]
+__all__ = ["analyze", "compare", "Store", "__version__"]
+
+
+def __getattr__(name: str):
+    if name == "Store":  # imported on first use: the store loads the pipeline, `import storytrace` stays light
+        from .store import Store
+
+        return Store
+    raise AttributeError(f"module 'storytrace' has no attribute {name!r}")
 
 
 def analyze(paths_or_articles, progress=None, engine: str = "local", scheduler: str | None = None,

@@ -209,6 +209,18 @@ def cmd_trace(args: argparse.Namespace) -> int:
         raise _UsageError(str(exc)) from None
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .store.commands import UsageProblem, run_export
+
+    problem = _output_problem(args)
+    if problem:
+        raise _UsageError(problem)
+    try:
+        return run_export(args)
+    except UsageProblem as exc:
+        raise _UsageError(str(exc)) from None
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     from .deps import environment_line
     from .doctor import report, run_checks
@@ -243,6 +255,13 @@ def _not_negative(text: str) -> int:
     value = int(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more seconds, not {text}")
     return value
 
 
@@ -333,19 +352,33 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--db", default=DEFAULT_PATH, metavar="FILE", help=f"the store (default ./{DEFAULT_PATH}; created if absent)")
     a.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     a.add_argument("--top", type=_not_negative, default=50, metavar="N", help="rows per list of the summary (0: all)")
+    a.add_argument("--batch-size", type=_positive, default=None, metavar="N",
+                   help="commit every N articles, each batch one transaction (default: all the inputs in one)")
+    a.add_argument("--wait", type=_seconds, default=600.0, metavar="SECONDS",
+                   help="how long to wait for another process adding to the store (default 600)")
     a.add_argument("--processes", type=_positive, default=None, metavar="N",
                    help="processes aligning pairs (default: one per core, or $STORYTRACE_PROCESSES)")
     _add_encoder_option(a)
     _add_limit_options(a)
     a.set_defaults(run=cmd_add)
-    t = sub.add_parser("trace", help="where does this article come from? one article against a store, nothing stored")
+    t = sub.add_parser("trace", help="where does this article come from? one article against a store (stored only with --add)")
     t.add_argument("path", nargs="?", help="the article's file (one article)")
     t.add_argument("--text", metavar="TEXT", help="the article's text itself instead of a file")
+    t.add_argument("--id", metavar="ID", help="an article already stored (its newest version) instead of a file")
     t.add_argument("--db", default=DEFAULT_PATH, metavar="FILE", help=f"the store (default ./{DEFAULT_PATH})")
     t.add_argument("--json", metavar="FILE", help="write the result as a storytrace/1 document ('-' for stdout)")
+    t.add_argument("--add", action="store_true", help="add the article to the store too (then traced as stored)")
+    t.add_argument("--processes", type=_positive, default=None, metavar="N",
+                   help="with --add: processes aligning pairs (as for add)")
     _add_encoder_option(t)
     _add_limit_options(t)
     t.set_defaults(run=cmd_trace)
+    e = sub.add_parser("export", help="write the whole store as analyze writes its result (JSON, JSONL parts, HTML)")
+    e.add_argument("--db", default=DEFAULT_PATH, metavar="FILE", help=f"the store (default ./{DEFAULT_PATH})")
+    e.add_argument("--json", metavar="FILE", help="write the storytrace/1 document ('-' for stdout)")
+    e.add_argument("--jsonl-parts", metavar="DIR", help="write it as JSONL parts into DIR (as analyze --jsonl-parts)")
+    e.add_argument("--html", metavar="FILE", help="write the self-contained HTML report of the store")
+    e.set_defaults(run=cmd_export)
     d = sub.add_parser("doctor", help="check that every part of storytrace works here, with the versions")
     d.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
     d.add_argument("--encode", action="store_true",

@@ -14,6 +14,7 @@ same sentence (a `compare` loop, a re-run over the same articles) costs a lookup
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import sys
 import threading
@@ -141,6 +142,15 @@ class Encoder:
                     if self._store is not None:
                         self._store.put_many([(self._stored_key(k), self._cache[k]) for k in keys])
         return out
+
+    def trim(self, keep: int) -> None:
+        """Keep at most ``keep`` vectors in memory, the most recently added (a long-running process,
+        such as one adding to the store batch after batch, must not grow with what it has read)."""
+        with self._lock:
+            extra = len(self._cache) - keep
+            if extra > 0:
+                for key in list(itertools.islice(self._cache, extra)):  # dicts keep insertion order
+                    del self._cache[key]
 
     def _stored_key(self, key: bytes) -> bytes:
         return hashlib.blake2b(self._namespace + key, digest_size=16).digest()

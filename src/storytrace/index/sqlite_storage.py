@@ -39,6 +39,16 @@ class SqliteStorage:
         """Drop what is held in memory (after a rollback it may hold rows the database lost)."""
         self._matrix = None
 
+    def refresh(self) -> None:
+        """Drop the vectors held in memory when another process has added to the database since
+        they were read (articles are numbered in order and never deleted: a larger last number is
+        the sign). Called at the start of each transaction or read snapshot."""
+        if self._matrix is not None:
+            owners = self._matrix.view()[0]
+            last = self.db.execute("SELECT MAX(owner) FROM index_vectors").fetchone()[0]
+            if last != (int(owners[-1]) if len(owners) else None):
+                self._matrix = None
+
     # ---- postings
     def add_postings(self, kind: str, owner: int, keys: np.ndarray) -> None:
         self.db.executemany(f"INSERT OR IGNORE INTO index_{_kind(kind)} (key, owner) VALUES (?, ?)",

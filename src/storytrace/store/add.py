@@ -30,6 +30,7 @@ from . import stats
 from .families import StoryChange, orient_and_source, restory
 from .furniture import mark_batch, remember
 from .records import article_record, pair_row, text_hash
+from .rejudge import rejudge
 from .store import Store
 
 
@@ -40,6 +41,8 @@ class AddReport:
     unchanged: list[str] = field(default_factory=list)  # already stored with the same text
     pairs: list[Pair] = field(default_factory=list)     # new links
     stories: list[StoryChange] = field(default_factory=list)  # stories created or changed
+    errors: list[str] = field(default_factory=list)     # inputs that could not be read (Store.add)
+    batch: int | None = None                            # the batch's number in the store, once committed
 
 
 def judged_by() -> str:
@@ -102,23 +105,38 @@ def add_articles(store: Store, articles: list[Article], processes: int | None = 
                              (no, *stats.pack_bag(*stats.bag(p.doc))))
         stats.add_documents(store.db, [p.doc for p in prepared])
         weights = stats.Weights(store.db, store.count())
-        pairs = _candidates(store, new, prepared, features, numbers, weights)
+        pairs, by_meaning = _candidates(store, new, prepared, features, numbers, weights)
         compared = _compare_members(store, dict(zip(numbers, prepared)), pairs, weights, processes)
+        meaning_ids = _ids_of(store, by_meaning)
         store.db.executemany(f"INSERT OR REPLACE INTO pairs VALUES ({','.join('?' * 10)})",
-                             [pair_row(p, batch) for p in compared])
+                             [pair_row(p, batch, (p.a, p.b) in meaning_ids) for p in compared])
         report.added = [a.id for a in batch_articles]
         report.pairs = compared
         # a related pair links no story and gives no source or claim: it touches nothing
         touched = set(report.added) | {x for p in compared if p.relation != "related" for x in (p.a, p.b)}
+        touched |= rejudge(store, batch, weights)  # the pairs judged when the weights were others
         moved = orient_and_source(store, touched)
         report.stories = restory(store, touched | moved)
+    report.batch = batch  # committed
     return report
 
 
-def _candidates(store: Store, new, prepared, features, numbers, weights) -> list[tuple[int, int, bool]]:
+def _ids_of(store: Store, pairs: set[tuple[int, int]]) -> set[tuple[str, str]]:
+    """Pairs of article numbers as (a, b) ids, a's id first."""
+    ids = {}
+    numbers = sorted({n for pair in pairs for n in pair})
+    for first in range(0, len(numbers), 500):
+        chunk = numbers[first:first + 500]
+        ids.update(store.db.execute(f"SELECT no, id FROM articles WHERE no IN ({','.join('?' * len(chunk))})", chunk))
+    return {tuple(sorted((ids[x], ids[y]))) for x, y in pairs}
+
+
+def _candidates(store: Store, new, prepared, features, numbers, weights):
     """(number, number, shares text) of the pairs to compare: for each new article in id order, what
-    the index finds among the stored articles and the batch's earlier ones, then it joins the index."""
+    the index finds among the stored articles and the batch's earlier ones, then it joins the index;
+    and the set of those found by meaning only (names or vectors, not shared text)."""
     found: dict[tuple[int, int], bool] = {}
+    by_meaning: set[tuple[int, int]] = set()
     batch = dict(zip(numbers, zip(prepared, features)))
     previous = store.numbers([prev for *_, prev in new if prev])
     for (_, _, _, prev), no, p, f in zip(new, numbers, prepared, features):
@@ -130,8 +148,9 @@ def _candidates(store: Store, new, prepared, features, numbers, weights) -> list
         meaning = [o for o in candidates.meaning if (o, no) not in found]
         for o, shares in _meaning_kept(store, p, f, meaning, batch, weights):
             found[(o, no)] = shares
+            by_meaning.add((o, no))
         store.index.insert(no, f)
-    return [(a, b, s) for (a, b), s in sorted(found.items())]
+    return [(a, b, s) for (a, b), s in sorted(found.items())], by_meaning
 
 
 def _meaning_kept(store: Store, p, f, meaning: list[int], batch: dict, weights: stats.Weights) -> list[tuple[int, bool]]:

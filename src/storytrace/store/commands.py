@@ -9,9 +9,11 @@ from collections import Counter
 from ..model import Article
 from ..output_paths import write_json
 from .add import AddReport, add_articles
+from .export import export_result
 from .schema import NotAStore
 from .store import Store, StoreBusy
-from .trace import trace_article
+from .records import text_hash
+from .trace import trace_and_add, trace_article, trace_stored
 
 _RANK = ["duplicate", "version", "rewrite", "partial", "same_event", "related"]
 
@@ -24,7 +26,7 @@ def run_add(args, say) -> int:
     from ..ingest import read_inputs
 
     try:
-        store = Store(args.db, create=True)
+        store = Store(args.db, create=True, wait_seconds=args.wait)
     except NotAStore as exc:
         raise UsageProblem(str(exc)) from None
     with store:
@@ -34,15 +36,48 @@ def run_add(args, say) -> int:
         if not ingested.articles:
             say("storytrace: no article could be read; nothing added")
             return 1
-        try:
-            report = add_articles(store, ingested.articles, processes=args.processes)
-        except StoreBusy as exc:
-            say(f"storytrace: {exc}")
-            return 1
+        size = args.batch_size or len(ingested.articles)
+        reports = []
+        for first in range(0, len(ingested.articles), size):
+            try:
+                reports.append(add_articles(store, ingested.articles[first:first + size], processes=args.processes))
+            except StoreBusy as exc:
+                say(f"storytrace: {exc}")
+                return 1
+            if not args.quiet:  # said only once committed: a batch reported here survives any crash
+                say(committed_line(reports[-1], store.count()))
+        report = merge_reports(store, reports)
         total = store.count()
     if not args.quiet:
         print(add_summary(report, total, args.db, args.top))
     return 0
+
+
+def committed_line(report: AddReport, total: int) -> str:
+    if report.batch is None:
+        return f"nothing to commit: {len(report.unchanged)} articles already stored unchanged; {total} in the store"
+    return (f"committed batch {report.batch}: {len(report.added)} articles, {report.added[0]} .. {report.added[-1]}; "
+            f"{total} in the store")
+
+
+def merge_reports(store: Store, reports: list[AddReport]) -> AddReport:
+    """One report for the batches of one command: the stories changed are those still in the store
+    (a later batch may have replaced a story an earlier one made)."""
+    if len(reports) == 1:
+        return reports[0]
+    merged = AddReport()
+    for r in reports:
+        merged.added += r.added
+        merged.versions += r.versions
+        merged.unchanged += r.unchanged
+        merged.pairs += r.pairs
+    latest = {}
+    for r in reports:
+        for change in r.stories:
+            latest[change.id] = change
+    alive = {f"story-{no}" for (no,) in store.db.execute("SELECT no FROM stories")}
+    merged.stories = [c for c in latest.values() if c.id in alive]
+    return merged
 
 
 def add_summary(report: AddReport, total: int, db, top: int) -> str:
@@ -70,10 +105,9 @@ def add_summary(report: AddReport, total: int, db, top: int) -> str:
 def read_traced(args) -> Article | None:
     from ..ingest import read_inputs
 
-    if (args.path is None) == (args.text is None):
-        raise UsageProblem("trace takes one article: a PATH or --text TEXT")
     if args.text is not None:
-        return Article("text", args.text)
+        # added, a text needs an id of its own (a second text is not a new version of the first)
+        return Article(f"text_{text_hash(args.text).hex()[:16]}" if args.add else "text", args.text)
     ingested = read_inputs([args.path])
     for line in ingested.errors:
         print(f"storytrace: {line}", file=sys.stderr)
@@ -83,19 +117,64 @@ def read_traced(args) -> Article | None:
 
 
 def run_trace(args) -> int:
+    if sum(x is not None for x in (args.path, args.text, args.id)) != 1:
+        raise UsageProblem("trace takes one article: a PATH, --text TEXT or --id ID")
+    if args.add and args.id is not None:
+        raise UsageProblem("--add takes a PATH or --text TEXT (an --id is already stored)")
+    try:
+        store = Store(args.db, create=bool(args.add))
+    except NotAStore as exc:
+        raise UsageProblem(str(exc)) from None
+    with store:
+        if args.id is not None:
+            result = trace_stored(store, args.id)
+            if result is None:
+                raise UsageProblem(f"--id {args.id}: no such article in {args.db}")
+        else:
+            article = read_traced(args)
+            if article is None:
+                print("storytrace: no article could be read; nothing traced", file=sys.stderr)
+                return 1
+            if args.add:
+                try:
+                    result, report = trace_and_add(store, article, processes=args.processes)
+                except StoreBusy as exc:
+                    print(f"storytrace: {exc}", file=sys.stderr)
+                    return 1
+                me = result["articles"][0]["id"]
+                print(f"{args.db}: " + (f"added {me}" if report.added else f"{me} already stored unchanged"),
+                      file=sys.stderr)
+            else:
+                result = trace_article(store, article)
+    if args.json and write_json(result, args.json):
+        return 0
+    print(trace_summary(result))
+    return 0
+
+
+def run_export(args) -> int:
+    if not (args.json or args.jsonl_parts or args.html):
+        raise UsageProblem("export writes --json FILE, --jsonl-parts DIR or --html FILE (one or more)")
     try:
         store = Store(args.db, create=False)
     except NotAStore as exc:
         raise UsageProblem(str(exc)) from None
     with store:
-        article = read_traced(args)
-        if article is None:
-            print("storytrace: no article could be read; nothing traced", file=sys.stderr)
-            return 1
-        result = trace_article(store, article)
-    if args.json and write_json(result, args.json):
-        return 0
-    print(trace_summary(result))
+        articles = [] if args.html else None  # the report shows the texts: the records too
+        document = export_result(store, articles)
+    if args.jsonl_parts:
+        from ..parts import write_parts
+
+        write_parts(document, args.jsonl_parts)
+    if args.json:
+        write_json(document, args.json)
+    if args.html:
+        from ..report_html import write_report
+
+        write_report(args.html, document, articles, title=f"storytrace store {args.db}")
+    if args.json != "-":
+        print(f"{args.db}: exported {len(document['articles'])} articles, {len(document['pairs'])} pairs, "
+              f"{len(document['stories'])} stories", file=sys.stderr)
     return 0
 
 

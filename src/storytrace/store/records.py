@@ -30,16 +30,20 @@ def article_from_row(text: str, record: str) -> Article:
     return Article(text=text, **fields)
 
 
-def pair_data(pair: Pair) -> str:
-    return json.dumps({"coverage": [dataclasses.astuple(pair.coverage_a), dataclasses.astuple(pair.coverage_b)],
-                       "passages": [[*p.a, *p.b, p.kind, p.score] for p in pair.passages],
-                       "evidence": pair.evidence}, ensure_ascii=False)
+def pair_data(pair: Pair, meaning: bool = False) -> str:
+    """``meaning``: found by names or vectors only, not by shared text (rejudge.py may drop it)."""
+    data = {"coverage": [dataclasses.astuple(pair.coverage_a), dataclasses.astuple(pair.coverage_b)],
+            "passages": [[*p.a, *p.b, p.kind, p.score] for p in pair.passages],
+            "evidence": pair.evidence}
+    if meaning:
+        data["meaning"] = True
+    return json.dumps(data, ensure_ascii=False)
 
 
-def pair_row(pair: Pair, batch: int) -> tuple:
+def pair_row(pair: Pair, batch: int, meaning: bool = False) -> tuple:
     """Columns a, b, relation, similarity, own_source, own_derived, source, derived, data, batch."""
     return (pair.a, pair.b, pair.relation, pair.similarity, pair.source, pair.derived, pair.source, pair.derived,
-            pair_data(pair), batch)
+            pair_data(pair, meaning), batch)
 
 
 PAIR_COLUMNS = "a, b, relation, similarity, own_source, own_derived, source, derived, data, batch"

@@ -59,6 +59,10 @@ class Weights:
         self.weight: dict[str, float] = {}
         self._rows: dict[str, tuple] = {}  # by article id
 
+    def forget_rows(self) -> None:
+        """Drop the TF-IDF rows made so far (they are made again when asked for)."""
+        self._rows.clear()
+
     def of(self, docs: list[Doc]) -> dict[str, float]:
         """The weights, holding (at least) every counted word of ``docs``."""
         return self.of_words(set().union(*(counted(d) for d in docs)) if docs else set())

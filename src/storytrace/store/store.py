@@ -16,12 +16,13 @@ from ..index import CandidateIndex, SqliteStorage, features_of
 from ..model import Article, Pair
 from ..prepared import Prepared
 from ..segment import segment
-from .records import PAIR_COLUMNS, article_from_row, pair_from_row
+from .records import PAIR_COLUMNS, article_from_row, pair_from_row, text_hash
 from .stats import unpack_bag
 from .schema import connect
 
 DEFAULT_PATH = "storytrace.db"
 PREPARED_CACHE = 4096  # stored articles kept segmented in memory (bounded: a long-running process stays small)
+ENCODER_CACHE = 50_000  # sentence vectors kept in memory between batches (about 80 MB)
 _CHUNK = 500
 
 
@@ -48,6 +49,68 @@ class Store:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    # ---- the Python API: thin wrappers over the stage functions (README, "The store")
+    def add(self, articles_or_paths, processes: int | None = None):
+        """Add files, folders, dicts ({"text": ..., "id": ...}) or Article records as one batch;
+        the AddReport (``.added``, ``.pairs``, ``.stories``, ``.errors``: inputs that could not be read)."""
+        from ..ingest import read_inputs
+        from .add import add_articles
+
+        ingested = read_inputs(articles_or_paths)
+        report = add_articles(self, ingested.articles, processes=processes) if ingested.articles else None
+        if report is None:
+            from .add import AddReport
+            report = AddReport()
+        report.errors = list(ingested.errors)
+        self.bound_caches()
+        return report
+
+    def trace(self, article_or_text=None, *, id: str | None = None, add: bool = False) -> dict:
+        """The trace document of an Article, a dict ({"text": ..., "id": ...}), a text (a str is
+        the text itself), or with ``id`` a stored article; ``add`` stores it too."""
+        from .trace import trace_and_add, trace_article, trace_stored
+
+        if (article_or_text is None) == (id is None):
+            raise ValueError("trace takes one article: an article or text, or id=")
+        if id is not None:
+            if add:
+                raise ValueError("add=True takes an article or text (an id is already stored)")
+            result = trace_stored(self, id)
+            if result is None:
+                raise KeyError(f"{id}: no such article in {self.path}")
+        else:
+            article = _as_article(article_or_text, add)
+            result = trace_and_add(self, article)[0] if add else trace_article(self, article)
+        self.bound_caches()
+        return result
+
+    def export(self, json: str | Path | None = None, html: str | Path | None = None,
+               jsonl_parts: str | Path | None = None) -> dict:
+        """The whole store as the storytrace/1 dict ``analyze`` returns; written as JSON, HTML
+        report or JSONL parts too when given a path."""
+        from .export import export_result
+
+        articles = [] if html is not None else None
+        document = export_result(self, articles)
+        if json is not None:
+            from ..output_paths import write_json
+            write_json(document, str(json))
+        if jsonl_parts is not None:
+            from ..parts import write_parts
+            write_parts(document, jsonl_parts)
+        if html is not None:
+            from ..report_html import write_report
+            write_report(html, document, articles, title=f"storytrace store {self.path}")
+        return document
+
+    def bound_caches(self) -> None:
+        """What a long-running process keeps between calls: at most PREPARED_CACHE stored articles
+        segmented (and their sketches) and ENCODER_CACHE sentence vectors; the lead vectors of the
+        exact scan (1.5 KB per stored article) are the index itself."""
+        from ..embed import get_encoder
+
+        get_encoder().trim(ENCODER_CACHE)
+
     @contextmanager
     def transaction(self):
         """One batch: everything or nothing (a crash or an error leaves the store as it was)."""
@@ -57,6 +120,7 @@ class Store:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise StoreBusy(f"{self.path}: another storytrace is adding to this store; try again when it ends") from None
             raise
+        self.storage.refresh()
         try:
             yield
             self.db.execute("COMMIT")
@@ -84,6 +148,22 @@ class Store:
                     f"SELECT no, text, record FROM articles WHERE no IN ({_marks(chunk)})", chunk):
                 found[no] = article_from_row(text, record)
         return [found[n] for n in numbers if n in found]
+
+    def newest_id(self, article_id: str) -> str | None:
+        """The stored id ``article_id`` names: its newest version (``x@v3`` for ``x``), else the
+        stored article of exactly that id (an older version named ``x@v2``), else None."""
+        row = self.db.execute("SELECT id FROM articles WHERE base_id = ? ORDER BY version DESC LIMIT 1",
+                              (article_id,)).fetchone()
+        if row is None:
+            row = self.db.execute("SELECT id FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def id_of_text(self, base_id: str, text: str) -> str | None:
+        """The stored version of ``base_id`` holding exactly ``text``."""
+        for aid, digest in self.db.execute("SELECT id, text_hash FROM articles WHERE base_id = ?", (base_id,)):
+            if bytes(digest) == text_hash(text):
+                return aid
+        return None
 
     def articles_by_id(self, ids: list[str]) -> list[Article]:
         numbers = self.numbers(ids)
@@ -143,6 +223,19 @@ class Store:
                     f"WHERE story_of.article IN ({_marks(chunk)})", chunk):
                 out[article] = json.loads(members)
         return {i: out.get(i, [i]) for i in ids}
+
+
+def _as_article(value, add: bool) -> Article:
+    if isinstance(value, Article):
+        return value
+    if isinstance(value, dict):
+        from ..ingest import read_inputs
+        return read_inputs([value]).articles[0]
+    if isinstance(value, str):
+        from .records import text_hash
+        # stored, a text needs an id of its own (a second text is not a new version of the first)
+        return Article(f"text_{text_hash(value).hex()[:16]}" if add else "text", value)
+    raise TypeError(f"trace takes an Article, a dict or a text, not {type(value).__name__}")
 
 
 def _chunks(items: list) -> list[list]:

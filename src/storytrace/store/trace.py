@@ -32,9 +32,32 @@ from ..threads import with_single_threaded_blas
 def trace_article(store: Store, article: Article) -> dict:
     store.db.execute("BEGIN")  # one snapshot of the store for the whole trace (WAL: writers go on)
     try:
+        store.storage.refresh()  # another process may have added since the vectors were read
         return _trace(store, article)
     finally:
         store.db.execute("ROLLBACK")
+
+
+def trace_stored(store: Store, article_id: str) -> dict | None:
+    """``trace --id``: a stored article (its newest version, Store.newest_id) against the others;
+    None when the store has no such article."""
+    found = store.newest_id(article_id)
+    if found is None:
+        return None
+    [article] = store.articles_by_id([found])
+    return trace_article(store, article)
+
+
+def trace_and_add(store: Store, article: Article, processes: int | None = None):
+    """``trace --add``: add the article (a batch of one; nothing when already stored with this
+    text), then trace it as stored, so the result names the stories as the store now holds them.
+    Returns (trace result, AddReport)."""
+    from .add import add_articles
+
+    report = add_articles(store, [article], processes=processes)
+    stored = report.added[0] if report.added else store.id_of_text(article.id, article.text)
+    [stored_article] = store.articles_by_id([stored])
+    return trace_article(store, stored_article), report
 
 
 def _trace(store: Store, article: Article) -> dict:

@@ -1,0 +1,65 @@
+"""The store's Python API: storytrace.Store(path) with add, trace and export, used as a
+long-running process would use it (caches bounded, another process's additions seen)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import storytrace
+from storytrace.embed import get_encoder
+from storytrace.store import store as store_module
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "nato-kyiv"
+FILES = sorted(EXAMPLE.glob("0*.txt"))
+
+
+def test_store_from_the_package_root_adds_traces_and_exports(tmp_path):
+    with storytrace.Store(tmp_path / "s.db") as store:
+        report = store.add([FILES[0], FILES[1], FILES[3], FILES[4], tmp_path / "missing.txt"])
+        assert len(report.added) == 4 and len(report.errors) == 1 and "missing.txt" in report.errors[0]
+        traced = store.trace(FILES[2].read_text("utf-8"))  # a text: traced, not stored
+        assert store.count() == 4
+        best = traced["articles"][0]["sources"][0]
+        assert best["id"] == FILES[0].stem and best["relation"] == "rewrite" and best["credited"] is False
+        added = store.trace({"id": FILES[2].stem, "text": FILES[2].read_text("utf-8")}, add=True)
+        assert store.count() == 5 and added["pairs"] == store.trace(id=FILES[2].stem)["pairs"]
+        assert {p["relation"] for p in store.trace(id=FILES[3].stem)["pairs"]} == {"related"}
+        document = store.export(json=tmp_path / "e.json", html=tmp_path / "e.html")
+        assert json.loads((tmp_path / "e.json").read_text("utf-8")) == document
+        assert len(document["articles"]) == 5 and (tmp_path / "e.html").stat().st_size > 10_000
+        assert store.export() == document
+        again = store.add([FILES[0]])
+        assert again.added == [] and again.unchanged == [FILES[0].stem]
+        with pytest.raises(KeyError, match="no such article"):
+            store.trace(id="absent")
+        with pytest.raises(ValueError):
+            store.trace("text", id=FILES[0].stem)
+
+
+def test_a_long_running_store_keeps_its_caches_bounded(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_module, "PREPARED_CACHE", 2)
+    monkeypatch.setattr(store_module, "ENCODER_CACHE", 10)
+    with storytrace.Store(tmp_path / "s.db") as store:
+        for f in FILES:  # one batch at a time, each compared with the stored ones
+            store.add([f])
+            assert len(store._prepared) <= 2 and len(store._sketches) <= 2
+            assert len(get_encoder()._cache) <= 10
+        store.trace(FILES[2].read_text("utf-8"))
+        assert len(store._prepared) <= 2 and len(get_encoder()._cache) <= 10
+
+
+def test_a_long_running_store_sees_what_another_process_added(tmp_path):
+    """The lead vectors are held in memory once read; when another connection (process) adds,
+    the next trace or batch reads them again, so the newcomers are candidates."""
+    with storytrace.Store(tmp_path / "s.db") as service, storytrace.Store(tmp_path / "s.db") as writer:
+        writer.add(FILES[:2])
+        service.trace(FILES[2].read_text("utf-8"))
+        assert len(service.storage.vectors()[0]) == 2
+        writer.add(FILES[2:])
+        traced = service.trace(id=FILES[2].stem)
+        assert len(service.storage.vectors()[0]) == 5
+        assert {p["a"] for p in traced["pairs"]} | {p["b"] for p in traced["pairs"]} >= {FILES[0].stem, FILES[4].stem}
