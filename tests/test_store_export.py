@@ -31,6 +31,12 @@ def exported(tmp_path_factory):
     return tmp, analyze([str(EXAMPLE)], processes=1).to_json()
 
 
+def _storylines_by_articles(doc):
+    members = {s["id"]: s["articles"] for s in doc["stories"]}
+    return [(sorted(a for story in line["stories"] for a in members[story]), line["title"])
+            for line in doc["storylines"]]
+
+
 def _without_story_ids(claims):
     return [{k: v for k, v in c.items() if k != "story"} for c in claims]
 
@@ -44,6 +50,7 @@ def test_export_is_what_analyze_writes(exported):
     assert [(s["articles"], s["origin"], s["title"]) for s in doc["stories"]] == \
            [(s["articles"], s["origin"], s["title"]) for s in batch["stories"]]
     assert _without_story_ids(doc["claims"]) == _without_story_ids(batch["claims"])
+    assert _storylines_by_articles(doc) == _storylines_by_articles(batch)  # grouped from the stored stories
     story_ids = {s["id"] for s in doc["stories"]}
     assert {c["story"] for c in doc["claims"]} <= story_ids  # claims name the exported stories
     assert doc["stats"]["articles"] == 5 and doc["stats"]["batches"] == 2 and doc["errors"] == []

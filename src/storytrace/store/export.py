@@ -4,7 +4,7 @@ every reader of the batch output (the JSON, the JSONL parts, the HTML report) re
 The same fields in the same order as ``Result.to_json``: articles by id, each with its stored
 sources; pairs by (a, b) with the family's direction; stories ordered as ``group_stories`` orders
 them (by their first article), under the store's own ids (``story-N``, as ``add`` and ``trace``
-name them); claims story by story. ``errors`` is empty (bad inputs were reported when added);
+name them); storylines grouped from those stories and pairs; claims story by story. ``errors`` is empty (bad inputs were reported when added);
 ``stats`` says what the store holds.
 """
 
@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 
-from ..pipeline import SCHEMA
+from ..model import Story
+from ..result import SCHEMA
+from ..storylines import group_storylines
 from .records import PAIR_COLUMNS, article_from_row, pair_from_row
 from .store import Store
 from .trace import _article_json
@@ -30,22 +32,26 @@ def export_result(store: Store, records: list | None = None) -> dict:
 
 def _export(store: Store, records: list | None) -> dict:
     sources = {a: json.loads(v) for a, v in store.db.execute("SELECT article, sources FROM sources")}
-    articles = []
+    articles, held = [], []
     for text, record in store.db.execute("SELECT text, record FROM articles ORDER BY id"):
         article = article_from_row(text, record)
         articles.append(_article_json(article, sources.get(article.id, [])))
-        if records is not None:
-            records.append(article)
-    pairs = [pair_from_row(row).to_json()
-             for row in store.db.execute(f"SELECT {PAIR_COLUMNS} FROM pairs ORDER BY a, b")]
+        held.append(article)
+    if records is not None:
+        records.extend(held)
+    pairs = [pair_from_row(row) for row in store.db.execute(f"SELECT {PAIR_COLUMNS} FROM pairs ORDER BY a, b")]
     stories, claims = [], []
     for no, origin, title, members, story_claims in sorted(
             store.db.execute("SELECT no, origin, title, articles, claims FROM stories"),
             key=lambda row: json.loads(row[3])[0]):
-        stories.append({"id": f"story-{no}", "articles": json.loads(members), "origin": origin, "title": title})
+        stories.append(Story(f"story-{no}", json.loads(members), origin, title))
         claims += json.loads(story_claims)
+    # storylines are computed here, from the stored stories and pairs, as analyze computes them
+    # (they join stories across batches, so the store does not keep them between adds)
+    storylines = group_storylines(held, stories, pairs)
     batches = store.db.execute("SELECT COUNT(*) FROM batches").fetchone()[0]
-    return {"schema": SCHEMA, "articles": articles, "pairs": pairs, "stories": stories, "claims": claims,
-            "errors": [],
+    return {"schema": SCHEMA, "articles": articles, "pairs": [p.to_json() for p in pairs],
+            "stories": [s.to_json() for s in stories], "storylines": [s.to_json() for s in storylines],
+            "claims": claims, "errors": [],
             "stats": {"articles": len(articles), "reported_pairs": len(pairs), "stories": len(stories),
-                      "batches": batches, "store": str(store.path)}}
+                      "storylines": len(storylines), "batches": batches, "store": str(store.path)}}
