@@ -57,3 +57,17 @@ def related_similarity(similarity: float, same_event_threshold: float) -> float:
 
 
 RELATED_BELOW = 1e-4  # how far under the same-event threshold a related pair is capped
+
+
+def article_similarity(relation: str, cov_a: Coverage, cov_b: Coverage, event_similarity: float,
+                       same_event_threshold: float) -> float:
+    """The graded similarity of two articles, agreeing with their relation: a related pair below
+    every same-event pair; reuse never below what its event evidence alone would give it as a
+    related pair, nor a same-event one below the same-event threshold; 1.0 stays the same text's.
+    One function for the judge and for the store's re-judging, so both give one figure."""
+    if relation == "related":
+        return related_similarity(event_similarity, same_event_threshold)
+    if relation not in REUSE_RELATIONS:
+        return event_similarity
+    return max(reuse_similarity(cov_a, cov_b), min(event_similarity, same_event_threshold))
+

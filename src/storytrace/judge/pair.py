@@ -8,7 +8,7 @@ from ..direction import context_fit, direction
 from ..event import event_features, get_event_model
 from ..model import Doc, Pair
 from ..prepared import Prepared
-from ..relate import REUSE_RELATIONS, event_relation, related_similarity, reuse_relation, reuse_similarity
+from ..relate import REUSE_RELATIONS, article_similarity, event_relation, reuse_relation
 from ..sentence_judge import judge_sentence_pair
 from .alignment import Alignment, NeedsEncoder, align_pair, is_short
 from .restated import restated
@@ -60,14 +60,11 @@ def judge_articles(pa: Prepared, pb: Prepared, tfidf_cosine: float, aligned: Ali
             evidence["restated"] = found.to_json()
             if found.holds:
                 relation = "rewrite"  # by the order-free evidence, not the in-order coverage
+    relation = relation or event
     if relation is None:
-        if event == "related":
-            return event, related_similarity(event_similarity, model.same_event_threshold)
-        return event, event_similarity
-    # reuse found never scores a pair below what its event evidence alone would give it as a related
-    # pair, nor a same-event one below the same-event threshold; 1.0 stays the same text's
-    floor = min(event_similarity, model.same_event_threshold)
-    return relation, max(reuse_similarity(aligned.coverage_a, aligned.coverage_b), floor)
+        return None, event_similarity
+    return relation, article_similarity(relation, aligned.coverage_a, aligned.coverage_b, event_similarity,
+                                        model.same_event_threshold)
 
 
 def salad_event(event: str | None, pa: Prepared, pb: Prepared, evidence: dict) -> str | None:

@@ -3,7 +3,8 @@
 A pair is judged with the word weights of the store at its batch; as the store grows the weights
 move (rarity capped by the corpus IDF from MIN_DOCUMENTS_FOR_CORPUS_IDF articles on), and with
 them the TF-IDF cosine the event model reads. Measured on synthetic corpora this moves only the
-pairs the event model decides (related, same_event): so those are re-judged, from what the store
+relations the event model decides (related, same_event), and the similarity of reuse pairs: so
+those are re-judged, from what the store
 keeps, without segmenting or encoding anything: the cosine again from the two stored bags of
 words with today's weights, the event model on the pair's stored features with it, the reuse
 rule on its stored coverage. A pair found by meaning whose cosine falls below MIN_CANDIDATE_TFIDF
@@ -15,6 +16,8 @@ alone). With a growth factor g each pair is re-judged O(log_g N) times over the 
 the work stays proportional to the pairs. Each re-judged pair takes the batch's number (the
 batch that last judged it, whose ``judged_by`` names the versions).
 
+Reuse pairs keep their relation and direction; their similarity follows the re-computed event
+similarity (relate.article_similarity lifts a reuse pair to it, up to the same-event threshold).
 Not re-judged: a pair whose relation would become a reuse relation (partial by paraphrase once
 it is no longer same_event: its direction needs the texts), and pairs never compared because
 their cosine was below the threshold when their later article came (README).
@@ -28,7 +31,7 @@ from itertools import accumulate
 from .. import thresholds as T
 from ..event import FEATURES, get_event_model
 from ..model import Coverage
-from ..relate import event_relation, reuse_relation
+from ..relate import REUSE_RELATIONS, article_similarity, event_relation, reuse_relation
 from . import stats
 from .store import Store
 
@@ -58,7 +61,7 @@ def rejudge(store: Store, batch: int, weights: stats.Weights) -> set[str]:
     for first in range(0, len(stale), 500):
         chunk = stale[first:first + 500]
         rows += store.db.execute(f"SELECT a, b, relation, data FROM pairs WHERE batch IN ({','.join('?' * len(chunk))}) "
-                                 f"AND relation IN ('related', 'same_event')", chunk).fetchall()
+                                 f"AND relation != 'duplicate'", chunk).fetchall()
     model = get_event_model()
     changed: set[str] = set()
     rows.sort()  # by article: a chunk's pairs share their articles' bags
@@ -79,20 +82,32 @@ def _rejudge_rows(store: Store, batch: int, weights: stats.Weights, model, rows)
             continue  # sentence-sized texts: judged by the paraphrase judge, not by the event model
         cosine = stats.cosine(weights.bag_vector(*bags[numbers[a]]), weights.bag_vector(*bags[numbers[b]]))
         features = dict(evidence, tfidf_cosine=cosine)
-        similarity = model.similarity(features)
-        event = event_relation(similarity, model.same_event_threshold, model.related_threshold,
+        event_similarity = model.similarity(features)
+        event = event_relation(event_similarity, model.same_event_threshold, model.related_threshold,
                                evidence.get("days_apart"))
-        reuse = reuse_relation(Coverage(*data["coverage"][0]), Coverage(*data["coverage"][1]),
-                               same_event=event == "same_event")
-        if reuse is not None:
+        if "word_salad" in evidence and event == "same_event":
+            event = "related"  # as judge.pair.salad_event: word salad reports no event
+        coverage = Coverage(*data["coverage"][0]), Coverage(*data["coverage"][1])
+        reuse = reuse_relation(*coverage, same_event=event == "same_event")
+        if relation in REUSE_RELATIONS:
+            # a reuse pair keeps its relation (and direction); its similarity follows its event
+            # evidence (relate.article_similarity), unless the relation itself would move
+            # (a rewrite the coverage does not give was found restated: judge.restated, kept)
+            if reuse != relation and not (relation == "rewrite" and reuse is None and "restated" in evidence):
+                continue
+            new = relation
+        elif reuse is not None:
             continue  # would be reuse: left as judged (see above)
-        if event is None or (data.get("meaning") and cosine < T.MIN_CANDIDATE_TFIDF):
+        elif event is None or (data.get("meaning") and cosine < T.MIN_CANDIDATE_TFIDF):
             dropped.append((a, b))
             changed.update((a, b))
             continue
-        evidence.update(tfidf_cosine=cosine, event_similarity=similarity, same_event=event == "same_event")
-        updates.append((event, similarity, json.dumps(data, ensure_ascii=False), batch, a, b))
-        if event != relation:
+        else:
+            new = event
+        similarity = article_similarity(new, *coverage, event_similarity, model.same_event_threshold)
+        evidence.update(tfidf_cosine=cosine, event_similarity=event_similarity, same_event=event == "same_event")
+        updates.append((new, similarity, json.dumps(data, ensure_ascii=False), batch, a, b))
+        if new != relation:
             changed.update((a, b))
     store.db.executemany("UPDATE pairs SET relation = ?, similarity = ?, data = ?, batch = ? WHERE a = ? AND b = ?",
                          updates)
