@@ -208,6 +208,13 @@ def cmd_trace(args: argparse.Namespace) -> int:
         raise _UsageError(str(exc)) from None
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .web.serve import run_serve
+
+    _choose_encoder(args)
+    return run_serve(args)
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     from .deps import environment_line
     from .doctor import report, run_checks
@@ -345,6 +352,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_encoder_option(t)
     _add_limit_options(t)
     t.set_defaults(run=cmd_trace)
+    s = sub.add_parser("serve", help="a local web app and JSON API over a store (README: Web app)")
+    s.add_argument("--db", default=DEFAULT_PATH, metavar="FILE", help=f"the store (default ./{DEFAULT_PATH}; created if absent)")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    s.add_argument("--port", type=_positive, default=8000, help="port (default 8000)")
+    s.add_argument("--max-body-bytes", type=_size, default=5_000_000, metavar="SIZE",
+                   help="refuse request bodies larger than this with 413 (default 5000000; e.g. 20M)")
+    _add_encoder_option(s)
+    _add_limit_options(s)
+    s.set_defaults(run=cmd_serve)
     d = sub.add_parser("doctor", help="check that every part of storytrace works here, with the versions")
     d.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
     d.add_argument("--encode", action="store_true",
