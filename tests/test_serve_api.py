@@ -206,11 +206,16 @@ def test_pages_static_files_and_offline_docs(client):
     assert client.get("/redoc").status_code == 404
 
 
+_SYLLABLES = ["ka", "lo", "mi", "ne", "pu", "ra", "si", "to", "vu", "ze", "bar", "dun", "fel", "gor", "hin",
+              "jas", "kel", "mor", "nut", "pil", "qua", "ros", "tem", "vil", "wen", "yor", "zan", "bre", "cli", "dro"]
+
+
 def _text(rng: random.Random, n: int) -> str:
-    words = ["harbour", "council", "budget", "river", "festival", "school", "railway", "museum", "farmers", "storm",
-             "library", "bridge", "election", "hospital", "market", "orchestra", "vaccine", "airport", "glacier"]
-    sentences = [" ".join(rng.choice(words) for _ in range(9)).capitalize() + f" number {n} item {k}." for k in range(2)]
-    return " ".join(sentences)
+    """Two short sentences of made-up words: texts that share next to nothing, so each added
+    article is compared with few others and the test stays fast."""
+    def word():
+        return "".join(rng.choice(_SYLLABLES) for _ in range(3))
+    return " ".join(" ".join(word() for _ in range(10)).capitalize() + f" {n}." for _ in range(2))
 
 
 def test_concurrent_writers_lose_and_duplicate_nothing(tmp_path):
@@ -245,3 +250,37 @@ def test_concurrent_writers_lose_and_duplicate_nothing(tmp_path):
     with sqlite3.connect(db) as con:
         stored = [row[0] for row in con.execute("SELECT id FROM articles")]
     assert sorted(stored) == sorted(acknowledged)
+
+
+def test_serve_listens_on_loopback_and_warns_when_told_otherwise(db, monkeypatch, capsys):
+    import uvicorn
+
+    from storytrace.cli import main
+
+    runs = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: runs.append((app, options)))
+    assert main(["serve", "--db", str(db)]) == 0
+    assert runs[-1][1]["host"] == "127.0.0.1" and runs[-1][1]["port"] == 8000
+    assert "warning" not in capsys.readouterr().err
+    assert main(["serve", "--db", str(db), "--host", "0.0.0.0", "--port", "8123", "--max-body-bytes", "1000"]) == 0
+    assert runs[-1][1]["host"] == "0.0.0.0" and runs[-1][1]["port"] == 8123
+    err = capsys.readouterr().err
+    assert "warning: serving on 0.0.0.0" in err and "http://0.0.0.0:8123/" in err
+    for app, _ in runs:
+        app.state.access.close()
+    from storytrace.web.safety import is_loopback
+    assert [is_loopback(h) for h in ("127.0.0.1", "::1", "[::1]", "localhost", "0.0.0.0", "192.168.1.4", "example.org")] \
+        == [True, True, True, True, False, False, False]
+
+
+def test_serve_without_fastapi_is_one_line_naming_it(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys\nsys.modules['fastapi'] = None\nfrom storytrace.cli import main\n"
+            "sys.exit(main(sys.argv[1:]))\n")
+    result = subprocess.run([sys.executable, "-c", code, "serve", "--db", str(tmp_path / "x.db")],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("storytrace: missing or broken dependency fastapi"), result.stderr

@@ -95,6 +95,10 @@ def ui_routes(access: StoreAccess) -> APIRouter:
     def start():
         return HTMLResponse(START)
 
+    @router.get("/favicon.ico")
+    def favicon():  # browsers ask for one; none, without a 404 in their console
+        return Response(status_code=204)
+
     @router.get("/docs", response_class=HTMLResponse)
     def docs():
         return HTMLResponse(DOCS)

@@ -101,7 +101,7 @@
       return h("li", {class: "source", "data-source": s.id}, [
         badge("rel rel-" + s.relation, s.relation.replace("_", " ")), " of ",
         h("strong", null, t(a.title || s.id, 120)), a.outlet ? [" \u00b7 ", h("span", {class: "outlet"}, t(a.outlet, 60))] : null,
-        " ", h("span", {class: "id"}, t(s.id, 60)), " ",
+        a.title ? [" ", h("span", {class: "id"}, t(s.id, 60))] : null, " ",
         h("span", {class: "figure"}, pct(s.coverage) + " of the text covered"), " ", creditBadge(s.credited)]);
     });
     var story = doc.stories[0];
