@@ -142,3 +142,12 @@ def test_a_hostile_article_is_shown_as_text_and_runs_nothing(watched, server):
     assert page.locator("main script, main img, a[href^='javascript']").count() == 0
     page.wait_for_timeout(300)  # a handler that would fire late (onerror of a broken image) has had its chance
     watched.assert_clean()
+
+
+def test_api_docs_page_works_offline(watched, server):
+    page = watched.page
+    page.goto(server + "/docs")
+    page.wait_for_selector("body[data-view='docs']")
+    titles = page.locator("section.endpoint h3").all_inner_texts()
+    assert {"GET /api/stories", "POST /api/trace", "POST /api/articles", "GET /api/pairs/{a}/{b}"} <= set(titles)
+    watched.assert_clean()  # every request to this server: nothing from a CDN
