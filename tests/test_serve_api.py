@@ -284,3 +284,15 @@ def test_serve_without_fastapi_is_one_line_naming_it(tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("storytrace: missing or broken dependency fastapi"), result.stderr
+
+
+def test_a_posted_text_over_the_article_limit_is_cut_with_a_note(client, monkeypatch):
+    from storytrace import limits
+
+    monkeypatch.setattr(limits, "_CURRENT", limits.Limits(article_chars=200))
+    text = (EXAMPLE / f"{B}.txt").read_text(encoding="utf-8")
+    result = client.post("/api/trace", json={"text": text}).json()
+    assert "over the limit of 200" in result["errors"][0]
+    added = client.post("/api/articles", json={"id": "long-one", "text": text}).json()
+    assert "over the limit of 200" in added["errors"][0]
+    assert len(client.get("/api/articles/long-one").json()["article"]["text"]) <= 200

@@ -358,8 +358,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=_positive, default=8000, help="port (default 8000)")
     s.add_argument("--max-body-bytes", type=_size, default=5_000_000, metavar="SIZE",
                    help="refuse request bodies larger than this with 413 (default 5000000; e.g. 20M)")
+    s.add_argument("--max-article-chars", type=_size, metavar="N",
+                   help="cut longer posted article texts to this many characters, with a note in the answer "
+                        "(default as analyze's, or $STORYTRACE_MAX_ARTICLE_CHARS)")
     _add_encoder_option(s)
-    _add_limit_options(s)
     s.set_defaults(run=cmd_serve)
     d = sub.add_parser("doctor", help="check that every part of storytrace works here, with the versions")
     d.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
