@@ -221,6 +221,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise _UsageError(str(exc)) from None
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .web.serve import run_serve
+
+    _choose_encoder(args)
+    return run_serve(args)
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     from .deps import environment_line
     from .doctor import report, run_checks
@@ -379,6 +386,17 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--jsonl-parts", metavar="DIR", help="write it as JSONL parts into DIR (as analyze --jsonl-parts)")
     e.add_argument("--html", metavar="FILE", help="write the self-contained HTML report of the store")
     e.set_defaults(run=cmd_export)
+    s = sub.add_parser("serve", help="a local web app and JSON API over a store (README: Web app)")
+    s.add_argument("--db", default=DEFAULT_PATH, metavar="FILE", help=f"the store (default ./{DEFAULT_PATH}; created if absent)")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    s.add_argument("--port", type=_positive, default=8000, help="port (default 8000)")
+    s.add_argument("--max-body-bytes", type=_size, default=5_000_000, metavar="SIZE",
+                   help="refuse request bodies larger than this with 413 (default 5000000; e.g. 20M)")
+    s.add_argument("--max-article-chars", type=_size, metavar="N",
+                   help="cut longer posted article texts to this many characters, with a note in the answer "
+                        "(default as analyze's, or $STORYTRACE_MAX_ARTICLE_CHARS)")
+    _add_encoder_option(s)
+    s.set_defaults(run=cmd_serve)
     d = sub.add_parser("doctor", help="check that every part of storytrace works here, with the versions")
     d.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
     d.add_argument("--encode", action="store_true",

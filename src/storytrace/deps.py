@@ -32,6 +32,7 @@ PARTS = (
     Part("HTML reader", ("lxml", "lxml.html.clean", "justext", "trafilatura"), True),
     Part("WARC reader", ("warcio",), True),
     Part("dask engine", ("dask", "distributed"), False),
+    Part("web app (storytrace serve)", ("fastapi", "uvicorn"), False),
 )
 
 # A module whose distribution has another name (the longest matching prefix wins); other modules'
