@@ -58,6 +58,8 @@ def test_a_person_is_named_by_two_words_a_title_or_a_known_surname():
     assert _is_person(["Mayor", "Carter"], ["Carter"])  # a title before it
     assert _is_person(["Carter"], ["Carter"], {"carter"})  # named in full elsewhere in the story
     assert not _is_person(["Carter"], ["Carter"])
+    # a possessive inside the run makes it a phrase about someone ("Biden's Build Back ..."), not a name
+    assert not _is_person(["Biden's", "Build", "Back"], ["Build", "Back"])
 
 
 def test_a_verb_of_saying_right_before_the_quote_introduces_it():

@@ -16,7 +16,8 @@ from storytrace.model import Article
 from storytrace.prepared import prepare
 from storytrace.relate import REUSE_RELATIONS
 from storytrace.segment import segment
-from storytrace.tfidf import corpus_tfidf
+from storytrace.event import get_event_model
+from storytrace.tfidf import corpus_tfidf, pair_cosines
 from storytrace.word_order import broken_order, is_word_salad
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "nato-kyiv"
@@ -66,9 +67,11 @@ def test_word_salad_is_not_same_event_when_judged_by_the_event_model_alone():
     text = article("000")
     pa, pb = prepare([Article("real", text), Article("salad", salad(text, 1500))])
     tfidf = corpus_tfidf([pa.doc, pb.doc])
-    [batched] = judge_by_event([pa, pb], [pa, pb], np.array([[0, 1]]), np.array([0.05]))
+    cosine = float(pair_cosines(tfidf.matrix, np.array([[0, 1]]))[0])  # the same words: the event model says
+    [batched] = judge_by_event([pa, pb], [pa, pb], np.array([[0, 1]]), np.array([cosine]))  # same event
     assert batched is not None and batched.relation == "related"
-    one = compare_prepared(pa, pb, 0.05, tfidf.weight, shares_text=False)
+    assert batched.evidence["event_similarity"] >= get_event_model().same_event_threshold
+    one = compare_prepared(pa, pb, cosine, tfidf.weight, shares_text=False)
     assert one.relation == batched.relation and one.evidence["word_salad"] == batched.evidence["word_salad"]
 
 

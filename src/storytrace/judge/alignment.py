@@ -69,17 +69,17 @@ def align_pair(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: dict[str
     cov_va = float((vmask_a & counted_a).sum()) / max(1, counted_a.sum())
     cov_vb = float((vmask_b & counted_b).sum()) / max(1, counted_b.sum())
     decided_by_copy = max(cov_va, cov_vb) >= T.VERSION_VERBATIM
-    by_words_only = decided_by_copy or pa.word_salad or pb.word_salad
     paraphrase = []
     # sentence alignment by meaning costs encoder time: only where what the verbatim passages leave
     # of the two texts still shares its vocabulary, as a rewrite's does
     overlaps = None
-    if not by_words_only and not short and (
+    if not decided_by_copy and not short and (
             tfidf_cosine >= T.PARAPHRASE_GATE_TFIDF
             and (not verbatim or masked_cosine(da, ~vmask_a, db, ~vmask_b, weight) >= T.PARAPHRASE_GATE_TFIDF)):
         overlaps = lexical_overlaps(da, vmask_a, db, vmask_b, weight)
-    if not by_words_only and (short or (overlaps is not None
-                                          and counterpart_share(*overlaps) >= T.PARTIAL_PARAPHRASE_COVERAGE)):
+    if not decided_by_copy and (short or (overlaps is not None
+                                          and counterpart_share(*overlaps) >= T.PARTIAL_PARAPHRASE_COVERAGE)) \
+            and not (pa.word_salad or pb.word_salad):  # checked last: only pairs about to be encoded
         if not can_encode:
             raise NeedsEncoder
         paraphrase = paraphrase_passages(da, db, vmask_a, vmask_b, strict=not short,

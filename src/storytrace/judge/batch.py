@@ -58,9 +58,9 @@ def judge_by_event(left: list[Prepared], right: list[Prepared], pairs: np.ndarra
             out.append(None)
             continue
         evidence = dict(f, **evidence, event_similarity=sim, same_event=relation == "same_event")
-        similarity = related_similarity(sim, model.same_event_threshold) if relation == "related" else sim
-        out.append(Pair(left[i].doc.id, right[j].doc.id, relation, similarity, Coverage(), Coverage(), [], None,
-                        None, evidence))
+        score = related_similarity(sim, model.same_event_threshold) if relation == "related" else sim
+        out.append(Pair(left[i].doc.id, right[j].doc.id, relation, score, Coverage(), Coverage(), [], None, None,
+                        evidence))
     return out
 
 

@@ -54,7 +54,7 @@ def judge_articles(pa: Prepared, pb: Prepared, tfidf_cosine: float, aligned: Ali
                                        feats["days_apart"]), pa, pb, evidence)
     evidence.update(feats, event_similarity=event_similarity, same_event=event == "same_event")
     relation = reuse_relation(aligned.coverage_a, aligned.coverage_b, same_event=event == "same_event")
-    if relation is None and event is not None and "word_salad" not in evidence:
+    if relation is None and event is not None:
         found = restated(pa, pb, can_encode)
         if found is not None:
             evidence["restated"] = found.to_json()
@@ -69,12 +69,15 @@ def judge_articles(pa: Prepared, pb: Prepared, tfidf_cosine: float, aligned: Ali
 
 def salad_event(event: str | None, pa: Prepared, pb: Prepared, evidence: dict) -> str | None:
     """Word salad reports no event: a pair with one is `related` at most (its words are the other's),
-    never `same_event`; ``evidence["word_salad"]`` then names the side(s)."""
+    never `same_event`; ``evidence["word_salad"]`` then names the side(s). Only a same-event verdict
+    is checked (the check reads every word of both texts: most pairs need not pay for it)."""
+    if event != "same_event":
+        return event
     salad = [side for side, p in (("a", pa), ("b", pb)) if p.word_salad]
     if not salad:
         return event
     evidence["word_salad"] = salad
-    return "related" if event == "same_event" else event
+    return "related"
 
 
 def compare_prepared(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: dict[str, float],

@@ -78,8 +78,8 @@ def restated(pa: Prepared, pb: Prepared, can_encode: bool = True) -> Restated | 
     """The evidence on two short texts (None unless both are a paragraph or two and share enough
     content words to be worth encoding their sentences; without ``can_encode``, ``NeedsEncoder``
     when they are)."""
-    if not (short_paragraphs(pa) and short_paragraphs(pb)):
-        return None
+    if not (short_paragraphs(pa) and short_paragraphs(pb)) or pa.word_salad or pb.word_salad:
+        return None  # word salad restates nothing
     shared = shared_content(pa.doc, pb.doc)
     if shared < T.RESTATED_SHARED_CONTENT:
         return None
