@@ -146,8 +146,15 @@ SMALL = _example_and_written()
 assert len(SMALL) < T.MIN_DOCUMENTS_FOR_CORPUS_IDF  # the premise of the exact test
 
 
-# each example adds a whole corpus: no shrinking (a failure is reported as found, in seconds)
-QUICK = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow],
+# how far a similarity may be from analyze's while its pair waits for re-judging (weights moved by
+# under STORE_REJUDGE_GROWTH since it was judged): benchmarks/store_equivalence.py measured 0.013
+# on 120 synthetic articles in 12 batches
+REJUDGE_DRIFT = 0.02
+
+# each example adds a whole corpus: no shrinking (a failure is reported as found, in seconds);
+# derandomized as the suite's other property tests, so CI checks the same splits every run
+# (to explore other splits, drop derandomize locally)
+QUICK = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True,
              phases=[Phase.explicit, Phase.reuse, Phase.generate])
 
 
@@ -176,7 +183,10 @@ def test_corpus_above_the_idf_threshold_keeps_analyze_links_stories_and_sources(
     got = _added_in(articles, order, cuts)
     linking = lambda v: {k: x for k, x in v["pairs"].items() if x[0] != "related"}
     assert linking(got) == linking(expected)
-    assert all(got["similarity"][k] == expected["similarity"][k] for k in linking(expected))
+    # a reuse pair's similarity follows its event similarity (relate.article_similarity), which
+    # moves with the word weights: equal once re-judged, within the re-judging's drift before
+    drift = [abs(got["similarity"][k] - expected["similarity"][k]) for k in linking(expected)]
+    assert max(drift, default=0.0) <= REJUDGE_DRIFT, max(drift)
     assert got["stories"] == expected["stories"] and got["sources"] == expected["sources"]
     assert got["best"] == expected["best"] and got["claims"] == expected["claims"]
     related = {k for k, x in expected["pairs"].items() if x[0] == "related"}
