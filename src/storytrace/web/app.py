@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
+from ..store import StoreBusy
 from .api import api_routes
 from .bodies import BadBody
 from .safety import MAX_BODY_BYTES, BodyLimit, SecurityHeaders
@@ -61,6 +62,10 @@ def create_app(db_path: str | Path, max_body_bytes: int = MAX_BODY_BYTES, warm: 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound):
         return JSONResponse({"error": str(exc)}, status_code=404)
+
+    @app.exception_handler(StoreBusy)
+    async def busy(request: Request, exc: StoreBusy):  # another process held the write lock too long
+        return JSONResponse({"error": str(exc)}, status_code=503, headers={"retry-after": "10"})
 
     @app.exception_handler(Exception)
     async def failed(request: Request, exc: Exception):  # a fault of ours: still a JSON answer
