@@ -20,7 +20,7 @@ Parts (``--skip`` takes their names):
   same_event; how many cross-topic pairs it then links.
 * ``locked``: the MRPC train pairs locked away before any selection (``benchmarks/mrpc_locked.json``,
   20%, seeded; issue 11): F1, precision and recall of ``compare()``'s relation (duplicate/version/
-  rewrite = paraphrase; the judge of ``sentence_judge.py`` decides: cross-encoder + a pair scorer
+  rewrite = paraphrase; the judge of ``judge/sentence_judge.py`` decides: cross-encoder + a pair scorer
   fitted without the locked pairs), of the cross-encoder alone, of today's
   pair-scorer recipe refitted without the locked pairs (``train_scorer.fit_recipe``), of the shipped
   pair scorer (trained on all MRPC train, these pairs included: in-sample, information), and of the
@@ -52,7 +52,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import storytrace  # noqa: E402
-from storytrace.embed import get_encoder  # noqa: E402
+from storytrace.encode.embed import get_encoder  # noqa: E402
 
 PARTS = ("mrpc", "locked", "stsb", "semeval", "wikiref", "storylines", "pan", "example", "compare")
 REUSE = ("duplicate", "version", "rewrite")
@@ -118,7 +118,7 @@ def precision_recall(pred: np.ndarray, labels: np.ndarray) -> tuple[float, float
 
 
 def part_mrpc(args, table: Table) -> None:
-    from storytrace.pairscore import get_scorer
+    from storytrace.judge.pairscore import get_scorer
 
     ts, d = _mrpc_data(args)
     sts_extra = bool(get_scorer().spec.get("training", {}).get("sts_extra", False))
@@ -136,8 +136,8 @@ def part_mrpc(args, table: Table) -> None:
 
 
 def part_locked(args, table: Table) -> None:
-    from storytrace.cross_encoder import get_judge
-    from storytrace.pairscore import features_batch, get_scorer
+    from storytrace.judge.cross_encoder import get_judge
+    from storytrace.judge.pairscore import features_batch, get_scorer
 
     ts, d = _mrpc_data(args)
     split = _load("mrpc_split", ROOT / "scripts" / "mrpc_split.py")

@@ -60,7 +60,7 @@ def development(ts, d, data: Path) -> int:
     from mrpc_split import locked_mask
     from train_cross import development_mask
 
-    from storytrace.cross_encoder import get_judge
+    from storytrace.judge.cross_encoder import get_judge
 
     dev = development_mask(data)
     train = ~dev & ~locked_mask(data / "mrpc" / "msr_paraphrase_train.txt")
@@ -95,7 +95,7 @@ def main(argv=None) -> int:
     ap.add_argument("--dev", action="store_true", help="only the judges on the development split")
     args = ap.parse_args(argv)
 
-    from storytrace.pairscore import features_batch, get_scorer
+    from storytrace.judge.pairscore import features_batch, get_scorer
 
     ts = _load_recipe()
     d = ts.Data(args.data, args.cache)

@@ -170,7 +170,7 @@ def punctuation_only(text: str, rng: random.Random) -> str:
 
 def claims_of(original: str, copy: str) -> tuple[list[dict], bool]:
     from storytrace.model import Article
-    from storytrace.pipeline import analyze_articles
+    from storytrace.engine.pipeline import analyze_articles
 
     result = analyze_articles([Article("original", original, published="2024-03-04"),
                                Article("copy", copy, published="2024-03-05")], processes=1).to_json()

@@ -33,7 +33,7 @@ import trafilatura
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from storytrace.clean import mark_furniture  # noqa: E402
+from storytrace.text.clean import mark_furniture  # noqa: E402
 from storytrace.ingest import read_inputs  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "scrapinghub_article_extraction"

@@ -43,7 +43,7 @@ def build_report(n: int, seed: int, saved: Path | None, reuse: bool) -> tuple[st
     """(html, result dict, analysis seconds, render seconds) for ``n`` synthetic articles. The result
     is written to ``saved``; with ``reuse`` one found there is taken instead (only the report is timed)."""
     from storytrace.ingest import read_inputs
-    from storytrace.pipeline import analyze_articles
+    from storytrace.engine.pipeline import analyze_articles
     from storytrace.report_html import render_report
 
     articles, _ = _synthetic().make_corpus(n, seed)

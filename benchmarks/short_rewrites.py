@@ -42,7 +42,7 @@ WRITTEN = [
 
 def lead(article, words: int) -> str:
     """The first whole sentences of title and body reaching ``words`` words."""
-    from storytrace.segment import segment
+    from storytrace.text.segment import segment
 
     doc = segment(article)
     out, n = [], 0
@@ -78,7 +78,7 @@ def main(argv=None) -> int:
     import storytrace
     from storytrace.judge.restated import sentence_counterparts, shared_content, short_paragraphs, words
     from storytrace.model import Article
-    from storytrace.prepared import prepare
+    from storytrace.text.prepared import prepare
 
     for name, pairs in sets(args.data).items():
         relations = []

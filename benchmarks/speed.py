@@ -17,7 +17,7 @@ document; reading the JSONL is not timed):
 
 * datasketch: ``MinHash(128)`` + ``MinHashLSH(params=(32, 4))`` (32 bands x 4 rows);
 * rensa: ``RMinHash(128)`` + ``RMinHashLSH(0.5, 128, 32)``;
-* storytrace's own near-duplicate stage, ``storytrace.neardup`` (vectorized shingling and
+* storytrace's own near-duplicate stage, ``storytrace.text.neardup`` (vectorized shingling and
   one-permutation MinHash with 128 bins, 32 x 4 banding), timed the same way.
 
 The Jaccard MAE column is each sketch's mean absolute error against the exact Jaccard of
@@ -67,8 +67,8 @@ def _read_jsonl(path: str) -> list[dict]:
 def _worker_storytrace(corpus: str) -> dict:
     t0 = time.perf_counter()
     import storytrace
-    import storytrace.pipeline  # noqa: F401  (``import storytrace`` alone loads nothing: its API imports lazily)
-    from storytrace.embed import get_encoder
+    import storytrace.engine.pipeline  # noqa: F401  (``import storytrace`` alone loads nothing: its API imports lazily)
+    from storytrace.encode.embed import get_encoder
 
     get_encoder()._load()  # the model (and the ONNX export, if not cached): the fixed start-up cost
     import_s = time.perf_counter() - t0
@@ -151,9 +151,9 @@ def _worker_rensa(corpus: str) -> dict:
 
 
 def _worker_neardup(corpus: str) -> dict:
-    """storytrace's own near-duplicate stage (storytrace.neardup): vectorized shingling, one-permutation
+    """storytrace's own near-duplicate stage (storytrace.text.neardup): vectorized shingling, one-permutation
     MinHash 128 and 32x4 banding over the whole corpus at once."""
-    from storytrace.neardup import band_pairs, sketch
+    from storytrace.text.neardup import band_pairs, sketch
 
     articles = _read_jsonl(corpus)
     texts = [a["text"] for a in articles]
@@ -181,7 +181,7 @@ def jaccard_errors(corpus: Path, planted: dict, limit: int = 1000, seed: int = 1
     import numpy as np
     from datasketch import MinHash
     from rensa import RMinHash
-    from storytrace.neardup import estimated_jaccard, shingle_hashes, sketch, word_hashes
+    from storytrace.text.neardup import estimated_jaccard, shingle_hashes, sketch, word_hashes
 
     articles = _read_jsonl(str(corpus))
     index = {a["id"]: i for i, a in enumerate(articles)}
@@ -209,10 +209,10 @@ def jaccard_errors(corpus: Path, planted: dict, limit: int = 1000, seed: int = 1
     def exact(x: set, y: set) -> float:
         return len(x & y) / len(x | y) if x | y else 0.0
 
-    errors = {"storytrace.neardup": [], "datasketch": [], "rensa": []}
+    errors = {"storytrace.text.neardup": [], "datasketch": [], "rensa": []}
     for i, j in pairs:
         truth_own, truth_words = exact(own_sets[i], own_sets[j]), exact(word_sets[i], word_sets[j])
-        errors["storytrace.neardup"].append(abs(float(estimated_jaccard(own_sketch[i], own_sketch[j])) - truth_own))
+        errors["storytrace.text.neardup"].append(abs(float(estimated_jaccard(own_sketch[i], own_sketch[j])) - truth_own))
         errors["datasketch"].append(abs(ds[i].jaccard(ds[j]) - truth_words))
         errors["rensa"].append(abs(rs[i].jaccard(rs[j]) - truth_words))
     return {k: float(np.mean(v)) for k, v in errors.items()}
@@ -432,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
         stage_rate = None
         warm = None
         errors = jaccard_errors(path, planted)
-        for kind, label in (("neardup", "storytrace.neardup OPH128 + LSH 32x4"),
+        for kind, label in (("neardup", "storytrace.text.neardup OPH128 + LSH 32x4"),
                             ("datasketch", "datasketch MinHash128 + LSH 32x4"),
                             ("rensa", "rensa RMinHash128 + RMinHashLSH(0.5, 32 bands)")):
             runs = []
@@ -448,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
             rate = base_size / res["seconds"]
             stage_rate = stage_rate or rate
             warm = warm or res.get("warm_seconds")
-            error = errors.get("storytrace.neardup" if kind == "neardup" else kind)
+            error = errors.get("storytrace.text.neardup" if kind == "neardup" else kind)
             rows.append([label, f"{res['seconds']:.2f}", f"{rate:,.0f}", _mb(res["rss_peak"]),
                          _pct(sc["recall"]), _pct(sc["precision"]),
                          " / ".join(_pct(sc["by_kind"][k]).strip() for k in KINDS),
@@ -460,11 +460,11 @@ def main(argv: list[str] | None = None) -> int:
                       "recall dup / ver / part", "Jaccard MAE", "neardup/this speed",
                       "whole pipeline/this speed"], rows))
         print("  Jaccard MAE: mean absolute error of the sketch's Jaccard estimate against the exact Jaccard of its "
-              "own 5-word shingle sets (planted and random pairs); docs/s is one process, one core for storytrace.neardup, first (cold) pass")
+              "own 5-word shingle sets (planted and random pairs); docs/s is one process, one core for storytrace.text.neardup, first (cold) pass")
         if st_rate is None:
             print(f"  (no storytrace run at {base_size:,} articles to compare with)")
         if warm:
-            print(f"  storytrace.neardup, second pass in the same process (steady state): {warm:.2f} s, "
+            print(f"  storytrace.text.neardup, second pass in the same process (steady state): {warm:.2f} s, "
                   f"{base_size / warm:,.0f} docs/s")
 
     if not args.no_dask:

@@ -69,7 +69,7 @@ def _write_corpus(size: int, seed: int, folder: Path, parts: int) -> list[Path]:
 
 
 def _run_dask(paths: list[str], workers: int, encoder: str | None) -> tuple[dict, dict]:
-    from storytrace import distributed
+    from storytrace.engine import distributed
 
     started = time.perf_counter()
     with distributed.dask_client(workers=workers) as client:
@@ -85,8 +85,8 @@ def _run_dask(paths: list[str], workers: int, encoder: str | None) -> tuple[dict
 
 
 def _run_local(paths: list[str], encoder: str | None) -> tuple[dict, dict]:
-    from storytrace import embed
-    from storytrace.pipeline import analyze
+    from storytrace.encode import embed
+    from storytrace.engine.pipeline import analyze
 
     if encoder:
         embed.use_encoder(encoder)

@@ -1,4 +1,4 @@
-"""Storylines (storylines.py) against WikiRef220's topics and SemEval-2022 Task 8's Narrative scores.
+"""Storylines (provenance/storylines.py) against WikiRef220's topics and SemEval-2022 Task 8's Narrative scores.
 
     python benchmarks/storylines.py [--data ../shared/data]            # the report (locked part once)
     python benchmarks/storylines.py --select [--data ../shared/data]   # the selection, on the rest only
@@ -44,8 +44,8 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from storytrace import thresholds as T  # noqa: E402
-from storytrace.pipeline import analyze_articles  # noqa: E402
-from storytrace.storylines import group_storylines, story_links  # noqa: E402
+from storytrace.engine.pipeline import analyze_articles  # noqa: E402
+from storytrace.provenance.storylines import group_storylines, story_links  # noqa: E402
 
 LOCKED = ROOT / "benchmarks" / "storylines_locked.json"
 LARGE = ("malaysiaairlinesflight", "michelleobama", "premierleague", "parisattacks2015", "samsunggalaxys5")
@@ -212,7 +212,7 @@ def speed(n: int, out=print) -> None:
     import time
 
     from storytrace.ingest import read_inputs
-    from storytrace.stories import group_stories
+    from storytrace.provenance.stories import group_stories
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import synthetic

@@ -28,12 +28,12 @@ from pathlib import Path
 
 import numpy as np
 
-from storytrace.event import FEATURES
+from storytrace.judge.event import FEATURES
 from storytrace.model import Article
 from storytrace.judge import pair_event_features
-from storytrace.pipeline import candidate_pairs
-from storytrace.prepared import prepare
-from storytrace.tfidf import corpus_tfidf, pair_cosines
+from storytrace.engine.pipeline import candidate_pairs
+from storytrace.text.prepared import prepare
+from storytrace.text.tfidf import corpus_tfidf, pair_cosines
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "storytrace" / "data" / "event_model.json"

@@ -34,8 +34,8 @@ import train_scorer as ts  # noqa: E402
 from mrpc_split import locked_mask  # noqa: E402
 from train_cross import SEED, development_mask  # noqa: E402
 
-from storytrace.pairscore import FEATURE_NAMES  # noqa: E402
-from storytrace.sentence_judge import JUDGE_PATH, blend  # noqa: E402
+from storytrace.judge.pairscore import FEATURE_NAMES  # noqa: E402
+from storytrace.judge.sentence_judge import JUDGE_PATH, blend  # noqa: E402
 
 WEIGHTS = {"cross_encoder": 0.5, "scorer": 0.5}  # fixed a priori; 0.3 / 0.7 scored alike on the development split
 
@@ -47,7 +47,7 @@ def figures(pred: np.ndarray, y: np.ndarray) -> dict:
 
 
 def main(argv=None) -> int:
-    from storytrace.cross_encoder import get_judge
+    from storytrace.judge.cross_encoder import get_judge
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
@@ -87,7 +87,7 @@ def main(argv=None) -> int:
     }
     JUDGE_PATH.write_text(json.dumps(spec, separators=(",", ":")) + "\n", encoding="utf-8")
     # the run-time path must give what was calibrated: check it on development pairs
-    from storytrace import sentence_judge
+    from storytrace.judge import sentence_judge
 
     sentence_judge.load_judge.cache_clear()
     sample = np.arange(0, len(te), 10)

@@ -6,7 +6,7 @@ inverted, a constant nudged) runs the module's tests against the copy (PYTHONPAT
 first) and counts the mutant killed when they fail. Survivors are printed with their line, to be
 read: some are equivalent mutants (no behaviour changes), the others are missing assertions.
 
-    python scripts/mutate.py src/storytrace/relate.py [--tests tests/test_pipeline.py,...] [--max N] [--seed S]
+    python scripts/mutate.py src/storytrace/judge/relate.py [--tests tests/test_pipeline.py,...] [--max N] [--seed S]
 
 Without --tests, the module's tests are the files under tests/ that import it (by name).
 """

@@ -55,7 +55,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 from mrpc_split import locked_mask  # noqa: E402
 from train_scorer import bagged_f1_threshold, best_f1_threshold, f1_at, read_mrpc, read_sts  # noqa: E402
 
-from storytrace.cross_encoder import CONFIG_PATH, MAX_WORD_PIECES, MODEL_FILE  # noqa: E402
+from storytrace.judge.cross_encoder import CONFIG_PATH, MAX_WORD_PIECES, MODEL_FILE  # noqa: E402
 
 SEED = 20261206
 DEV_SHARE = 0.15       # of the unlocked MRPC train pairs: threshold and reported development figures
@@ -250,7 +250,7 @@ def main(argv=None) -> int:
         print(f"dev F1-best (torch, limit run) {best_f1_threshold(p_torch, dev_y)[1]:.4f}")
         return 0
 
-    from storytrace.cross_encoder import CrossEncoderJudge
+    from storytrace.judge.cross_encoder import CrossEncoderJudge
 
     export_int8(model, MODEL_FILE)
     judge = CrossEncoderJudge(MODEL_FILE, threshold=0.5)

@@ -14,8 +14,8 @@ Data (read from ``--data DIR``, default ``../shared/data`` next to the repositor
 
 Recipe (everything seeded with SEED, so a re-run writes the same file):
 
-1. Encode every distinct sentence with ``storytrace.embed.get_encoder()`` (the default backend,
-   normalised vectors) and take the pair cosine; compute ``storytrace.pairscore.features_batch``
+1. Encode every distinct sentence with ``storytrace.encode.embed.get_encoder()`` (the default backend,
+   normalised vectors) and take the pair cosine; compute ``storytrace.judge.pairscore.features_batch``
    (which also encodes every content word alone for the soft word-alignment features).
 2. Word evidence: smoothed log-odds tables of "paraphrase" for stems found on one side only and on
    both sides, estimated on MRPC train (``odds_tables``). MRPC rows get these four features
@@ -62,7 +62,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from storytrace.pairscore import (FEATURE_NAMES, MODEL_PATH, N_ODDS, features_batch,  # noqa: E402
+from storytrace.judge.pairscore import (FEATURE_NAMES, MODEL_PATH, N_ODDS, features_batch,  # noqa: E402
                                   odds_columns, pair_stem_sets)
 
 SEED = 20240601
@@ -123,7 +123,7 @@ def read_sts(path: Path) -> tuple[list[tuple[str, str]], np.ndarray, np.ndarray]
 
 def cosines(pairs: list[tuple[str, str]], cache: Path | None = None) -> np.ndarray:
     """Pair cosines of the encoder's vectors; ``cache`` (an .npz) saves re-encoding across runs."""
-    from storytrace.embed import get_encoder
+    from storytrace.encode.embed import get_encoder
 
     texts = sorted({t for p in pairs for t in p})
     vecs = None
@@ -477,7 +477,7 @@ def dev_pearsons(d: Data, predict) -> dict:
 # ---------------------------------------------------------------- main
 
 def main(argv=None) -> int:
-    from storytrace.embed import get_encoder
+    from storytrace.encode.embed import get_encoder
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
@@ -549,7 +549,7 @@ def main(argv=None) -> int:
         },
     }
     # Check the numpy evaluator against scikit-learn before writing.
-    from storytrace.pairscore import PairScorer
+    from storytrace.judge.pairscore import PairScorer
 
     ps = PairScorer(spec)
     for X in (d.dev_X, d.mrpc_X):

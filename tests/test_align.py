@@ -1,11 +1,11 @@
 """Alignment rules a wrong comparison would break without the end-to-end tests noticing (found by
-scripts/mutate.py on align.py): which shown passages are pruned, the tiny-copy rule, and the
+scripts/mutate.py on judge/passages.py): which shown passages are pruned, the tiny-copy rule, and the
 order-preserving sentence matching."""
 
 import numpy as np
 
 import storytrace
-from storytrace.align import _drop_contained, monotone_matches
+from storytrace.judge.passages import _drop_contained, monotone_matches
 from storytrace.model import Passage
 
 

@@ -15,7 +15,7 @@ from storytrace.claims.compare import grade_quote
 from storytrace.claims.numbers import figures
 from storytrace.ingest import read_inputs
 from storytrace.model import Article
-from storytrace.pipeline import analyze_articles
+from storytrace.engine.pipeline import analyze_articles
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "nato-kyiv"
 
@@ -279,7 +279,7 @@ def test_claims_table_bounded_by_top_with_changes_first(example):
 
     from rich.console import Console
 
-    from storytrace.report import print_summary
+    from storytrace.output.report import print_summary
 
     out = io.StringIO()
     print_summary(example, Console(file=out, width=200, highlight=False), rows=2)

@@ -121,7 +121,7 @@ def test_single_quote_marks_open_after_a_space_or_a_bracket_and_close_at_the_ver
 
 def _quotes(text: str) -> list[tuple[str, int]]:
     from storytrace.claims.quotes import find_quotes
-    from storytrace.segment import segment
+    from storytrace.text.segment import segment
 
     return [(text[r.start:r.end], r.paragraphs) for r in find_quotes(text, segment(Article("a", text)).paragraphs)]
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from storytrace.clean import mark_furniture
+from storytrace.text.clean import mark_furniture
 from storytrace.ingest import read_inputs
 from storytrace.model import Article
 

@@ -1,9 +1,9 @@
-"""The line rules of clean.py at their edges: each test kills a mutant that the corpus tests let
+"""The line rules of text/clean.py at their edges: each test kills a mutant that the corpus tests let
 survive (BENCHMARKS.md, "Mutation testing"). Texts written for the tests."""
 
 from __future__ import annotations
 
-from storytrace.clean import _is_tag, _looks_like_headline
+from storytrace.text.clean import _is_tag, _looks_like_headline
 from test_clean import BODY, flagged_lines, marked
 
 
@@ -45,7 +45,7 @@ def test_only_a_line_opening_and_closing_in_brackets_is_read_inside_them():
 
 
 def test_copies_of_one_story_share_their_lines_without_making_them_template():
-    from storytrace.clean import mark_furniture
+    from storytrace.text.clean import mark_furniture
     from storytrace.model import Article
 
     story = "\n".join(BODY)

@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storytrace.clean import mark_furniture
+from storytrace.text.clean import mark_furniture
 from storytrace.ingest import read_inputs
 from storytrace.judge import compare_many, compare_prepared, needs_alignment
-from storytrace.pipeline import candidate_pairs
-from storytrace.prepared import prepare
-from storytrace.tfidf import corpus_tfidf
+from storytrace.engine.pipeline import candidate_pairs
+from storytrace.text.prepared import prepare
+from storytrace.text.tfidf import corpus_tfidf
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -74,8 +74,8 @@ def test_pairs_across_two_lists(corpus):
 
 def test_worker_processes_give_the_same_pairs(corpus, monkeypatch):
     import storytrace.judge.batch as batch
-    import storytrace.processes as processes
-    from storytrace.processes import can_fork
+    import storytrace.engine.processes as processes
+    from storytrace.engine.processes import can_fork
 
     if not can_fork():
         pytest.skip("forked workers are used on Linux only")
@@ -98,7 +98,7 @@ def test_a_worker_that_dies_leaves_its_pairs_to_this_process(corpus, monkeypatch
     import os
 
     import storytrace.judge.batch as batch
-    import storytrace.processes as processes
+    import storytrace.engine.processes as processes
 
     if not processes.can_fork():
         pytest.skip("forked workers are used on Linux only")

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 import storytrace
-from storytrace.cross_encoder import CONFIG_PATH, MODEL_FILE, get_judge
-from storytrace.sentence_judge import JUDGE_PATH, judge_sentence_pair
+from storytrace.judge.cross_encoder import CONFIG_PATH, MODEL_FILE, get_judge
+from storytrace.judge.sentence_judge import JUDGE_PATH, judge_sentence_pair
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFITS = "The company said its profits rose 5% in the third quarter."

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from storytrace import distributed, embed
 from storytrace.cli import main
+from storytrace.encode import embed
+from storytrace.engine import distributed
 from storytrace.ingest import read_inputs
-from storytrace.parts import read_parts, write_parts
-from storytrace.pipeline import analyze_articles
+from storytrace.output.parts import read_parts, write_parts
+from storytrace.engine.pipeline import analyze_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "examples" / "nato-kyiv"

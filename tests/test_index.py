@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 
 from storytrace import thresholds as T
-from storytrace.candidates import shared_term_candidates, shared_text_candidates, vector_neighbour_candidates
-from storytrace.clean import mark_furniture
+from storytrace.index.candidate_pairs import shared_term_candidates, shared_text_candidates, vector_neighbour_candidates
+from storytrace.text.clean import mark_furniture
 from storytrace.index import CandidateIndex, MemoryStorage, SqliteStorage, features_of
 from storytrace.ingest import read_inputs
-from storytrace.neardup import Sketches, band_pairs
-from storytrace.prepared import prepare
+from storytrace.text.neardup import Sketches, band_pairs
+from storytrace.text.prepared import prepare
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,7 +5,7 @@ import pytest
 
 from storytrace.ingest import IngestResult, read_inputs
 from storytrace.model import Article
-from storytrace.segment import tokenize
+from storytrace.text.segment import tokenize
 
 
 def write(path: Path, content: str | bytes) -> Path:

@@ -6,7 +6,7 @@ import random
 
 import numpy as np
 
-from storytrace.neardup import band_pairs, estimated_jaccard, shingle_hashes, sketch, word_hashes
+from storytrace.text.neardup import band_pairs, estimated_jaccard, shingle_hashes, sketch, word_hashes
 
 WORDS = ("harbour council vote ferry fares rise winter storm closed pier fishermen said mayor budget "
          "repairs million euros tuesday night engineers report crane contract bid tender").split()
@@ -72,7 +72,7 @@ def test_hundreds_of_copies_stay_linked_at_linear_cost():
 
 
 def test_sketches_from_pipeline_word_hashes_match_the_text_path():
-    from storytrace.neardup import sketch_word_hashes
+    from storytrace.text.neardup import sketch_word_hashes
 
     texts = [_article(random.Random(s), 60) for s in range(4)]
     hashes, offsets = word_hashes(texts)

@@ -13,12 +13,12 @@ import pytest
 import storytrace
 from storytrace.judge import compare_prepared, judge_by_event
 from storytrace.model import Article
-from storytrace.prepared import prepare
-from storytrace.relate import REUSE_RELATIONS
-from storytrace.segment import segment
-from storytrace.event import get_event_model
-from storytrace.tfidf import corpus_tfidf, pair_cosines
-from storytrace.word_order import broken_order, is_word_salad
+from storytrace.text.prepared import prepare
+from storytrace.judge.relate import REUSE_RELATIONS
+from storytrace.text.segment import segment
+from storytrace.judge.event import get_event_model
+from storytrace.text.tfidf import corpus_tfidf, pair_cosines
+from storytrace.judge.word_order import broken_order, is_word_salad
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "nato-kyiv"
 
@@ -119,7 +119,7 @@ def test_no_reuse_pair_of_sentences_scores_below_a_related_one():
 
 
 def test_article_pairs_similarity_agrees_with_the_relation():
-    from storytrace.event import get_event_model
+    from storytrace.judge.event import get_event_model
 
     threshold = get_event_model().same_event_threshold
     texts = [{"id": p.stem[:3], "text": p.read_text(encoding="utf-8")} for p in sorted(CORPUS.glob("*.txt"))]

@@ -6,7 +6,7 @@ import random
 import numpy as np
 import pytest
 
-from storytrace.pairscore import (
+from storytrace.judge.pairscore import (
     FEATURE_NAMES,
     MODEL_PATH,
     PairScorer,
@@ -135,7 +135,7 @@ def test_soft_word_alignment_features():
 
 
 def test_word_evidence_columns_and_tables():
-    from storytrace.pairscore import N_ODDS, odds_columns, pair_stem_sets
+    from storytrace.judge.pairscore import N_ODDS, odds_columns, pair_stem_sets
 
     (un, sh), = pair_stem_sets([("Profits rose sharply.", "Profits fell sharply.")])
     assert "rose" in un and "fell" in un and "profit" in sh

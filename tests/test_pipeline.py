@@ -76,7 +76,7 @@ def test_corpus_passage_offsets_slice_aligned_words(corpus):
 
 
 def _words(text: str) -> list[str]:
-    from storytrace.segment import tokenize
+    from storytrace.text.segment import tokenize
 
     return [t.norm for t in tokenize(text)]
 

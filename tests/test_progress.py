@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from storytrace.ingest import read_inputs
-from storytrace.pipeline import analyze_articles
+from storytrace.engine.pipeline import analyze_articles
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "nato-kyiv"
 

@@ -4,7 +4,7 @@ a "Source link" to the host of the source's page."""
 from __future__ import annotations
 
 from storytrace.model import Article, Coverage, Pair
-from storytrace.provenance import attach_sources
+from storytrace.provenance.sources import attach_sources
 
 
 def _sources(source: Article, derived: Article) -> list[dict]:
@@ -35,7 +35,7 @@ def test_other_hosts_outlets_and_no_credit_are_not():
 from pathlib import Path  # noqa: E402
 
 import storytrace  # noqa: E402
-from storytrace.direction import direction  # noqa: E402
+from storytrace.provenance.direction import direction  # noqa: E402
 
 TEXTS = Path(__file__).with_name("texts")
 
@@ -167,7 +167,7 @@ def test_undated_passages_set_into_another_article_derive_from_their_context():
 
 
 def test_an_article_a_copy_credits_is_the_source_of_its_undated_extension():
-    from storytrace.family import orient_by_credited_copies
+    from storytrace.provenance.family import orient_by_credited_copies
 
     original = Article("o", "text", outlet="Gazette", url="https://www.gazette.example/news/1")
     extended = Article("x", "text", outlet="Other Daily")  # the original plus a paragraph: contains it

@@ -13,7 +13,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from storytrace.clean import mark_furniture
+from storytrace.text.clean import mark_furniture
 from storytrace.ingest import read_inputs
 from storytrace.model import Article
 

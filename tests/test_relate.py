@@ -6,7 +6,7 @@ import pytest
 
 from storytrace import thresholds as T
 from storytrace.model import Coverage
-from storytrace.relate import event_relation, reuse_relation, reuse_similarity
+from storytrace.judge.relate import event_relation, reuse_relation, reuse_similarity
 
 
 def cov(verbatim: float, paraphrase: float = 0.0) -> Coverage:

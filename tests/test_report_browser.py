@@ -80,7 +80,7 @@ class Watched:
 @pytest.fixture(scope="module")
 def example(tmp_path_factory):
     """The example corpus analysed once: (report path, result dict, texts by id)."""
-    from storytrace.pipeline import analyze
+    from storytrace.engine.pipeline import analyze
 
     result = analyze([str(EXAMPLE)])
     data = result.to_json()

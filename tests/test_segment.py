@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storytrace.model import Article
-from storytrace.segment import paragraphs, segment, sentences, token_spans, tokenize
+from storytrace.text.segment import paragraphs, segment, sentences, token_spans, tokenize
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "nato-kyiv"
 

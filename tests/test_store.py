@@ -14,7 +14,7 @@ import pytest
 
 from storytrace.cli import main
 from storytrace.ingest import read_inputs
-from storytrace.pipeline import analyze
+from storytrace.engine.pipeline import analyze
 from storytrace.store import NotAStore, Store, add_articles, trace_article
 
 ROOT = Path(__file__).resolve().parents[1]

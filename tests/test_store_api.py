@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import storytrace
-from storytrace.embed import get_encoder
+from storytrace.encode.embed import get_encoder
 from storytrace.store import store as store_module
 
 ROOT = Path(__file__).resolve().parents[1]

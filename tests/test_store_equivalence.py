@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from storytrace import thresholds as T
 from storytrace.ingest import read_inputs
-from storytrace.pipeline import analyze
+from storytrace.engine.pipeline import analyze
 from storytrace.store import Store, add_articles
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from storytrace.cli import main
-from storytrace.parts import read_parts
-from storytrace.pipeline import analyze
+from storytrace.output.parts import read_parts
+from storytrace.engine.pipeline import analyze
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "nato-kyiv"

@@ -1,4 +1,4 @@
-"""Storylines (storylines.py): stories of one developing topic joined; the same actors on another
+"""Storylines (provenance/storylines.py): stories of one developing topic joined; the same actors on another
 subject, or the same subject months later, kept apart. Texts written for the tests."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from rich.console import Console
 
 from storytrace.ingest import read_inputs
 from storytrace.model import Article, Coverage, Pair, Story
-from storytrace.pipeline import analyze_articles
-from storytrace.report import print_summary
-from storytrace.storylines import group_storylines
+from storytrace.engine.pipeline import analyze_articles
+from storytrace.output.report import print_summary
+from storytrace.provenance.storylines import group_storylines
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "examples" / "nato-kyiv"

@@ -30,12 +30,12 @@ def analyze(paths_or_articles, progress=None, engine: str = "local", scheduler: 
     if isinstance(paths_or_articles, (str, bytes)) or hasattr(paths_or_articles, "__fspath__"):
         paths_or_articles = [paths_or_articles]
     if engine == "dask":
-        from .distributed import analyze as _analyze_dask
+        from .engine.distributed import analyze as _analyze_dask
 
         return _analyze_dask(paths_or_articles, progress, scheduler, workers).to_json()
     if engine != "local":
         raise ValueError(f"unknown engine {engine!r}: choose local or dask")
-    from .pipeline import analyze as _analyze
+    from .engine.pipeline import analyze as _analyze
 
     return _analyze(paths_or_articles, progress, processes).to_json()
 
@@ -45,7 +45,7 @@ def compare(text_a: str, text_b: str) -> dict:
     the claims (the pair's source, else A, is the reference; ``story`` is null)."""
     from .claims import claims_of_pair
     from .model import Article
-    from .pipeline import compare as _compare
+    from .engine.pipeline import compare as _compare
 
     pair = _compare(text_a, text_b)
     return {**pair.to_json(), "claims": claims_of_pair(Article("a", text_a), Article("b", text_b), pair)}

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
-from .output_paths import write_json
+from .output.paths import write_json
 
 
 def _progress_callback(progress: Progress):
@@ -46,7 +46,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 def _analyze(args: argparse.Namespace, client, err: Console) -> int:
     from .ingest import read_inputs
-    from .pipeline import analyze_articles
+    from .engine.pipeline import analyze_articles
 
     started = time.perf_counter()
     if client is None:
@@ -56,7 +56,7 @@ def _analyze(args: argparse.Namespace, client, err: Console) -> int:
         def run(articles, errors, progress=None):
             return analyze_articles(articles, errors, progress, processes=args.processes, read_seconds=read_seconds)
     else:
-        from . import distributed
+        from .engine import distributed
 
         ingested = distributed.read_partitioned(client, args.paths)
         read_seconds = time.perf_counter() - started
@@ -79,7 +79,7 @@ def _analyze(args: argparse.Namespace, client, err: Console) -> int:
     data = result.to_json()
     try:
         if args.jsonl_parts:
-            from .parts import write_parts
+            from .output.parts import write_parts
 
             write_parts(data, args.jsonl_parts)
         if args.json:
@@ -92,7 +92,7 @@ def _analyze(args: argparse.Namespace, client, err: Console) -> int:
 
         write_report(args.html, data, result.articles)
     if not args.quiet and args.json != "-":
-        from .report import print_summary
+        from .output.report import print_summary
 
         print_summary(data, _stdout_console(), args.top)
         skipped = ingested.skipped_records  # crawl records that are not pages (WARC input)
@@ -103,7 +103,7 @@ def _analyze(args: argparse.Namespace, client, err: Console) -> int:
 
 def _output_problem(args: argparse.Namespace) -> str | None:
     """The first output option that cannot be written, said in one line; None when all can."""
-    from .output_paths import file_problem, folder_problem
+    from .output.paths import file_problem, folder_problem
 
     for option in ("json", "html"):
         problem = file_problem(f"--{option}", getattr(args, option, None))
@@ -116,7 +116,7 @@ def _engine(args: argparse.Namespace):
     """A dask client for ``--engine dask`` (closed, with its LocalCluster, on exit); None otherwise."""
     if args.engine != "dask":
         return nullcontext()
-    from .distributed import dask_client
+    from .engine.distributed import dask_client
 
     return dask_client(args.scheduler, args.workers)
 
@@ -130,7 +130,7 @@ def _stdout_console() -> Console:
 
 def _choose_encoder(args: argparse.Namespace) -> None:
     if args.encoder:
-        from .embed import use_encoder
+        from .encode.embed import use_encoder
 
         use_encoder(args.encoder)
 
@@ -157,8 +157,8 @@ class _UsageError(Exception):
 def cmd_compare(args: argparse.Namespace) -> int:
     from .claims import claims_of_pair
     from .model import Article
-    from .pipeline import compare
-    from .report import print_pair
+    from .engine.pipeline import compare
+    from .output.report import print_pair
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)  # one line per message, never wrapped
     problem = _output_problem(args)

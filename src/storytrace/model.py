@@ -83,7 +83,7 @@ class Doc:
         return self.article.text[s.start : s.end]
 
     # Derived per-token arrays, computed on first use (only documents in aligned pairs need them).
-    # Word ids are this process's (vocab.py): a Doc pickled to another process leaves them behind.
+    # Word ids are this process's (text/vocab.py): a Doc pickled to another process leaves them behind.
     _PROCESS_LOCAL = ("word_ids", "alphabetic", "alphanumeric")
 
     def __getstate__(self) -> dict:
@@ -91,18 +91,18 @@ class Doc:
 
     @cached_property
     def word_ids(self) -> np.ndarray:
-        from .vocab import word_ids
+        from .text.vocab import word_ids
         return word_ids(self.norms)
 
     @cached_property
     def alphabetic(self) -> np.ndarray:
         """Tokens that bags of words count (vocab.is_counted)."""
-        from .vocab import ALPHABETIC
+        from .text.vocab import ALPHABETIC
         return ALPHABETIC[self.word_ids]
 
     @cached_property
     def alphanumeric(self) -> np.ndarray:
-        from .vocab import ALPHANUMERIC
+        from .text.vocab import ALPHANUMERIC
         return ALPHANUMERIC[self.word_ids]
 
     @cached_property

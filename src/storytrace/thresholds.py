@@ -10,7 +10,7 @@ SHINGLE_WORDS = 5                 # word n-gram length of the shared-text index
 NGRAM_SAMPLE_MODULUS = 4          # index 1 n-gram in 4 (chosen by hash value, so copies keep the same ones)
 MAX_NGRAM_DOCUMENT_FREQUENCY = 100  # n-grams in more documents are boilerplate (passim keeps 2..100)
 MIN_SHARED_SAMPLED_NGRAMS = 3     # ~12 shared 5-grams: a sentence or two of common text
-NEARDUP_BINS = 128                # near-duplicate sketch (neardup.py): one-permutation MinHash bins ...
+NEARDUP_BINS = 128                # near-duplicate sketch (text/neardup.py): one-permutation MinHash bins ...
 NEARDUP_BANDS, NEARDUP_ROWS = 32, 4  # ... banded 32 x 4: pairs above Jaccard ~0.5 meet with probability > 0.87
 NEARDUP_MAX_BUCKET = 100          # a band bucket with more texts links them to its first text only
 MIN_SHARED_KEY_TERMS = 4          # uncommon names/numbers two articles must share to be compared
@@ -22,7 +22,7 @@ MIN_DOCUMENTS_FOR_CORPUS_IDF = 20  # from this corpus size on, word weights are 
 MIN_CANDIDATE_TFIDF = 0.08        # pairs found by meaning or names must share this much vocabulary (rarity-weighted
                                   # cosine); every SemEval pair judged related or closer (Overall <= 3) is above it
 
-# ---- furniture (clean.py): a line or sentence recurring across articles is page template --------
+# ---- furniture (text/clean.py): a line or sentence recurring across articles is page template ---
 PER_OUTLET_MIN = 3                # articles of one outlet sharing a line
 OVERALL_MIN, OVERALL_SHARE = 5, 0.02  # articles of the corpus sharing a line: max(5, 2%)
 MIN_LINE_CHARS = 20               # shorter lines ("Kyiv, Ukraine") recur by chance
@@ -66,7 +66,7 @@ REWRITE_COVERAGE = 0.5            # the derived side covered (verbatim + paraphr
 PARTIAL_COVERAGE = 0.15           # ... or at least this much, verbatim: partial reuse
 PARTIAL_PARAPHRASE_COVERAGE = 0.35  # paraphrase-only partial reuse needs more: same-event reports share facts
 SHORT_RELATED_SIMILARITY = 0.5    # compare() on sentences: below this graded similarity the pair is "unrelated"
-STORY_WEAK_LINK_COHERENCE = 0.6   # stories.py: a link between sentence-sized texts joins their groups when the
+STORY_WEAK_LINK_COHERENCE = 0.6   # provenance/stories.py: a link between sentence-sized texts joins their groups when the
                                   # groups' neighbourhoods overlap this much (Jaccard): groups of one event share
                                   # their neighbours (5 of 6), a stray link between events' groups shares 2 of 10;
                                   # above 0.5 so a chain of single links (2 of 4 in its middle) does not join.
@@ -92,7 +92,7 @@ RESTATED_SENTENCE_COUNTERPARTS = 0.58  # each sentence's closest sentence of the
                                   # the lower side: rewrites >= 0.59 (the merged ones 0.59-0.68)
 RESTATED_BODY_COSINE = 0.78       # mean sentence vectors' cosine: rewrites >= 0.80; a lead pair passing the other
                                   # two 0.757
-SALAD_MIN_FUNCTION_WORDS = 30     # word_order.py: a text is judged for word salad from this many determiners and
+SALAD_MIN_FUNCTION_WORDS = 30     # judge/word_order.py: a text is judged for word salad from this many determiners and
                                   # prepositions followed by a word (about 150 words of prose)
 SALAD_BROKEN_SHARE = 0.15         # ... and is word salad when this share of them are followed by a word that cannot
                                   # follow them. Measured (BENCHMARKS.md, "Word salad"): the 468 articles of SemEval,
@@ -100,11 +100,11 @@ SALAD_BROKEN_SHARE = 0.15         # ... and is word salad when this share of the
                                   # 0.011); their words shuffled: 94% of 300-word salads and 99% of 1,000-word ones
                                   # reach 0.15, all at 3,000 words (median 0.26)
 DIRECTION_MARGIN = 0.1            # coverage asymmetry that decides which article derives from which
-EXCERPT_UNCOVERED = 0.02          # direction.py: a side with at most 2% of its words uncovered is contained in the other
+EXCERPT_UNCOVERED = 0.02          # provenance/direction.py: a side with at most 2% of its words uncovered is contained in the other
                                   # (an excerpt); alignment leaves ~1% uncovered at sentence edges of exact copies
 FULLER_EXTRA_WORDS = 5            # ... when the other has at least this many words of its own (a credit line,
                                   # "Copyright 2024 The Associated Press", is 5 words)
-CONTEXT_FIT_MARGIN = 0.02         # direction.py, partial reuse: the shared passages' cosine with one side's own words must
+CONTEXT_FIT_MARGIN = 0.02         # provenance/direction.py, partial reuse: the shared passages' cosine with one side's own words must
                                   # exceed the other side's by this much to make it the source. On the partial pairs of
                                   # benchmarks/provenance.py (source -> derived known; chosen on them, so its PAN figures
                                   # are not held out): PAN-13 212 pairs 95.3% right, 1.9% wrong (0.05: 88.7%, 0.9%);
@@ -113,7 +113,7 @@ CONTEXT_FIT_MARGIN_EDITED = 0.05  # ... versions and rewrites (less own text): P
                                   # (0.02: 82.5%, 5.8%), real families' 6 all right; the coverage asymmetry that decides
                                   # otherwise gets PAN's backwards (its sources are the shorter, more covered texts)
 CONTEXT_MIN_OWN = 0.1             # ... and only when both sides have at least 10% of their words of their own
-SOURCE_COVER_TOLERANCE = 0.02     # provenance.py: a sibling (a copy of the original) covering the derived article at
+SOURCE_COVER_TOLERANCE = 0.02     # provenance/sources.py: a sibling (a copy of the original) covering the derived article at
                                   # most this much more than the original does is listed after the original
 # same_event / related thresholds are calibrated with the event model: data/event_model.json
 # (scripts/calibrate_events.py); the paraphrase threshold with the pair scorer: data/pair_scorer.json
@@ -123,7 +123,7 @@ SOURCE_COVER_TOLERANCE = 0.02     # provenance.py: a sibling (a copy of the orig
 MAX_SAME_EVENT_DAYS = 14          # reports further apart (both dates known) are never one event: a rule, as the
                                   # calibration pairs are all within days and cannot teach time
 
-# ---- storylines (storylines.py): stories of one developing topic ---------------------------------
+# ---- storylines (provenance/storylines.py): stories of one developing topic ----------------------
 STORYLINE_MIN_EVENT_SIMILARITY = 0.25  # two stories are one storyline when a pair of their articles has at least this
                                   # (about the event model's "related" threshold, 0.2512: any pair related or closer)
 STORYLINE_MIN_LEAD_COSINE = 0.40  # event-model similarity AND at least this lead-vector cosine (the same subject, not

@@ -13,9 +13,9 @@ data/hedges.json), compare.py (matching and grading one pair).
 
 from __future__ import annotations
 
-from ..dates import parse_date
+from ..text.dates import parse_date
 from ..model import Article, Doc, Pair, Story
-from ..segment import segment
+from ..text.segment import segment
 from .compare import Mentions, Quote, pair_claims
 from .quotes import find_quotes, quote_words
 from .speakers import attribute, canonical_names

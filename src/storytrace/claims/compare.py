@@ -200,8 +200,8 @@ def match_by_meaning(ref: Mentions, other: Mentions, unlinked: list[int]) -> set
                        if _could_differ(ref, r, other, o)]
     if not candidates:
         return set()
-    from ..embed import get_encoder
-    from ..pairscore import features_batch, get_scorer
+    from ..encode.embed import get_encoder
+    from ..judge.pairscore import features_batch, get_scorer
 
     rs = sorted({r for r, _ in candidates})
     os_ = sorted({o for _, o in candidates})

@@ -123,6 +123,6 @@ def _keep(quotes: list[RawQuote], text: str, open_mark: int, close_mark: int, pa
 
 def quote_words(text: str) -> list[str]:
     """The words of a quote, folded for comparison (case, accents, curly apostrophes, spellings)."""
-    from ..segment import normalise
+    from ..text.segment import normalise
 
     return [normalise(w) for w in _WORD_RE.findall(text)]

@@ -413,7 +413,7 @@ _TRANSLIT = [(re.compile(r"(?:yy|iy|ij|ii)$"), "y"), (re.compile(r"kh"), "h"), (
 
 def name_key(word: str) -> str:
     """A surname's spelling-independent key: folded like tokens, transliteration endings joined."""
-    from ..segment import normalise
+    from ..text.segment import normalise
 
     key = normalise(word.strip(".,’'"))
     for pattern, repl in _TRANSLIT:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import thresholds as T
-from ..fingerprint import sampled_ngrams
-from ..neardup import band_keys, sketch_word_hashes
+from ..text.fingerprint import sampled_ngrams
+from ..text.neardup import band_keys, sketch_word_hashes
 
 
 @dataclass

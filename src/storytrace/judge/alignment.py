@@ -8,11 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import thresholds as T
-from ..align import covered_tokens, verbatim_passages
+from .passages import covered_tokens, verbatim_passages
 from ..model import Coverage, Doc
-from ..paraphrase import counterpart_share, lexical_overlaps, paraphrase_passages
-from ..prepared import Prepared
-from ..tfidf import masked_cosine
+from .paraphrase import counterpart_share, lexical_overlaps, paraphrase_passages
+from ..text.prepared import Prepared
+from ..text.tfidf import masked_cosine
 
 
 def counted_words(doc: Doc, short: bool) -> np.ndarray:

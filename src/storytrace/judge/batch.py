@@ -8,11 +8,11 @@ from functools import partial
 import numpy as np
 
 from .. import thresholds as T
-from ..event import event_features_batch, get_event_model
+from .event import event_features_batch, get_event_model
 from ..model import Coverage, Pair
-from ..prepared import Prepared, Progress
-from ..processes import MIN_PAIRS, can_fork, chunked, map_chunks
-from ..relate import event_relation, related_similarity
+from ..text.prepared import Prepared, Progress
+from ..engine.processes import MIN_PAIRS, can_fork, chunked, map_chunks
+from .relate import event_relation, related_similarity
 from .alignment import NeedsEncoder, is_short
 from .restated import short_paragraphs
 from .pair import compare_prepared, salad_event

@@ -4,12 +4,12 @@ the coverage of their alignment and, without reuse, by the event model."""
 from __future__ import annotations
 
 from .. import thresholds as T
-from ..direction import context_fit, direction
-from ..event import event_features, get_event_model
+from ..provenance.direction import context_fit, direction
+from .event import event_features, get_event_model
 from ..model import Doc, Pair
-from ..prepared import Prepared
-from ..relate import REUSE_RELATIONS, article_similarity, event_relation, reuse_relation
-from ..sentence_judge import judge_sentence_pair
+from ..text.prepared import Prepared
+from .relate import REUSE_RELATIONS, article_similarity, event_relation, reuse_relation
+from .sentence_judge import judge_sentence_pair
 from .alignment import Alignment, NeedsEncoder, align_pair, is_short
 from .restated import restated
 

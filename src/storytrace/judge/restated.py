@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from .. import thresholds as T
 from ..model import Doc
-from ..pairscore import _STOPWORDS, _stem
-from ..paraphrase import sentence_vectors
-from ..prepared import Prepared
+from .pairscore import _STOPWORDS, _stem
+from .paraphrase import sentence_vectors
+from ..text.prepared import Prepared
 from .alignment import NeedsEncoder
 
 

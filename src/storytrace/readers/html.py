@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 import trafilatura
 from trafilatura.settings import use_config
 
-from ..dates import parse_date
+from ..text.dates import parse_date
 from ..model import Article
 from .decode import newlines
 from .plain_html import LXML_MAX_DEPTH, plain_text

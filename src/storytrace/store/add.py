@@ -23,9 +23,9 @@ from .. import thresholds as T
 from ..index import features_of
 from ..model import Article, Pair
 from ..judge import compare_many
-from ..prepared import prepare
-from ..processes import default_processes
-from ..threads import with_single_threaded_blas
+from ..text.prepared import prepare
+from ..engine.processes import default_processes
+from ..engine.threads import with_single_threaded_blas
 from . import stats
 from .families import StoryChange, orient_and_source, restory
 from .furniture import mark_batch, remember

@@ -7,7 +7,7 @@ import sys
 from collections import Counter
 
 from ..model import Article
-from ..output_paths import write_json
+from ..output.paths import write_json
 from .add import AddReport, add_articles
 from .export import export_result
 from .schema import NotAStore
@@ -163,7 +163,7 @@ def run_export(args) -> int:
         articles = [] if args.html else None  # the report shows the texts: the records too
         document = export_result(store, articles)
     if args.jsonl_parts:
-        from ..parts import write_parts
+        from ..output.parts import write_parts
 
         write_parts(document, args.jsonl_parts)
     if args.json:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 
 from ..model import Story
-from ..result import SCHEMA
-from ..storylines import group_storylines
+from ..output.result import SCHEMA
+from ..provenance.storylines import group_storylines
 from .records import PAIR_COLUMNS, article_from_row, pair_from_row
 from .store import Store
 from .trace import _article_json

@@ -13,11 +13,11 @@ import json
 from dataclasses import dataclass
 
 from ..claims import find_claims
-from ..family import orient_by_credited_copies
+from ..provenance.family import orient_by_credited_copies
 from ..model import Pair
-from ..provenance import attach_sources
-from ..relate import REUSE_RELATIONS
-from ..stories import group_stories
+from ..provenance.sources import attach_sources
+from ..judge.relate import REUSE_RELATIONS
+from ..provenance.stories import group_stories
 from .store import Store
 
 

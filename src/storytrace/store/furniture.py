@@ -14,7 +14,7 @@ import dataclasses
 import hashlib
 import sqlite3
 
-from ..clean import _lines, mark_furniture  # _lines: the lines exactly as mark_furniture compares them
+from ..text.clean import _lines, mark_furniture  # _lines: the lines exactly as mark_furniture compares them
 from ..model import Article
 from ..thresholds import MIN_LINE_CHARS, STORE_LINE_HOLDERS
 

@@ -29,9 +29,9 @@ import json
 from itertools import accumulate
 
 from .. import thresholds as T
-from ..event import FEATURES, get_event_model
+from ..judge.event import FEATURES, get_event_model
 from ..model import Coverage
-from ..relate import REUSE_RELATIONS, article_similarity, event_relation, reuse_relation
+from ..judge.relate import REUSE_RELATIONS, article_similarity, event_relation, reuse_relation
 from . import stats
 from .store import Store
 

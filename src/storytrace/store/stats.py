@@ -16,8 +16,8 @@ import numpy as np
 
 from .. import thresholds as T
 from ..model import Doc
-from ..tfidf import rarity
-from ..vocab import is_counted, word_ids
+from ..text.tfidf import rarity
+from ..text.vocab import is_counted, word_ids
 
 _CHUNK = 500
 
@@ -90,7 +90,7 @@ class Weights:
 
     def bag_vector(self, key: str, words: list[str], counts: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """corpus_tfidf's row for a bag of counted words: sublinear term frequency times weight,
-        unit length, as sorted word ids (vocab.py, this process's) and values."""
+        unit length, as sorted word ids (text/vocab.py, this process's) and values."""
         row = self._rows.get(key)
         if row is None:
             weight = self.of_words(set(words))

@@ -11,11 +11,11 @@ from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..fingerprint import key_terms, token_hashes
+from ..text.fingerprint import key_terms, token_hashes
 from ..index import CandidateIndex, SqliteStorage, features_of
 from ..model import Article, Pair
-from ..prepared import Prepared
-from ..segment import segment
+from ..text.prepared import Prepared
+from ..text.segment import segment
 from .records import PAIR_COLUMNS, article_from_row, pair_from_row, text_hash
 from .stats import unpack_bag
 from .schema import connect
@@ -93,10 +93,10 @@ class Store:
         articles = [] if html is not None else None
         document = export_result(self, articles)
         if json is not None:
-            from ..output_paths import write_json
+            from ..output.paths import write_json
             write_json(document, str(json))
         if jsonl_parts is not None:
-            from ..parts import write_parts
+            from ..output.parts import write_parts
             write_parts(document, jsonl_parts)
         if html is not None:
             from ..report_html import write_report
@@ -107,7 +107,7 @@ class Store:
         """What a long-running process keeps between calls: at most PREPARED_CACHE stored articles
         segmented (and their sketches) and ENCODER_CACHE sentence vectors; the lead vectors of the
         exact scan (1.5 KB per stored article) are the index itself."""
-        from ..embed import get_encoder
+        from ..encode.embed import get_encoder
 
         get_encoder().trim(ENCODER_CACHE)
 

@@ -12,20 +12,20 @@ from __future__ import annotations
 import dataclasses
 
 from ..claims import find_claims
-from ..family import orient_by_credited_copies
+from ..provenance.family import orient_by_credited_copies
 from ..index import features_of
 from ..model import Article, Story
-from ..result import SCHEMA
-from ..prepared import prepare
-from ..provenance import attach_sources
-from ..stories import LINKING, group_stories
+from ..output.result import SCHEMA
+from ..text.prepared import prepare
+from ..provenance.sources import attach_sources
+from ..provenance.stories import LINKING, group_stories
 from . import stats
 from .add import _compare_members, _meaning_kept
 from .families import reuse_family
 from .furniture import mark_batch
 from .records import text_hash
 from .store import Store
-from ..threads import with_single_threaded_blas
+from ..engine.threads import with_single_threaded_blas
 
 
 @with_single_threaded_blas

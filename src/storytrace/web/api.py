@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from ..relate import RELATION_RANK
+from ..judge.relate import RELATION_RANK
 from .bodies import added_articles, traced_article
 from .store_access import StoreAccess
 

@@ -28,7 +28,7 @@ def create_app(db_path: str | Path, max_body_bytes: int = MAX_BODY_BYTES, warm: 
     async def lifespan(app):
         if warm:
             from ..model import Article
-            from ..prepared import prepare
+            from ..text.prepared import prepare
 
             prepare([Article("warm-up", "storytrace loads its sentence encoder before the first request.")])
         yield

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..model import Article
-from ..result import SCHEMA
+from ..output.result import SCHEMA
 from ..store import Store, add_articles, trace_article
 from ..store.records import PAIR_COLUMNS, pair_from_row
 

@@ -1,0 +1,115 @@
+"""The local engine: the whole analysis in this process (worker processes for aligning pairs).
+Each step is a plain function over plain data; this module finds the candidate pairs and wires the
+steps together, with the beginning and end every engine shares in engine/run.py (the CLI and the API are
+shells over ``analyze`` and ``compare``)."""
+
+from __future__ import annotations
+
+import time
+from typing import Iterable
+
+import numpy as np
+
+from .. import thresholds as T
+from ..index.candidate_pairs import (pair_difference, shared_term_candidates, shared_text_candidates,
+                                     strongest_per_document, unique_pairs, vector_neighbour_candidates)
+from ..encode.embed import get_encoder
+from ..text.fingerprint import sampled_ngrams
+from ..ingest import read_inputs
+from ..judge import compare_many, compare_prepared
+from ..model import Article, Pair
+from ..text.neardup import band_pairs, sketch_word_hashes
+from ..text.prepared import Prepared, Progress, prepare
+from .processes import default_processes
+from ..output.result import Result
+from .run import StageClock, begin_run, finish_run, no_progress
+from ..text.tfidf import corpus_tfidf, pair_cosines
+from .threads import with_single_threaded_blas
+
+
+def candidate_pairs(prepared: list[Prepared], tfidf) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Index pairs to compare, with their TF-IDF cosines and whether they share text. Pairs sharing
+    text are always compared; pairs found by meaning or by shared names must also share vocabulary
+    (one sparse product)."""
+    sampled = [sampled_ngrams(p.hashes, T.SHINGLE_WORDS, T.NGRAM_SAMPLE_MODULUS) for p in prepared]
+    sketches = sketch_word_hashes([p.hashes for p in prepared], T.SHINGLE_WORDS, T.NEARDUP_BINS)
+    n = len(prepared)
+    # the n-gram index ignores n-grams in over 100 documents: copies of a story syndicated wider
+    # are found by the near-duplicate sketches
+    near = band_pairs(sketches, T.NEARDUP_BANDS, T.NEARDUP_ROWS, T.NEARDUP_MAX_BUCKET)
+    text_pairs = unique_pairs(np.r_[shared_text_candidates(sampled), near.reshape(-1, 2)], max(n, 1))
+    meaning = [shared_term_candidates([p.terms for p in prepared])]
+    if prepared:
+        meaning.append(vector_neighbour_candidates(np.stack([p.lead for p in prepared])))
+    meaning_pairs = pair_difference(np.concatenate(meaning), text_pairs, max(n, 1))
+    meaning_cos = pair_cosines(tfidf, meaning_pairs)
+    keep = meaning_cos >= T.MIN_CANDIDATE_TFIDF
+    keep[keep] = strongest_per_document(meaning_pairs[keep], meaning_cos[keep], T.MEANING_CANDIDATES_PER_ARTICLE)
+    meaning_pairs = meaning_pairs[keep]
+    pairs = np.r_[text_pairs, meaning_pairs]
+    cosines = np.r_[pair_cosines(tfidf, text_pairs), meaning_cos[keep]]
+    # a pair found by meaning may still share text the n-gram index could not see (n-grams too
+    # common to index): one equal sketch bin is enough to have it aligned verbatim
+    shares_text = np.r_[np.ones(len(text_pairs), bool), _share_sketch_bins(sketches, meaning_pairs)]
+    order = np.lexsort((pairs[:, 1], pairs[:, 0])) if len(pairs) else np.zeros(0, dtype=np.int64)
+    return pairs[order], cosines[order], shares_text[order]
+
+
+def _share_sketch_bins(sketches, pairs: np.ndarray, chunk: int = 65536) -> np.ndarray:
+    out = np.zeros(len(pairs), bool)
+    usable = sketches.shingles > 0
+    for first in range(0, len(pairs), chunk):
+        i, j = pairs[first:first + chunk, 0], pairs[first:first + chunk, 1]
+        equal = (sketches.values[i] == sketches.values[j]).any(axis=1)
+        # a text under five words has no sketch to tell by: align it (it is short, so that is cheap)
+        out[first:first + chunk] = (equal & usable[i] & usable[j]) | ~usable[i] | ~usable[j]
+    return out
+
+
+@with_single_threaded_blas
+def analyze_articles(articles: list[Article], errors: list[str] | None = None,
+                     progress: Progress | None = None, processes: int | None = None,
+                     read_seconds: float | None = None) -> Result:
+    """Relations, stories and sources of already-ingested articles. ``processes``: worker processes
+    for aligning pairs (default: $STORYTRACE_PROCESSES, else one per core; 1 keeps it in-process).
+    ``read_seconds``: how long reading them took, reported with the stage times."""
+    progress = progress or no_progress
+    processes = processes or default_processes()
+    clock = StageClock()
+    encoded_before, stored_before = get_encoder().encoded, get_encoder().from_store
+    articles = begin_run(articles, clock, progress, read_seconds)
+    progress("prepare", 0, len(articles))
+    with clock("prepare"):
+        prepared = prepare(articles, progress)
+    progress("candidates", 0, 1)
+    with clock("candidates"):
+        tfidf = corpus_tfidf([p.doc for p in prepared])
+        candidates, cosines, shares_text = candidate_pairs(prepared, tfidf.matrix)
+    progress("candidates", 1, 1)
+    progress("compare", 0, len(candidates))
+    with clock("compare"):
+        compared = compare_many(prepared, prepared, candidates, cosines, shares_text, tfidf.weight, progress,
+                                processes)
+    return finish_run(articles, compared, errors, clock, progress, candidate_pairs=len(candidates),
+                      encoded_texts=get_encoder().encoded - encoded_before,
+                      stored_vectors_used=get_encoder().from_store - stored_before,
+                      encoder=get_encoder().backend, engine={"name": "local", "processes": processes},
+                      docs={p.doc.id: p.doc for p in prepared})
+
+
+def analyze(inputs: Iterable | str, progress: Progress | None = None, processes: int | None = None) -> Result:
+    """Read files, folders, dicts or Articles and analyse them together."""
+    started = time.perf_counter()
+    ingested = read_inputs(inputs)
+    return analyze_articles(ingested.articles, ingested.errors, progress, processes,
+                            read_seconds=time.perf_counter() - started)
+
+
+@with_single_threaded_blas
+def compare(text_a: str, text_b: str) -> Pair:
+    """One pair, always reported (relation "unrelated" when nothing links the texts)."""
+    a, b = Article("a", text_a), Article("b", text_b)
+    pa, pb = prepare([a, b])
+    tfidf = corpus_tfidf([pa.doc, pb.doc])
+    cosine = float(pair_cosines(tfidf.matrix, np.array([[0, 1]]))[0])
+    return compare_prepared(pa, pb, cosine, tfidf.weight, always_report=True)

@@ -1,0 +1,73 @@
+"""The steps every engine shares, in one place so the engines cannot drift apart: how a run
+begins (a stable order, furniture marked) and how it ends (family directions, stories, storylines, claims,
+and the stats block). An engine only decides where prepare, candidates and compare run
+(``pipeline.analyze_articles`` in this process, ``distributed.analyze_articles`` on a cluster)."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from ..claims import find_claims
+from ..text.clean import mark_furniture
+from ..provenance.family import orient_by_credited_copies
+from ..model import Article, Pair
+from ..text.prepared import Progress
+from ..output.result import Result
+from ..provenance.stories import group_stories
+from ..provenance.storylines import group_storylines
+
+class StageClock:
+    """Wall-clock seconds per stage, for the stats block of the result."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = round(self.seconds.get(stage, 0.0) + time.perf_counter() - started, 3)
+
+
+def no_progress(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def begin_run(articles: list[Article], clock: StageClock, progress: Progress,
+              read_seconds: float | None = None) -> list[Article]:
+    """The articles in a stable order (every later step is then independent of the order the inputs
+    came in), their furniture marked. ``read_seconds``: how long reading the inputs took, when the
+    caller read them, reported with the stage times."""
+    if read_seconds is not None:
+        clock.seconds["read"] = round(read_seconds, 3)
+    articles = sorted(articles, key=lambda a: a.id)
+    progress("clean", 0, 1)
+    with clock("clean"):
+        mark_furniture(articles)
+    progress("clean", 1, 1)
+    return articles
+
+
+def finish_run(articles: list[Article], compared: list[Pair | None], errors: list[str] | None,
+               clock: StageClock, progress: Progress, *, candidate_pairs: int, encoded_texts: int,
+               stored_vectors_used: int, encoder: str | None, engine: dict, docs: dict | None = None) -> Result:
+    """From the judged pairs (None where a candidate was not worth reporting) to the Result.
+    ``docs``: the segmented articles by id when the engine holds them (else claims segment again)."""
+    with clock("compare"):  # the family rule directs pairs: part of judging them
+        pairs = orient_by_credited_copies(articles, [p for p in compared if p is not None])
+    progress("stories", 0, 1)
+    with clock("stories"):
+        stories = group_stories(articles, pairs)
+    progress("stories", 1, 1)
+    with clock("storylines"):
+        storylines = group_storylines(articles, stories, pairs)
+    progress("claims", 0, 1)
+    with clock("claims"):
+        claims = find_claims(articles, pairs, stories, docs)
+    progress("claims", 1, 1)
+    stats = {"articles": len(articles), "candidate_pairs": int(candidate_pairs), "reported_pairs": len(pairs),
+             "encoded_texts": int(encoded_texts), "stored_vectors_used": int(stored_vectors_used),
+             "encoder": encoder, "seconds": clock.seconds, "engine": engine}
+    return Result(articles, pairs, stories, list(errors or []), stats, claims, storylines)

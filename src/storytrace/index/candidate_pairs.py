@@ -1,0 +1,135 @@
+"""Pairs worth comparing, found through indexes, never by an all-pairs loop.
+
+* shared text: an inverted index of content-sampled word 5-gram hashes (passim's idea, with
+  superfastmatch's cap on common n-grams); a pair sharing enough sampled n-grams is a candidate.
+* rewrites and same-event reports: nearest neighbours of article vectors (blocked matrix
+  products, top-k per article) and pairs sharing several uncommon names and numbers.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from .. import thresholds as T
+from ..engine.processes import default_cores
+
+_BLOCK = 256  # article vectors compared at a time: memory stays O(block x N) (256: 150 MB at 20k, and faster than 2048)
+
+
+def pairs_sharing_keys(keys: np.ndarray, owners: np.ndarray, max_owners: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of owners (i < j) that share a key, with how many keys they share.
+
+    ``keys`` and ``owners`` are parallel arrays (one row per key an owner has). Keys held by more
+    than ``max_owners`` owners are ignored: they are boilerplate or common words, not evidence.
+    Vectorised: pairs are produced by comparing each row with the row ``d`` places later inside
+    its key's group, for d = 1 .. largest group size."""
+    if len(keys) == 0:
+        return np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
+    order = np.lexsort((owners, keys))
+    keys, owners = keys[order], owners[order]
+    distinct = np.ones(len(keys), dtype=bool)
+    distinct[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
+    keys, owners = keys[distinct], owners[distinct]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    sizes = np.diff(np.r_[starts, len(keys)])
+    group_size = np.repeat(sizes, sizes)
+    keep = (group_size >= 2) & (group_size <= max_owners)
+    keys, owners = keys[keep], owners[keep]
+    if len(keys) == 0:
+        return np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
+    largest = int(group_size[keep].max())
+    firsts, seconds = [], []
+    for d in range(1, largest):
+        same = keys[d:] == keys[:-d]
+        firsts.append(owners[:-d][same])
+        seconds.append(owners[d:][same])
+    a = np.concatenate(firsts).astype(np.int64)
+    b = np.concatenate(seconds).astype(np.int64)
+    n = int(max(a.max(), b.max())) + 1
+    codes, counts = np.unique(_codes(np.stack([a, b], axis=1), n), return_counts=True)
+    return _pairs(codes, n), counts
+
+
+def shared_text_candidates(sampled: list[np.ndarray]) -> np.ndarray:
+    """Document index pairs sharing at least T.MIN_SHARED_SAMPLED_NGRAMS sampled n-grams."""
+    owners = np.repeat(np.arange(len(sampled), dtype=np.int64), [len(s) for s in sampled])
+    keys = np.concatenate(sampled) if sampled else np.zeros(0, dtype=np.uint64)
+    pairs, counts = pairs_sharing_keys(keys, owners, T.MAX_NGRAM_DOCUMENT_FREQUENCY)
+    sizes = np.array([len(s) for s in sampled])
+    # a short article shares few sampled n-grams even when copied whole: scale the bar down for it
+    need = np.minimum(T.MIN_SHARED_SAMPLED_NGRAMS,
+                      np.maximum(1, np.minimum(sizes[pairs[:, 0]], sizes[pairs[:, 1]]) // 2)) if len(pairs) else []
+    keep = counts >= need
+    return pairs[keep]
+
+
+def shared_term_candidates(terms: list[set[str]]) -> np.ndarray:
+    """Document index pairs sharing at least T.MIN_SHARED_KEY_TERMS uncommon names or numbers."""
+    vocabulary: dict[str, int] = {}
+    keys, owners = [], []
+    for i, ts in enumerate(terms):
+        for t in ts:
+            keys.append(vocabulary.setdefault(t, len(vocabulary)))
+            owners.append(i)
+    pairs, counts = pairs_sharing_keys(np.array(keys, dtype=np.int64), np.array(owners, dtype=np.int64),
+                                       T.MAX_TERM_OWNERS)
+    return pairs[counts >= T.MIN_SHARED_KEY_TERMS]
+
+
+def strongest_per_document(pairs: np.ndarray, scores: np.ndarray, per_document: int) -> np.ndarray:
+    """Mask keeping, strongest first, the pairs whose two documents each have fewer than
+    ``per_document`` kept pairs: bounds the work at O(documents x per_document)."""
+    keep = np.zeros(len(pairs), dtype=bool)
+    taken: dict[int, int] = {}
+    for k in np.argsort(-scores, kind="stable").tolist():
+        i, j = int(pairs[k, 0]), int(pairs[k, 1])
+        if taken.get(i, 0) < per_document and taken.get(j, 0) < per_document:
+            keep[k] = True
+            taken[i] = taken.get(i, 0) + 1
+            taken[j] = taken.get(j, 0) + 1
+    return keep
+
+
+def vector_neighbour_candidates(vectors: np.ndarray) -> np.ndarray:
+    """Pairs (i < j, distinct, sorted) whose article vectors are among each other's top-k neighbours
+    above a cosine floor. Blocked so memory stays O(block x N) whatever the corpus size."""
+    n = len(vectors)
+    if n < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    k = min(T.VECTOR_NEIGHBOURS, n - 1)
+
+    def neighbours(start: int) -> np.ndarray:
+        sims = vectors[start : start + _BLOCK] @ vectors.T
+        rows = np.arange(sims.shape[0])
+        sims[rows, start + rows] = -1.0  # not its own neighbour
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < n else np.argsort(-sims, axis=1)[:, :k]
+        close = np.take_along_axis(sims, top, axis=1) >= T.MIN_ARTICLE_COSINE
+        i = np.broadcast_to((start + rows)[:, None], top.shape)[close]
+        j = top[close]
+        return np.stack([np.minimum(i, j), np.maximum(i, j)], axis=1)
+
+    # numpy releases the GIL in the product and the partition: blocks run on all cores
+    with ThreadPoolExecutor(min(default_cores(), -(-n // _BLOCK))) as pool:
+        found = list(pool.map(neighbours, range(0, n, _BLOCK)))
+    return unique_pairs(np.concatenate(found), n)
+
+
+def unique_pairs(pairs: np.ndarray, n: int) -> np.ndarray:
+    """Distinct rows of an (m, 2) array of document indices below ``n``, sorted."""
+    return _pairs(np.unique(_codes(pairs, n)), n)
+
+
+def pair_difference(pairs: np.ndarray, minus: np.ndarray, n: int) -> np.ndarray:
+    """Rows of ``pairs`` not in ``minus`` (both (m, 2) arrays of indices below ``n``), sorted, distinct."""
+    return _pairs(np.setdiff1d(_codes(pairs, n), _codes(minus, n)), n)
+
+
+def _codes(pairs: np.ndarray, n: int) -> np.ndarray:
+    """One integer per pair of indices below ``n``, ordered as the pairs are (first index, then second)."""
+    return pairs[:, 0].astype(np.int64) * n + pairs[:, 1]
+
+
+def _pairs(codes: np.ndarray, n: int) -> np.ndarray:
+    return np.stack([codes // n, codes % n], axis=1)

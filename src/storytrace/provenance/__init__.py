@@ -1,0 +1,1 @@
+"""Who took from whom: sources, direction, reuse families, credit lines, stories and storylines."""

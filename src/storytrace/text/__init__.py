@@ -1,0 +1,1 @@
+"""An article's text made comparable: furniture, segments, fingerprints, sketches, dates, metadata."""

@@ -1,0 +1,89 @@
+"""Preparing articles for comparison: segmented, fingerprinted, their leads encoded. What the
+batch engines (engine/pipeline.py, engine/distributed.py), the store and the pair judge (judge/) all work on."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Callable
+
+import numpy as np
+
+from .. import thresholds as T
+from ..encode.embed import get_encoder
+from .fingerprint import key_terms, token_hashes
+from ..model import Article, Doc
+from ..judge.paraphrase import sentence_vectors
+from .segment import segment
+from ..judge.word_order import is_word_salad
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class Prepared:
+    """A segmented article with its fingerprints; sentence vectors are computed on first need."""
+
+    doc: Doc
+    hashes: np.ndarray
+    terms: set[str]
+    lead: np.ndarray
+
+    @property
+    def body_vector(self) -> np.ndarray:
+        """Mean of all sentence vectors (used for sentence-sized texts)."""
+        v = sentence_vectors(self.doc, list(range(len(self.doc.sentences))))
+        if not len(v):
+            return self.lead
+        mean = v.mean(axis=0)
+        return mean / (np.linalg.norm(mean) or 1.0)
+
+    @cached_property
+    def word_salad(self) -> bool:
+        """Words in no prose order (judge/word_order.py): such a text reports no event and restates nothing."""
+        return is_word_salad(self.doc)
+
+
+def lead_text(doc: Doc) -> str:
+    """Title and the first words of the body: what an editor reads to know what a story is about."""
+    words, parts = 0, []
+    title = doc.article.title
+    if title:
+        parts.append(title)
+    for i, s in enumerate(doc.sentences):
+        if title and i == 0 and doc.sentence_text(0).strip() == title.strip():
+            continue
+        parts.append(doc.sentence_text(i))
+        words += s.last_token - s.first_token
+        if words >= T.LEAD_WORDS:
+            break
+    return " ".join(parts)
+
+
+_PREPARE_CHUNK = 256  # articles per progress step of ``prepare``
+
+
+def prepare(articles: list[Article], progress: Progress | None = None) -> list[Prepared]:
+    """Segment, fingerprint and encode the leads of the articles, a chunk at a time so a progress
+    display can follow. The encoder (which releases the interpreter lock) works on one chunk's leads
+    on a thread while the next chunk is segmented."""
+    prepared: list[Prepared] = []
+
+    def finish(docs: list[Doc], prints: list[tuple], leads) -> None:
+        prepared.extend(Prepared(d, h, t, v) for d, (h, t), v in zip(docs, prints, leads.result()))
+        if progress:
+            progress("prepare", len(prepared), len(articles))
+
+    with ThreadPoolExecutor(1, thread_name_prefix="storytrace-leads") as lead_encoder:
+        waiting = None
+        for first in range(0, len(articles), _PREPARE_CHUNK):
+            docs = [segment(a) for a in articles[first:first + _PREPARE_CHUNK]]
+            leads = lead_encoder.submit(get_encoder().encode, [lead_text(d) for d in docs], T.LEAD_WORD_PIECES)
+            prints = [(token_hashes(d), key_terms(d)) for d in docs]
+            if waiting:
+                finish(*waiting)
+            waiting = (docs, prints, leads)
+        if waiting:
+            finish(*waiting)
+    return prepared

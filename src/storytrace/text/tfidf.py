@@ -1,0 +1,100 @@
+"""Rarity-weighted bags of words for the whole corpus as one sparse matrix, so the cosines of
+thousands of candidate pairs are one vectorised product instead of a Python loop per pair.
+
+Weights: sublinear term frequency times rarity from wordfreq (7 - Zipf frequency), which stands
+in for a corpus IDF when there is no corpus (`compare` on two texts); over a corpus of some size,
+a word's weight is also capped by its IDF in that corpus.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from scipy import sparse
+from wordfreq import zipf_frequency
+
+from .. import thresholds as T
+from ..model import Doc
+from .vocab import is_counted, weights_of
+
+
+@lru_cache(maxsize=1 << 20)
+def rarity(word: str) -> float:
+    if word[:1].isdigit():
+        return 3.0
+    return max(0.5, 7.0 - zipf_frequency(word, "en"))
+
+
+@dataclass
+class CorpusTfidf:
+    matrix: sparse.csr_matrix  # one L2-normalised row per document
+    weight: dict[str, float]   # each word's weight in this corpus
+
+
+def corpus_tfidf(docs: list[Doc]) -> CorpusTfidf:
+    """Weighted bags of words of all documents (words of two or more letters)."""
+    vocabulary: dict[str, int] = {}
+    column: dict[str, int] = {}  # every word seen: its column, or -1 when it is not counted
+    weights: list[float] = []  # rarity of each vocabulary word, by column
+    indptr, indices, values = [0], [], []
+    for doc in docs:
+        counts = Counter(doc.norms)  # in order of first appearance, so columns are too
+        cols, tf = [], []
+        for w, c in counts.items():
+            k = column.get(w)
+            if k is None:
+                k = column[w] = -1
+                if is_counted(w):
+                    k = column[w] = vocabulary[w] = len(weights)
+                    weights.append(rarity(w))
+            if k >= 0:
+                cols.append(k)
+                tf.append(c)
+        indices.append(np.array(cols, dtype=np.int64))
+        values.append(np.array(tf, dtype=np.float64))
+        indptr.append(indptr[-1] + len(cols))
+    weight_of = np.array(weights)
+    cols = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
+    if len(docs) >= T.MIN_DOCUMENTS_FOR_CORPUS_IDF and len(cols):
+        # a word in most of this corpus says little here, however rare in English at large
+        # (the topic of a themed collection, or any word of a language wordfreq does not know)
+        df = np.bincount(cols, minlength=len(weights))
+        corpus_idf = np.log((len(docs) + 1) / (df + 1)) + 1.0
+        weight_of = np.minimum(weight_of, corpus_idf)
+    data = (1.0 + np.log(np.concatenate(values))) * weight_of[cols] if len(cols) else np.zeros(0)
+    matrix = sparse.csr_matrix((data, cols, np.array(indptr)), shape=(len(docs), max(1, len(vocabulary))))
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return CorpusTfidf(sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix), dict(zip(vocabulary, weight_of.tolist())))
+
+
+def masked_cosine(doc_a: Doc, keep_a: np.ndarray, doc_b: Doc, keep_b: np.ndarray, weight: dict[str, float]) -> float:
+    """Weighted cosine of the words of two documents that ``keep_a`` / ``keep_b`` select: how alike
+    what is left of two texts is once their verbatim passages are set aside."""
+    def bag(doc: Doc, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        ids, counts = np.unique(doc.word_ids[keep & doc.alphabetic], return_counts=True)
+        return ids, (1.0 + np.log(counts)) * weights_of(ids, weight)
+
+    (ids_a, a), (ids_b, b) = bag(doc_a, keep_a), bag(doc_b, keep_b)
+    if not len(a) or not len(b):
+        return 0.0
+    _, in_a, in_b = np.intersect1d(ids_a, ids_b, assume_unique=True, return_indices=True)
+    return float(a[in_a] @ b[in_b] / math.sqrt((a @ a) * (b @ b)))
+
+
+def pair_cosines(matrix: sparse.csr_matrix, pairs: np.ndarray) -> np.ndarray:
+    """Cosine of rows i and j for every (i, j) in ``pairs`` (shape (n, 2))."""
+    out = np.zeros(len(pairs))
+    # a chunk at a time: the rows taken out for a chunk's pairs are copies (a corpus's candidate
+    # pairs at once took gigabytes)
+    for first in range(0, len(pairs), _PAIR_CHUNK):
+        chunk = pairs[first:first + _PAIR_CHUNK]
+        out[first:first + len(chunk)] = np.asarray(matrix[chunk[:, 0]].multiply(matrix[chunk[:, 1]]).sum(axis=1)).ravel()
+    return out
+
+
+_PAIR_CHUNK = 16384
