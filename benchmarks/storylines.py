@@ -281,7 +281,7 @@ def synthetic_with_topics(synthetic, n: int) -> tuple[list[dict], dict[str, int]
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="storylines against WikiRef220 topics and SemEval Narrative")
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--select", action="store_true", help="the selection grid, on the unlocked 70% only")
+    parser.add_argument("--select", action="store_true", help="the selection grid, on the unlocked 70%% only")
     parser.add_argument("--speed", type=int, nargs="?", const=2000, metavar="N",
                         help="time storylines on the example corpus and N synthetic articles (default 2000)")
     args = parser.parse_args(argv)
