@@ -1,5 +1,6 @@
 """The index objects (src/storytrace/index/) give, for each new article against the stored ones,
-the candidates the batch engine's functions give for those pairs on the stored articles plus it:
+the candidates their batch self-join (the engines' candidates stage) gives for those pairs on the
+stored articles plus it:
 checked at every insertion, on the example corpus and a small synthetic corpus, with the real
 caps and with caps small enough that each one bites, on both storage back ends."""
 
@@ -14,11 +15,13 @@ import numpy as np
 import pytest
 
 from storytrace import thresholds as T
-from storytrace.index.candidate_pairs import shared_term_candidates, shared_text_candidates, vector_neighbour_candidates
 from storytrace.text.clean import mark_furniture
 from storytrace.index import CandidateIndex, MemoryStorage, SqliteStorage, features_of
 from storytrace.ingest import read_inputs
-from storytrace.text.neardup import Sketches, band_pairs
+from storytrace.index.bands import BandIndex
+from storytrace.index.ngrams import NgramIndex
+from storytrace.index.terms import TermIndex
+from storytrace.index.vectors import VectorIndex
 from storytrace.text.prepared import prepare
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,14 +56,13 @@ def _partners(pairs: np.ndarray, j: int) -> list[int]:
 
 
 def _batch(features, j: int) -> dict[str, list[int]]:
-    """What the batch functions pair article j with among articles 0 .. j."""
+    """What the batch's self-join (the engines' candidates stage) pairs article j with among 0 .. j."""
     upto = features[:j + 1]
-    sketches = Sketches(np.stack([f.sketch for f in upto]), np.array([f.shingles for f in upto]))
     return {
-        "ngrams": _partners(shared_text_candidates([f.sampled for f in upto]), j),
-        "bands": _partners(band_pairs(sketches, T.NEARDUP_BANDS, T.NEARDUP_ROWS, T.NEARDUP_MAX_BUCKET), j),
-        "terms": _partners(shared_term_candidates([f.terms for f in upto]), j),
-        "vectors": _partners(vector_neighbour_candidates(np.stack([f.lead for f in upto])), j),
+        "ngrams": _partners(NgramIndex.self_join(upto), j),
+        "bands": _partners(BandIndex.self_join(upto), j),
+        "terms": _partners(TermIndex.self_join(upto), j),
+        "vectors": _partners(VectorIndex.self_join(upto), j),
     }
 
 

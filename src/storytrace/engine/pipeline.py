@@ -11,37 +11,30 @@ from typing import Iterable
 import numpy as np
 
 from .. import thresholds as T
-from ..index.candidate_pairs import (pair_difference, shared_term_candidates, shared_text_candidates,
-                                     strongest_per_document, unique_pairs, vector_neighbour_candidates)
 from ..encode.embed import get_encoder
-from ..text.fingerprint import sampled_ngrams
+from ..index import CandidateIndex, features_of
+from ..index.candidate_pairs import strongest_per_document
+from ..index.features import sketches_of
 from ..ingest import read_inputs
 from ..judge import compare_many, compare_prepared
 from ..model import Article, Pair
-from ..text.neardup import band_pairs, sketch_word_hashes
-from ..text.prepared import Prepared, Progress, prepare
-from .processes import default_processes
 from ..output.result import Result
-from .run import StageClock, begin_run, finish_run, no_progress
+from ..text.prepared import Prepared, Progress, prepare
 from ..text.tfidf import corpus_tfidf, pair_cosines
+from .processes import default_processes
+from .run import StageClock, begin_run, finish_run, no_progress
 from .threads import with_single_threaded_blas
 
 
 def candidate_pairs(prepared: list[Prepared], tfidf) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Index pairs to compare, with their TF-IDF cosines and whether they share text. Pairs sharing
+    """Index pairs to compare, with their TF-IDF cosines and whether they share text: the candidate
+    sources' self-join (index/: the same objects the store inserts into and queries). Pairs sharing
     text are always compared; pairs found by meaning or by shared names must also share vocabulary
     (one sparse product)."""
-    sampled = [sampled_ngrams(p.hashes, T.SHINGLE_WORDS, T.NGRAM_SAMPLE_MODULUS) for p in prepared]
-    sketches = sketch_word_hashes([p.hashes for p in prepared], T.SHINGLE_WORDS, T.NEARDUP_BINS)
-    n = len(prepared)
+    features = features_of(prepared)
     # the n-gram index ignores n-grams in over 100 documents: copies of a story syndicated wider
     # are found by the near-duplicate sketches
-    near = band_pairs(sketches, T.NEARDUP_BANDS, T.NEARDUP_ROWS, T.NEARDUP_MAX_BUCKET)
-    text_pairs = unique_pairs(np.r_[shared_text_candidates(sampled), near.reshape(-1, 2)], max(n, 1))
-    meaning = [shared_term_candidates([p.terms for p in prepared])]
-    if prepared:
-        meaning.append(vector_neighbour_candidates(np.stack([p.lead for p in prepared])))
-    meaning_pairs = pair_difference(np.concatenate(meaning), text_pairs, max(n, 1))
+    text_pairs, meaning_pairs = CandidateIndex.self_join(features)
     meaning_cos = pair_cosines(tfidf, meaning_pairs)
     keep = meaning_cos >= T.MIN_CANDIDATE_TFIDF
     keep[keep] = strongest_per_document(meaning_pairs[keep], meaning_cos[keep], T.MEANING_CANDIDATES_PER_ARTICLE)
@@ -50,7 +43,7 @@ def candidate_pairs(prepared: list[Prepared], tfidf) -> tuple[np.ndarray, np.nda
     cosines = np.r_[pair_cosines(tfidf, text_pairs), meaning_cos[keep]]
     # a pair found by meaning may still share text the n-gram index could not see (n-grams too
     # common to index): one equal sketch bin is enough to have it aligned verbatim
-    shares_text = np.r_[np.ones(len(text_pairs), bool), _share_sketch_bins(sketches, meaning_pairs)]
+    shares_text = np.r_[np.ones(len(text_pairs), bool), _share_sketch_bins(sketches_of(features), meaning_pairs)]
     order = np.lexsort((pairs[:, 1], pairs[:, 0])) if len(pairs) else np.zeros(0, dtype=np.int64)
     return pairs[order], cosines[order], shares_text[order]
 

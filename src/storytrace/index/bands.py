@@ -1,16 +1,25 @@
-"""Near-duplicate candidates from sketch bands: neardup.band_pairs, one new article at a time.
+"""Near-duplicate candidates from sketch bands: all at once for a batch (``self_join``:
+text/neardup.band_pairs), or one new article at a time (``insert`` / ``query``).
 In a bucket of more than NEARDUP_MAX_BUCKET articles (the new one counted) the newcomer is paired
 with the bucket's first (smallest) owner only, as the batch links a large bucket to its first."""
 
 from __future__ import annotations
 
 from .. import thresholds as T
-from .features import Features, as_keys
+import numpy as np
+
+from ..text.neardup import band_pairs
+from .features import Features, as_keys, sketches_of
 
 
 class BandIndex:
     def __init__(self, storage) -> None:
         self.storage = storage
+
+    @staticmethod
+    def self_join(features: list[Features]) -> np.ndarray:
+        """Pairs (i < j) of a batch sharing a band: one vectorised pass."""
+        return band_pairs(sketches_of(features), T.NEARDUP_BANDS, T.NEARDUP_ROWS, T.NEARDUP_MAX_BUCKET).reshape(-1, 2)
 
     def insert(self, owner: int, features: Features) -> None:
         if features.shingles > 0:  # a text too short for a shingle has no sketch to band

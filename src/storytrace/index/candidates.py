@@ -1,10 +1,15 @@
-"""The four candidate sources together: what ``pipeline.candidate_pairs`` starts from for a pair,
-before its TF-IDF filter (which needs the corpus's word weights: the store's job)."""
+"""The four candidate sources together, before the TF-IDF filter of the pairs found by meaning
+(which needs the corpus's word weights). Two modes over the same four sources: ``self_join`` pairs a
+whole batch at once (the engines' candidates stage, engine/pipeline.candidate_pairs), ``insert`` /
+``query`` one article at a time (the store); tests/test_index.py holds them to the same pairs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
+from .candidate_pairs import pair_difference, unique_pairs
 from .bands import BandIndex
 from .features import Features
 from .ngrams import NgramIndex
@@ -27,6 +32,15 @@ class CandidateIndex:
     def insert(self, owner: int, features: Features) -> None:
         for index in (self.ngrams, self.bands, self.terms, self.vectors):
             index.insert(owner, features)
+
+    @staticmethod
+    def self_join(features: list[Features]) -> tuple[np.ndarray, np.ndarray]:
+        """(text pairs, meaning pairs) of a batch, each (m, 2) with i < j, sorted; meaning pairs
+        exclude the text pairs, as ``query`` gives them."""
+        n = max(len(features), 1)
+        text = unique_pairs(np.r_[NgramIndex.self_join(features), BandIndex.self_join(features)], n)
+        meaning = np.r_[TermIndex.self_join(features), VectorIndex.self_join(features)]
+        return text, pair_difference(meaning, text, n)
 
     def query(self, features: Features) -> Candidates:
         text = set(self.ngrams.query(features)) | set(self.bands.query(features))

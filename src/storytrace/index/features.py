@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import thresholds as T
 from ..text.fingerprint import sampled_ngrams
-from ..text.neardup import band_keys, sketch_word_hashes
+from ..text.neardup import Sketches, band_keys, sketch_word_hashes
 
 
 @dataclass
@@ -32,6 +32,13 @@ def features_of(prepared: list) -> list[Features]:
     return [Features(sampled_ngrams(p.hashes, T.SHINGLE_WORDS, T.NGRAM_SAMPLE_MODULUS), sketches.values[k],
                      int(sketches.shingles[k]), p.terms, np.asarray(p.lead, dtype=np.float32))
             for k, p in enumerate(prepared)]
+
+
+def sketches_of(features: list[Features]) -> Sketches:
+    """The near-duplicate sketches of many articles' features, as ``sketch_word_hashes`` gives them."""
+    if not features:
+        return Sketches(np.zeros((0, T.NEARDUP_BINS), np.uint64), np.zeros(0, np.int64))
+    return Sketches(np.stack([f.sketch for f in features]), np.array([f.shingles for f in features], np.int64))
 
 
 def as_keys(values: np.ndarray) -> np.ndarray:

@@ -1,5 +1,5 @@
-"""Shared-text candidates from sampled word n-grams: candidates.shared_text_candidates, one new
-article at a time. An n-gram held by more than MAX_NGRAM_DOCUMENT_FREQUENCY articles (the new one
+"""Shared-text candidates from sampled word n-grams: all at once for a batch (``self_join``:
+candidate_pairs.shared_text_candidates), or one new article at a time (``insert`` / ``query``). An n-gram held by more than MAX_NGRAM_DOCUMENT_FREQUENCY articles (the new one
 counted) is boilerplate and ignored, as in the batch index."""
 
 from __future__ import annotations
@@ -7,12 +7,20 @@ from __future__ import annotations
 from collections import Counter
 
 from .. import thresholds as T
+import numpy as np
+
+from .candidate_pairs import shared_text_candidates
 from .features import Features, as_keys
 
 
 class NgramIndex:
     def __init__(self, storage) -> None:
         self.storage = storage
+
+    @staticmethod
+    def self_join(features: list[Features]) -> np.ndarray:
+        """Pairs (i < j) of a batch sharing enough sampled n-grams: one vectorised pass."""
+        return shared_text_candidates([f.sampled for f in features])
 
     def insert(self, owner: int, features: Features) -> None:
         self.storage.add_postings("ngrams", owner, as_keys(features.sampled))

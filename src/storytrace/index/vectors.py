@@ -1,4 +1,5 @@
-"""Nearest lead vectors: candidates.vector_neighbour_candidates, one new article at a time.
+"""Nearest lead vectors: all at once for a batch (``self_join``: blocked matrix products,
+candidate_pairs.vector_neighbour_candidates), or one new article at a time (``insert`` / ``query``).
 
 The batch pairs i and j when either is among the other's VECTOR_NEIGHBOURS nearest (cosine at
 least MIN_ARTICLE_COSINE). For a newcomer that is: a stored article among its nearest, or the
@@ -13,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import thresholds as T
+from .candidate_pairs import vector_neighbour_candidates
 from .features import Features
 
 OPEN = -2.0  # the floor of a vector with fewer than k neighbours: any newcomer is among them
@@ -25,6 +27,13 @@ TIE = 1e-5
 class VectorIndex:
     def __init__(self, storage) -> None:
         self.storage = storage
+
+    @staticmethod
+    def self_join(features: list[Features]) -> np.ndarray:
+        """Pairs (i < j) of a batch among each other's nearest lead vectors."""
+        if not features:
+            return np.zeros((0, 2), dtype=np.int64)
+        return vector_neighbour_candidates(np.stack([f.lead for f in features]))
 
     _last: tuple | None = None  # (lead, stored count, similarities): insert right after query reuses the scan
 
