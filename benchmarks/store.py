@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import subprocess
 import sys
 import tempfile
@@ -40,15 +39,9 @@ BATCH = 1000
 
 def _corpus(size: int, queries: int, seed: int) -> tuple[list[dict], list[dict]]:
     sys.path.insert(0, str(HERE))
-    import synthetic
+    from synthetic import stored_and_queries
 
-    articles, planted = synthetic.make_corpus(size + queries, seed)
-    rng = random.Random(seed)
-    in_families = sorted({i for pair in planted for i in pair})
-    picked = set(rng.sample(in_families, min(len(in_families), queries // 2)))
-    rest = [a["id"] for a in articles if a["id"] not in picked]
-    picked |= set(rng.sample(rest, queries - len(picked)))
-    return [a for a in articles if a["id"] not in picked], [a for a in articles if a["id"] in picked]
+    return stored_and_queries(size, queries, seed)
 
 
 def _run(kind: str, *args: str, env: dict | None = None) -> dict:

@@ -565,6 +565,18 @@ def make_corpus(n_articles: int, seed: int) -> tuple[list[dict], set[tuple[str, 
     return articles, set(pairs)
 
 
+def stored_and_queries(size: int, queries: int, seed: int) -> tuple[list[dict], list[dict]]:
+    """``size + queries`` articles split into a store's articles and held-out queries: half the
+    queries from planted reuse families (so they have a source among the stored), half at random."""
+    articles, planted = make_corpus(size + queries, seed)
+    rng = random.Random(seed)
+    in_families = sorted({i for pair in planted for i in pair})
+    picked = set(rng.sample(in_families, min(len(in_families), queries // 2)))
+    rest = [a["id"] for a in articles if a["id"] not in picked]
+    picked |= set(rng.sample(rest, queries - len(picked)))
+    return [a for a in articles if a["id"] not in picked], [a for a in articles if a["id"] in picked]
+
+
 def write_jsonl(articles: list[dict], path) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         for a in articles:

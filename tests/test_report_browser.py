@@ -5,7 +5,6 @@ green without running them. STORYTRACE_SCREENSHOT_DIR=docs also writes the READM
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
@@ -51,9 +50,11 @@ def browser():
 
 class Watched:
     """A page with everything recorded that the tests judge it by: requests, console messages,
-    uncaught errors and dialogs (a dialog is dismissed, and counted: no script of ours opens one)."""
+    uncaught errors and dialogs (a dialog is dismissed, and counted: no script of ours opens one).
+    ``origin``: where every request must go (the report: files only; the web app: its server)."""
 
-    def __init__(self, browser, **context):
+    def __init__(self, browser, origin: str = "file://", **context):
+        self.origin = origin
         self.context = browser.new_context(**context)
         self.requests, self.console, self.errors, self.dialogs = [], [], [], []
         self.context.on("request", lambda r: self.requests.append(r.url))
@@ -74,7 +75,7 @@ class Watched:
         assert not self.errors, self.errors
         assert not self.dialogs, self.dialogs
         assert not [m for m in self.console if m.startswith(("error", "warning"))], self.console
-        assert all(url.startswith("file://") for url in self.requests), self.requests
+        assert all(url.startswith(self.origin) for url in self.requests), self.requests  # nothing from elsewhere
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from test_report_browser import A, B, EXAMPLE, browser  # noqa: F401  (browser: the shared fixture)
+from test_report_browser import A, B, EXAMPLE, Watched, browser  # noqa: F401  (browser: the shared fixture)
 
 HOSTILE_TITLE = '<script>alert("title")</script><img src=x onerror=alert(1)> \u202eevil title'
 HOSTILE_TEXT = ('Officials said <script>alert(document.cookie)</script> the harbour plan would go ahead.\n\n'
@@ -53,29 +53,9 @@ def server(tmp_path_factory):
     thread.join(30)
 
 
-class Watched:
-    """A page with its requests, console messages, uncaught errors and dialogs recorded."""
-
-    def __init__(self, browser, base: str):
-        self.base = base
-        self.context = browser.new_context(viewport={"width": 1280, "height": 1000})
-        self.requests, self.console, self.errors, self.dialogs = [], [], [], []
-        self.context.on("request", lambda r: self.requests.append(r.url))
-        self.page = self.context.new_page()
-        self.page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-
-    def assert_clean(self) -> None:
-        assert not self.errors, self.errors
-        assert not self.dialogs, self.dialogs
-        assert not [m for m in self.console if m.startswith(("error", "warning"))], self.console
-        assert all(url.startswith(self.base + "/") for url in self.requests), self.requests  # nothing from elsewhere
-
-
 @pytest.fixture
 def watched(browser, server):  # noqa: F811
-    w = Watched(browser, server)
+    w = Watched(browser, server + "/", viewport={"width": 1280, "height": 1000})
     yield w
     w.context.close()
 
