@@ -67,6 +67,16 @@ def test_stories_are_paged_newest_first_and_filtered(client):
     assert client.get("/api/stories", params={"q": "zzzz-nothing"}).json()["total"] == 0
 
 
+def test_an_outlet_with_a_comma_is_one_outlet(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        add_articles(store, read_inputs([{"id": "x", "outlet": "Reuters, London", "text": "A harbour crane fell."},
+                                         {"id": "y", "text": "Untitled text about the weather in Oslo."}]).articles,
+                     processes=1)
+    with TestClient(create_app(tmp_path / "s.db")) as c:
+        outlets = {s["origin"]: s["outlets"] for s in c.get("/api/stories").json()["stories"]}
+    assert outlets == {"x": ["Reuters, London"], "y": []}
+
+
 def test_story_article_and_pair(client):
     story_id = _story_of(client, B)
     story = client.get(f"/api/stories/{story_id}").json()

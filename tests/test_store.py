@@ -194,6 +194,17 @@ def test_cli_trace_writes_a_storytrace_document(store_without_002, tmp_path, cap
     assert doc["pairs"] == [] and doc["articles"][0]["sources"] == []
 
 
+def test_cli_trace_of_a_stored_article_says_the_story_it_is_in(store_without_002, capsys):
+    """--id (and a file whose text is stored under its id) traces an article already in a story:
+    the summary says it is in that story, not that it joins it; a new article still joins."""
+    for args in (["--id", FILES[0].stem], ["--id", FILES[3].stem], [str(FILES[0])]):
+        assert main(["trace", *args, "--db", str(store_without_002)]) == 0
+        story_line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("story:"))
+        assert story_line.startswith("story: in story-") and "joins" not in story_line, story_line
+    assert main(["trace", str(FILES[2]), "--db", str(store_without_002)]) == 0
+    assert "story: joins story-" in capsys.readouterr().out
+
+
 def test_synthetic_corpus_in_batches_keeps_analyze_links_and_stories(tmp_path):
     """120 synthetic articles (corpus IDF in force) added in three batches: every pair analyze
     reports other than 'related' is stored with the same relation and direction, the stories are

@@ -40,6 +40,22 @@ def test_store_from_the_package_root_adds_traces_and_exports(tmp_path):
             store.trace("text", id=FILES[0].stem)
 
 
+def test_the_stage_functions_the_readme_names_are_in_storytrace_store(tmp_path):
+    """README, "The store from Python": add_articles, trace_article, trace_stored and
+    export_result, from storytrace.store, are what the Store's methods wrap."""
+    from storytrace.ingest import read_inputs
+    from storytrace.store import add_articles, export_result, trace_article, trace_stored
+
+    articles = read_inputs([str(f) for f in FILES]).articles
+    with storytrace.Store(tmp_path / "s.db") as store:
+        add_articles(store, [a for a in articles if a.id != FILES[2].stem], processes=1)
+        traced = trace_article(store, next(a for a in articles if a.id == FILES[2].stem))
+        assert traced["articles"][0]["sources"][0]["id"] == FILES[0].stem
+        assert trace_stored(store, FILES[0].stem)["articles"][0]["id"] == FILES[0].stem
+        assert trace_stored(store, "absent") is None
+        assert export_result(store) == store.export()
+
+
 def test_a_long_running_store_keeps_its_caches_bounded(tmp_path, monkeypatch):
     monkeypatch.setattr(store_module, "PREPARED_CACHE", 2)
     monkeypatch.setattr(store_module, "ENCODER_CACHE", 10)

@@ -146,10 +146,17 @@ def run_trace(args) -> int:
                       file=sys.stderr)
             else:
                 result = trace_article(store, article)
+        stored = args.id is not None or args.add or _stored_unchanged(store, article)
     if args.json and write_json(result, args.json):
         return 0
-    print(trace_summary(result))
+    print(trace_summary(result, stored=stored))
     return 0
+
+
+def _stored_unchanged(store: Store, article: Article) -> bool:
+    """Whether the traced article is stored under its id with this very text (traced as stored)."""
+    row = store.db.execute("SELECT text_hash FROM articles WHERE id = ?", (article.id,)).fetchone()
+    return row is not None and bytes(row[0]) == text_hash(article.text)
 
 
 def run_export(args) -> int:
@@ -178,7 +185,9 @@ def run_export(args) -> int:
     return 0
 
 
-def trace_summary(result: dict) -> str:
+def trace_summary(result: dict, stored: bool = False) -> str:
+    """The terminal summary of a trace; ``stored``: the article is in the store (``--id``,
+    ``--add``, or its file's text stored under its id), so its story is the one it is in."""
     me = result["articles"][0]
     lines = [f"{me['id']}" + (f" — {me['title']}" if me.get("title") else "")]
     if me["sources"]:
@@ -194,7 +203,10 @@ def trace_summary(result: dict) -> str:
         direction = "" if not p["source"] else (" (its source)" if p["source"] == other else " (derived from it)")
         lines.append(f"  {p['relation']:<10} {p['similarity']:.3f}  {other}{direction}")
     story = result["stories"][0]
-    joins = f"joins {', '.join(story['joins'])}" if story["joins"] else "a story of its own"
+    if stored and len(story["joins"]) == 1:  # a stored article's own story is among those it "joins"
+        joins = f"in {story['joins'][0]}"
+    else:
+        joins = f"joins {', '.join(story['joins'])}" if story["joins"] else "a story of its own"
     lines.append(f"story: {joins}; {len(story['articles'])} articles, origin {story['origin']}")
     changes = Counter((c["kind"], c["grade"]) for c in result["claims"])
     lines.append(f"claims: {len(result['claims'])}" + (" (" + ", ".join(f"{n} {k} {g}" for (k, g), n in

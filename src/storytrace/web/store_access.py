@@ -111,7 +111,8 @@ class StoreAccess:
                 "SELECT s.no, s.title, s.origin, s.articles, "
                 "(SELECT MAX(json_extract(a.record, '$.published')) FROM story_of o JOIN articles a ON a.id = o.article "
                 " WHERE o.story = s.no) AS newest, "
-                "(SELECT group_concat(DISTINCT json_extract(a.record, '$.outlet')) FROM story_of o "
+                # a JSON array, not group_concat's commas: an outlet's name may hold a comma
+                "(SELECT json_group_array(DISTINCT json_extract(a.record, '$.outlet')) FROM story_of o "
                 " JOIN articles a ON a.id = o.article WHERE o.story = s.no) AS outlets "
                 f"FROM stories s {condition} ORDER BY newest IS NULL, newest DESC, s.no DESC LIMIT ? OFFSET ?",
                 args + [limit, offset]).fetchall()
@@ -122,7 +123,7 @@ class StoreAccess:
             items.append({"id": f"story-{no}", "title": title, "origin": origin,
                           "origin_title": first.title if first else None,
                           "articles": len(json.loads(members)), "newest": newest,
-                          "outlets": sorted(outlets.split(",")) if outlets else []})
+                          "outlets": sorted(o for o in json.loads(outlets) if o is not None)})
         return {"total": total, "offset": offset, "limit": limit, "stories": items}
 
     def story(self, story_id: str) -> tuple[dict, dict[str, str]]:
