@@ -80,9 +80,13 @@ def merge_reports(store: Store, reports: list[AddReport]) -> AddReport:
     return merged
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def add_summary(report: AddReport, total: int, db, top: int) -> str:
-    lines = [f"{db}: added {len(report.added)} articles"
-             + (f" ({len(report.versions)} new versions)" if report.versions else "")
+    lines = [f"{db}: added {_count(len(report.added), 'article')}"
+             + (f" ({_count(len(report.versions), 'new version')})" if report.versions else "")
              + (f", {len(report.unchanged)} already stored unchanged" if report.unchanged else "")
              + f"; {total} in the store"]
     by = Counter(p.relation for p in report.pairs)
