@@ -82,6 +82,9 @@ def test_adding_again_changes_nothing_and_a_new_text_is_a_new_version(tmp_path):
         assert report.added == [new_id] and report.versions == [new_id]
         assert any({p.a, p.b} == {old.id, new_id} and p.relation in ("duplicate", "version") for p in report.pairs)
         assert store.db.execute("SELECT base_id, version FROM articles WHERE id = ?", (new_id,)).fetchone() == (old.id, 2)
+        # the update derives from the version it replaced, though it is the fuller text and undated
+        assert store.db.execute("SELECT source, derived FROM pairs WHERE a = ? AND b = ?",
+                                tuple(sorted((old.id, new_id)))).fetchone() == (old.id, new_id)
         # the id names the newest version; the older one keeps its id
         assert store.trace(id=old.id)["articles"][0]["id"] == new_id
         assert store.trace(id=f"{old.id}@v2")["articles"][0]["id"] == new_id

@@ -9,6 +9,7 @@ every pair ``group_stories`` and ``find_claims`` read for it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from ..model import Pair
 from ..provenance.sources import attach_sources
 from ..judge.relate import REUSE_RELATIONS
 from ..provenance.stories import group_stories
+from ..text.dates import parse_date
 from .store import Store
 
 
@@ -50,7 +52,7 @@ def orient_and_source(store: Store, ids: set[str]) -> set[str]:
     of articles whose pairs changed direction."""
     family, pairs = reuse_family(store, ids)
     articles = store.articles_by_id(sorted(family))
-    oriented = orient_by_credited_copies(articles, pairs)
+    oriented = in_version_order(store, articles, orient_by_credited_copies(articles, pairs))
     stored = {(p.a, p.b): p for p in store.pairs_of(sorted(family), related=False) if p.relation in REUSE_RELATIONS}
     moved = set()
     for p in oriented:
@@ -63,6 +65,28 @@ def orient_and_source(store: Store, ids: set[str]) -> set[str]:
     store.db.executemany("INSERT OR REPLACE INTO sources (article, sources) VALUES (?, ?)",
                          [(a.id, json.dumps(sources.get(a.id, []), ensure_ascii=False)) for a in articles])
     return moved
+
+
+def in_version_order(store: Store, articles: list, pairs: list[Pair]) -> list[Pair]:
+    """A later version of a stored id derives from the earlier one (an updated article replaces its
+    text at the same address, and the store saw which came first), even when neither is dated or
+    the update is the fuller text. Dates, when both are known and differ, still decide (direction.py)."""
+    ids = sorted({x for p in pairs for x in (p.a, p.b)})
+    versions = {}
+    for first in range(0, len(ids), 500):
+        chunk = ids[first:first + 500]
+        versions.update((i, (base, v)) for i, base, v in store.db.execute(
+            f"SELECT id, base_id, version FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+    dates = {a.id: parse_date(a.published) for a in articles}
+    out = []
+    for p in pairs:
+        va, vb = versions.get(p.a), versions.get(p.b)
+        dated = dates.get(p.a) is not None and dates.get(p.b) is not None and dates[p.a] != dates[p.b]
+        if va and vb and va[0] == vb[0] and va[1] != vb[1] and not dated:
+            older, newer = (p.a, p.b) if va[1] < vb[1] else (p.b, p.a)
+            p = dataclasses.replace(p, source=older, derived=newer)
+        out.append(p)
+    return out
 
 
 def restory(store: Store, ids: set[str]) -> list[StoryChange]:
