@@ -252,8 +252,8 @@ def _consistent(path) -> tuple[int, int]:
     with Store(path, create=False) as store:
         assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         articles = store.count()
-        orphans = store.db.execute("SELECT COUNT(*) FROM pairs WHERE a NOT IN (SELECT id FROM articles) "
-                                   "OR b NOT IN (SELECT id FROM articles)").fetchone()[0]
+        orphans = store.db.execute("SELECT COUNT(*) FROM pair_rows WHERE a NOT IN (SELECT no FROM articles) "
+                                   "OR b NOT IN (SELECT no FROM articles)").fetchone()[0]
         assert orphans == 0
         assert store.db.execute("SELECT COUNT(*) FROM index_vectors").fetchone()[0] == articles
         assert store.db.execute("SELECT COUNT(*) FROM bags").fetchone()[0] == articles

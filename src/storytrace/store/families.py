@@ -18,6 +18,7 @@ from ..model import Pair
 from ..provenance import attach_sources
 from ..relate import REUSE_RELATIONS
 from ..stories import group_stories
+from .records import direction_code
 from .store import Store
 
 
@@ -53,11 +54,12 @@ def orient_and_source(store: Store, ids: set[str]) -> set[str]:
     oriented = orient_by_credited_copies(articles, pairs)
     stored = {(p.a, p.b): p for p in store.pairs_of(sorted(family), related=False) if p.relation in REUSE_RELATIONS}
     moved = set()
+    number_of = store.numbers(sorted(family))
     for p in oriented:
         before = stored.get((p.a, p.b))
         if before is None or (before.source, before.derived) != (p.source, p.derived):
-            store.db.execute("UPDATE pairs SET source = ?, derived = ? WHERE a = ? AND b = ?",
-                             (p.source, p.derived, p.a, p.b))
+            store.db.execute("UPDATE pair_rows SET direction = ? WHERE a = ? AND b = ?",
+                             (direction_code(p.a, p.b, p.source, p.derived), number_of[p.a], number_of[p.b]))
             moved.update((p.a, p.b))
     sources = attach_sources(articles, oriented)
     store.db.executemany("INSERT OR REPLACE INTO sources (article, sources) VALUES (?, ?)",
