@@ -41,6 +41,14 @@ def test_a_related_pair_takes_about_sixty_bytes():
     assert len(pack_pair_data(RELATED)) <= 64  # was 297 characters of JSON
 
 
+def test_a_float32_cosine_takes_four_bytes_and_comes_back_exact():
+    lead = np.float32(0.6486388444900513)
+    data = dict(RELATED, evidence={"lead_cosine": float(lead), "tfidf_cosine": 0.3434961411742658})
+    back = unpack_pair_data(pack_pair_data(data))["evidence"]
+    assert back == data["evidence"] and back["lead_cosine"] == float(lead)
+    assert len(pack_pair_data(data)) == len(pack_pair_data(dict(data, evidence={"tfidf_cosine": 0.3434961411742658}))) + 2 + 1 + 4  # key, tag, 4 bytes
+
+
 def test_numpy_floats_are_stored_as_floats():
     data = dict(RELATED, evidence={"lead_cosine": np.float64(0.123456789)})
     back = unpack_pair_data(pack_pair_data(data))
@@ -73,3 +81,14 @@ def test_a_store_of_schema_1_is_refused_with_a_one_line_error(tmp_path, capsys):
     assert main(["trace", "--text", "Some words.", "--db", str(path)]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "export it with the storytrace that made it" in err
+
+
+def test_claims_round_trip_and_their_repeated_quotes_compress():
+    from storytrace.store.records import pack_claims, unpack_claims
+
+    quote = {"article": "syn1-000060", "span": [820, 960], "text": "4.9 million ünïts were said to cost $58.3 billion,"}
+    claims = [{"story": "story-9", "kind": "quote", "speaker": "A Speaker", "grade": "same",
+               "items": [quote, dict(quote, article="syn1-000540")]}] * 3
+    packed = pack_claims(claims)
+    assert unpack_claims(packed) == claims and unpack_claims(pack_claims([])) == []
+    assert len(packed) < len(json.dumps(claims, ensure_ascii=False)) / 3

@@ -10,8 +10,8 @@ same key names in every row and every float as up to 20 characters. Here it is b
     varint count of evidence items, each: value key, value
 
 A *value* is one tag byte and what the tag needs: None, False, True, 0.0 and 1.0 are the tag
-alone; other floats are 8 bytes (IEEE 754 double, little-endian: the exact float, as JSON's
-shortest repr gave back the exact float); integers a zigzag varint; the strings of KNOWN one
+alone; a float a float32 holds exactly (cosines of float32 vectors) 4 bytes, other floats 8
+(IEEE 754, little-endian: the exact float, as JSON's shortest repr gave back the exact float); integers a zigzag varint; the strings of KNOWN one
 more byte, other strings a varint length and UTF-8; anything else (lists, dicts) compact JSON,
 which is what ``json.loads`` of the schema-1 JSON gave for it. Evidence keeps its order, so
 ``export`` writes the same document byte for byte.
@@ -29,8 +29,8 @@ KNOWN = ("lead_cosine", "tfidf_cosine", "term_overlap", "number_overlap", "days_
          "paraphrase", "a", "b")
 _KNOWN_INDEX = {s: i for i, s in enumerate(KNOWN)}
 
-_NONE, _FALSE, _TRUE, _ZERO, _ONE, _FLOAT, _INT, _KNOWN, _STR, _JSON = range(10)
-_DOUBLE = struct.Struct("<d")
+_NONE, _FALSE, _TRUE, _ZERO, _ONE, _FLOAT, _INT, _KNOWN, _STR, _JSON, _FLOAT32 = range(11)
+_DOUBLE, _SINGLE = struct.Struct("<d"), struct.Struct("<f")
 _ZERO_BITS, _ONE_BITS = _DOUBLE.pack(0.0), _DOUBLE.pack(1.0)
 
 MEANING = 1  # flags bit: found by names or vectors only (rejudge.py may drop the pair)
@@ -92,6 +92,9 @@ def _value(out: bytearray, x) -> None:
             out.append(_ZERO)
         elif bits == _ONE_BITS:
             out.append(_ONE)
+        elif _is_single(x):
+            out.append(_FLOAT32)
+            out += _SINGLE.pack(x)
         else:
             out.append(_FLOAT)
             out += bits
@@ -110,6 +113,14 @@ def _value(out: bytearray, x) -> None:
         out.append(_JSON)
         _varint(out, len(raw))
         out += raw
+
+
+def _is_single(x: float) -> bool:
+    """A float a float32 holds exactly (a lead vectors' cosine): 4 bytes are enough."""
+    try:
+        return _SINGLE.unpack(_SINGLE.pack(x))[0] == x
+    except OverflowError:
+        return False
 
 
 def _zigzag(n: int) -> int:
@@ -158,6 +169,8 @@ class _Reader:
             return (None, False, True, 0.0, 1.0)[tag]
         if tag == _FLOAT:
             return _DOUBLE.unpack(self.raw(8))[0]
+        if tag == _FLOAT32:
+            return _SINGLE.unpack(self.raw(4))[0]
         if tag == _INT:
             return _unzigzag(self.varint())
         if tag == _KNOWN:

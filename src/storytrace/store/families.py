@@ -18,7 +18,7 @@ from ..model import Pair
 from ..provenance import attach_sources
 from ..relate import REUSE_RELATIONS
 from ..stories import group_stories
-from .records import direction_code
+from .records import direction_code, pack_claims
 from .store import Store
 
 
@@ -90,12 +90,12 @@ def restory(store: Store, ids: set[str]) -> list[StoryChange]:
     store.db.execute(f"DELETE FROM stories WHERE no IN ({','.join('?' * len(previous))})", sorted(previous))
     changes = []
     for s in stories:
-        cursor = store.db.execute("INSERT INTO stories (origin, title, articles, claims) VALUES (?, ?, ?, '[]')",
-                                  (s.origin, s.title, json.dumps(s.articles, ensure_ascii=False)))
+        cursor = store.db.execute("INSERT INTO stories (origin, title, articles, claims) VALUES (?, ?, ?, ?)",
+                                  (s.origin, s.title, json.dumps(s.articles, ensure_ascii=False), pack_claims([])))
         no = cursor.lastrowid
         story_id = f"story-{no}"
         claims = [dict(c, story=story_id) for c in claims_by_story.get(s.id, [])]
-        store.db.execute("UPDATE stories SET claims = ? WHERE no = ?", (json.dumps(claims, ensure_ascii=False), no))
+        store.db.execute("UPDATE stories SET claims = ? WHERE no = ?", (pack_claims(claims), no))
         store.db.executemany("INSERT OR REPLACE INTO story_of (article, story) VALUES (?, ?)",
                              [(m, no) for m in s.articles])
         replaced = sorted({old[m] for m in s.articles if m in old})

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import zlib
 
 from ..model import Article, Coverage, Pair, Passage
 from .codec import pack_pair_data, unpack_pair_data
@@ -30,6 +31,16 @@ def article_from_row(text: str, record: str) -> Article:
     for name in _SPANS:
         fields[name] = [tuple(s) for s in fields[name]]
     return Article(text=text, **fields)
+
+
+def pack_claims(claims: list[dict]) -> bytes:
+    """A story's claims: their JSON zlib-compressed (the quoted texts repeat from item to item:
+    about an eighth of the JSON on the synthetic corpus)."""
+    return zlib.compress(json.dumps(claims, ensure_ascii=False).encode("utf-8", "surrogatepass"), 6)
+
+
+def unpack_claims(blob: bytes) -> list[dict]:
+    return json.loads(zlib.decompress(blob).decode("utf-8", "surrogatepass"))
 
 
 def pair_data(pair: Pair, meaning: bool = False) -> bytes:

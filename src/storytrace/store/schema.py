@@ -38,7 +38,7 @@ TABLES = [
                 for column in ("own", "direction") for op in ("/", "%")) +
     ", p.data, p.batch FROM pair_rows p JOIN articles x ON x.no = p.a JOIN articles y ON y.no = p.b",
     "CREATE TABLE stories (no INTEGER PRIMARY KEY, origin TEXT NOT NULL, title TEXT, articles TEXT NOT NULL, "
-    "claims TEXT NOT NULL)",
+    "claims BLOB NOT NULL)",  # claims: records.pack_claims
     "CREATE TABLE story_of (article TEXT PRIMARY KEY, story INTEGER NOT NULL) WITHOUT ROWID",
     "CREATE INDEX story_of_story ON story_of (story)",
     "CREATE TABLE sources (article TEXT PRIMARY KEY, sources TEXT NOT NULL) WITHOUT ROWID",
