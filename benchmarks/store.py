@@ -126,6 +126,8 @@ def measure(size: int, queries: int, seed: int, folder: Path, cold: int = 10) ->
     corpus, query_file, db = folder / f"corpus-{size}.jsonl", folder / f"queries-{size}.jsonl", folder / f"store-{size}.db"
     corpus.write_text("".join(json.dumps(a) + "\n" for a in stored), "utf-8")
     query_file.write_text("".join(json.dumps(a) + "\n" for a in held_out), "utf-8")
+    for old in folder.glob(f"store-{size}.db*"):  # a kept folder's store of an earlier run
+        old.unlink()
     analysed = _run("analyze", str(corpus))
     added = _run("add", str(corpus), str(db))
     traced = _run("trace", str(query_file), str(db), env={"STORYTRACE_VECTOR_CACHE": "off"})
