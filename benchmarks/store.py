@@ -3,6 +3,8 @@ analyze on the same articles, and the store's size per article.
 
     python benchmarks/store.py                      # stores of 2,000 and 20,000 articles
     python benchmarks/store.py --sizes 2000 --queries 50
+    python benchmarks/store.py --sizes 2000 --keep /tmp/st    # keep the corpus and the store file
+    python benchmarks/store.py --breakdown /tmp/st/store-2000.db  # where its bytes go
 
 For each size N, ``benchmarks/synthetic.py`` makes N + Q articles (seeded); Q of them, half drawn
 from planted reuse families and half at random, are held out as queries and the N others are:
@@ -117,6 +119,8 @@ def measure(size: int, queries: int, seed: int, folder: Path, cold: int = 10) ->
     corpus, query_file, db = folder / f"corpus-{size}.jsonl", folder / f"queries-{size}.jsonl", folder / f"store-{size}.db"
     corpus.write_text("".join(json.dumps(a) + "\n" for a in stored), "utf-8")
     query_file.write_text("".join(json.dumps(a) + "\n" for a in held_out), "utf-8")
+    for old in folder.glob(f"store-{size}.db*"):  # a kept folder's store of an earlier run
+        old.unlink()
     analysed = _run("analyze", str(corpus))
     added = _run("add", str(corpus), str(db))
     traced = _run("trace", str(query_file), str(db), env={"STORYTRACE_VECTOR_CACHE": "off"})
@@ -129,22 +133,55 @@ def measure(size: int, queries: int, seed: int, folder: Path, cold: int = 10) ->
             "bytes_per_article": size_bytes / size, "beyond_text_per_article": (size_bytes - text_bytes) / size}
 
 
+def breakdown(db: str) -> list[tuple[str, float, str]]:
+    """Where a store's bytes go: (table or index, KB per article on its pages (``dbstat``), KB per
+    article of each column's values (``SUM(LENGTH(col))``: payload without row and page overhead))."""
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    count = con.execute("SELECT COUNT(*) FROM articles").fetchone()[0] or 1
+    tables = {name for name, in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    rows = []
+    for name, pages in con.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY SUM(pgsize) DESC"):
+        columns = ""
+        if name in tables:
+            names = [c[1] for c in con.execute(f"PRAGMA table_info({name})")]
+            # a number counts 8 bytes (SQLite stores an integer in 0-8 bytes), else its length in bytes
+            sizes = [f"SUM(CASE typeof({c}) WHEN 'integer' THEN 8 WHEN 'real' THEN 8 WHEN 'null' THEN 0 "
+                     f"ELSE LENGTH(CAST({c} AS BLOB)) END)" for c in names]
+            sums = con.execute(f"SELECT {', '.join(sizes)} FROM {name}").fetchone()
+            columns = ", ".join(f"{c} {(n or 0) / count / 1024:.2f}" for c, n in zip(names, sums))
+        rows.append((name, pages / count / 1024, columns))
+    con.close()
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="2000,20000")
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--cold", type=int, default=10, help="queries traced each by a new storytrace process")
+    parser.add_argument("--keep", help="a folder to keep the corpora and stores in (else a temporary one)")
+    parser.add_argument("--breakdown", metavar="DB", help="only print where a store's bytes go, per table and column")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.breakdown:
+        print("| table or index | KB per article (pages) | columns: KB per article of values |")
+        print("|---|---|---|")
+        for name, kb, columns in breakdown(args.breakdown):
+            print(f"| {name} | {kb:.2f} | {columns} |")
+        return
     if args.worker:
         kind, *rest = args.worker
         print(json.dumps({"add": worker_add, "analyze": worker_analyze, "trace": worker_trace}[kind](*rest)))
         return
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(args.keep or tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         for size in [int(s) for s in args.sizes.split(",")]:
-            rows.append(measure(size, args.queries, args.seed, Path(tmp), args.cold))
+            rows.append(measure(size, args.queries, args.seed, folder, args.cold))
             print(json.dumps(rows[-1]), file=sys.stderr)
     print("| store | analyze s (art/s) | add s in batches of 1,000 (art/s) | last batch s | trace warm p50 / p99 ms | "
           "trace cold p50 / p99 ms | traces with relations | store KB/article (beyond text) |")

@@ -16,6 +16,7 @@ from storytrace.cli import main
 from storytrace.ingest import read_inputs
 from storytrace.engine.pipeline import analyze
 from storytrace.store import NotAStore, Store, add_articles, trace_article
+from storytrace.store.records import unpack_claims
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "nato-kyiv"
@@ -57,7 +58,7 @@ def test_example_added_in_batches_gives_what_analyze_gives(split, tmp_path, batc
         for batch in batches:
             add_articles(store, batch, processes=1)
         assert _store_view(store) == _batch_view(batch_result)
-        claims = [c for (v,) in store.db.execute("SELECT claims FROM stories") for c in json.loads(v)]
+        claims = [c for (v,) in store.db.execute("SELECT claims FROM stories") for c in unpack_claims(v)]
     strip = lambda cs: sorted(json.dumps({k: v for k, v in c.items() if k != "story"}, sort_keys=True) for c in cs)
     assert strip(claims) == strip(batch_result["claims"])
 
@@ -266,8 +267,8 @@ def _consistent(path) -> tuple[int, int]:
     with Store(path, create=False) as store:
         assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         articles = store.count()
-        orphans = store.db.execute("SELECT COUNT(*) FROM pairs WHERE a NOT IN (SELECT id FROM articles) "
-                                   "OR b NOT IN (SELECT id FROM articles)").fetchone()[0]
+        orphans = store.db.execute("SELECT COUNT(*) FROM pair_rows WHERE a NOT IN (SELECT no FROM articles) "
+                                   "OR b NOT IN (SELECT no FROM articles)").fetchone()[0]
         assert orphans == 0
         assert store.db.execute("SELECT COUNT(*) FROM index_vectors").fetchone()[0] == articles
         assert store.db.execute("SELECT COUNT(*) FROM bags").fetchone()[0] == articles

@@ -108,8 +108,9 @@ def add_articles(store: Store, articles: list[Article], processes: int | None = 
         pairs, by_meaning = _candidates(store, new, prepared, features, numbers, weights)
         compared = _compare_members(store, dict(zip(numbers, prepared)), pairs, weights, processes)
         meaning_ids = _ids_of(store, by_meaning)
-        store.db.executemany(f"INSERT OR REPLACE INTO pairs VALUES ({','.join('?' * 10)})",
-                             [pair_row(p, batch, (p.a, p.b) in meaning_ids) for p in compared])
+        number_of = store.numbers(sorted({x for p in compared for x in (p.a, p.b)}))
+        store.db.executemany(f"INSERT OR REPLACE INTO pair_rows VALUES ({','.join('?' * 8)})",
+                             [pair_row(p, batch, number_of, (p.a, p.b) in meaning_ids) for p in compared])
         report.added = [a.id for a in batch_articles]
         report.pairs = compared
         # a related pair links no story and gives no source or claim: it touches nothing

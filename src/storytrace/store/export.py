@@ -15,7 +15,7 @@ import json
 from ..model import Story
 from ..output.result import SCHEMA
 from ..provenance.storylines import group_storylines
-from .records import PAIR_COLUMNS, article_from_row, pair_from_row
+from .records import PAIR_COLUMNS, article_from_row, pair_from_row, unpack_claims
 from .store import Store
 from .trace import _article_json
 
@@ -45,7 +45,7 @@ def _export(store: Store, records: list | None) -> dict:
             store.db.execute("SELECT no, origin, title, articles, claims FROM stories"),
             key=lambda row: json.loads(row[3])[0]):
         stories.append(Story(f"story-{no}", json.loads(members), origin, title))
-        claims += json.loads(story_claims)
+        claims += unpack_claims(story_claims)
     # storylines are computed here, from the stored stories and pairs, as analyze computes them
     # (they join stories across batches, so the store does not keep them between adds)
     storylines = group_storylines(held, stories, pairs)

@@ -20,6 +20,7 @@ from ..provenance.sources import attach_sources
 from ..judge.relate import REUSE_RELATIONS
 from ..provenance.stories import group_stories
 from ..text.dates import parse_date
+from .records import direction_code, pack_claims
 from .store import Store
 
 
@@ -55,11 +56,12 @@ def orient_and_source(store: Store, ids: set[str]) -> set[str]:
     oriented = in_version_order(store, articles, orient_by_credited_copies(articles, pairs))
     stored = {(p.a, p.b): p for p in store.pairs_of(sorted(family), related=False) if p.relation in REUSE_RELATIONS}
     moved = set()
+    number_of = store.numbers(sorted(family))
     for p in oriented:
         before = stored.get((p.a, p.b))
         if before is None or (before.source, before.derived) != (p.source, p.derived):
-            store.db.execute("UPDATE pairs SET source = ?, derived = ? WHERE a = ? AND b = ?",
-                             (p.source, p.derived, p.a, p.b))
+            store.db.execute("UPDATE pair_rows SET direction = ? WHERE a = ? AND b = ?",
+                             (direction_code(p.a, p.b, p.source, p.derived), number_of[p.a], number_of[p.b]))
             moved.update((p.a, p.b))
     sources = attach_sources(articles, oriented)
     store.db.executemany("INSERT OR REPLACE INTO sources (article, sources) VALUES (?, ?)",
@@ -112,12 +114,12 @@ def restory(store: Store, ids: set[str]) -> list[StoryChange]:
     store.db.execute(f"DELETE FROM stories WHERE no IN ({','.join('?' * len(previous))})", sorted(previous))
     changes = []
     for s in stories:
-        cursor = store.db.execute("INSERT INTO stories (origin, title, articles, claims) VALUES (?, ?, ?, '[]')",
-                                  (s.origin, s.title, json.dumps(s.articles, ensure_ascii=False)))
+        cursor = store.db.execute("INSERT INTO stories (origin, title, articles, claims) VALUES (?, ?, ?, ?)",
+                                  (s.origin, s.title, json.dumps(s.articles, ensure_ascii=False), pack_claims([])))
         no = cursor.lastrowid
         story_id = f"story-{no}"
         claims = [dict(c, story=story_id) for c in claims_by_story.get(s.id, [])]
-        store.db.execute("UPDATE stories SET claims = ? WHERE no = ?", (json.dumps(claims, ensure_ascii=False), no))
+        store.db.execute("UPDATE stories SET claims = ? WHERE no = ?", (pack_claims(claims), no))
         store.db.executemany("INSERT OR REPLACE INTO story_of (article, story) VALUES (?, ?)",
                              [(m, no) for m in s.articles])
         replaced = sorted({old[m] for m in s.articles if m in old})

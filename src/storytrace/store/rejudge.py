@@ -25,7 +25,6 @@ their cosine was below the threshold when their later article came (README).
 
 from __future__ import annotations
 
-import json
 from itertools import accumulate
 
 from .. import thresholds as T
@@ -33,6 +32,7 @@ from ..judge.event import FEATURES, get_event_model
 from ..model import Coverage
 from ..judge.relate import REUSE_RELATIONS, article_similarity, event_relation, reuse_relation
 from . import stats
+from .codec import pack_pair_data, unpack_pair_data
 from .store import Store
 
 REJUDGE_CHUNK = 20_000  # pairs re-judged at a time (their articles' bags and TF-IDF rows in memory)
@@ -56,7 +56,6 @@ def rejudge(store: Store, batch: int, weights: stats.Weights) -> set[str]:
     stale = stale_batches(store, batch, weights.documents)
     if not stale:
         return set()
-    store.db.execute("CREATE INDEX IF NOT EXISTS pairs_batch ON pairs (batch)")
     rows = []
     for first in range(0, len(stale), 500):
         chunk = stale[first:first + 500]
@@ -76,7 +75,7 @@ def _rejudge_rows(store: Store, batch: int, weights: stats.Weights, model, rows)
     bags = store.bags(list(numbers.values()))
     changed, updates, dropped = set(), [], []
     for a, b, relation, data in rows:
-        data = json.loads(data)
+        data = unpack_pair_data(data)
         evidence = data["evidence"]
         if not all(f in evidence for f in FEATURES) or "event_similarity" not in evidence:
             continue  # sentence-sized texts: judged by the paraphrase judge, not by the event model
@@ -99,17 +98,17 @@ def _rejudge_rows(store: Store, batch: int, weights: stats.Weights, model, rows)
         elif reuse is not None:
             continue  # would be reuse: left as judged (see above)
         elif event is None or (data.get("meaning") and cosine < T.MIN_CANDIDATE_TFIDF):
-            dropped.append((a, b))
+            dropped.append((numbers[a], numbers[b]))
             changed.update((a, b))
             continue
         else:
             new = event
         similarity = article_similarity(new, *coverage, event_similarity, model.same_event_threshold)
         evidence.update(tfidf_cosine=cosine, event_similarity=event_similarity, same_event=event == "same_event")
-        updates.append((new, similarity, json.dumps(data, ensure_ascii=False), batch, a, b))
+        updates.append((new, similarity, pack_pair_data(data), batch, numbers[a], numbers[b]))
         if new != relation:
             changed.update((a, b))
-    store.db.executemany("UPDATE pairs SET relation = ?, similarity = ?, data = ?, batch = ? WHERE a = ? AND b = ?",
+    store.db.executemany("UPDATE pair_rows SET relation = ?, similarity = ?, data = ?, batch = ? WHERE a = ? AND b = ?",
                          updates)
-    store.db.executemany("DELETE FROM pairs WHERE a = ? AND b = ?", dropped)
+    store.db.executemany("DELETE FROM pair_rows WHERE a = ? AND b = ?", dropped)
     return changed

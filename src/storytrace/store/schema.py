@@ -14,7 +14,7 @@ from pathlib import Path
 from ..index.sqlite_storage import SCHEMA as INDEX_SCHEMA
 
 APPLICATION_ID = 0x53545243  # "STRC"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: pairs by article number, their data and bags of words in compact binary (issue 13)
 
 TABLES = [
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -23,19 +23,27 @@ TABLES = [
     "version INTEGER NOT NULL, text TEXT NOT NULL, text_hash BLOB NOT NULL, record TEXT NOT NULL, "
     "batch INTEGER NOT NULL)",
     "CREATE INDEX articles_base ON articles (base_id)",
-    # a < b by id, as analyze gives them; own_* = the pair's own direction, source/derived = after the
-    # family's evidence (orient_by_credited_copies); data = coverage, passages, evidence as JSON
-    "CREATE TABLE pairs (a TEXT NOT NULL, b TEXT NOT NULL, relation TEXT NOT NULL, similarity REAL NOT NULL, "
-    "own_source TEXT, own_derived TEXT, source TEXT, derived TEXT, data TEXT NOT NULL, batch INTEGER NOT NULL, "
-    "PRIMARY KEY (a, b)) WITHOUT ROWID",
-    "CREATE INDEX pairs_b ON pairs (b)",
+    # a < b by id, as analyze gives them, each as its article's number; own = the pair's own
+    # direction, direction = after the family's evidence (orient_by_credited_copies), each coded
+    # records.direction_code; data = coverage, passages, evidence (codec.py)
+    "CREATE TABLE pair_rows (a INTEGER NOT NULL, b INTEGER NOT NULL, relation TEXT NOT NULL, "
+    "similarity REAL NOT NULL, own INTEGER NOT NULL, direction INTEGER NOT NULL, data BLOB NOT NULL, "
+    "batch INTEGER NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID",
+    "CREATE INDEX pair_rows_b ON pair_rows (b)",
+    "CREATE INDEX pair_rows_batch ON pair_rows (batch)",  # rejudge.py reads a batch's pairs
+    # the pairs as readers want them, by article id (writers write pair_rows)
+    "CREATE VIEW pairs (a, b, relation, similarity, own_source, own_derived, source, derived, data, batch) AS "
+    "SELECT x.id, y.id, p.relation, p.similarity, "
+    + ", ".join(f"CASE p.{column} {op} 3 WHEN 1 THEN x.id WHEN 2 THEN y.id END"
+                for column in ("own", "direction") for op in ("/", "%")) +
+    ", p.data, p.batch FROM pair_rows p JOIN articles x ON x.no = p.a JOIN articles y ON y.no = p.b",
     "CREATE TABLE stories (no INTEGER PRIMARY KEY, origin TEXT NOT NULL, title TEXT, articles TEXT NOT NULL, "
-    "claims TEXT NOT NULL)",
+    "claims BLOB NOT NULL)",  # claims: records.pack_claims
     "CREATE TABLE story_of (article TEXT PRIMARY KEY, story INTEGER NOT NULL) WITHOUT ROWID",
     "CREATE INDEX story_of_story ON story_of (story)",
     "CREATE TABLE sources (article TEXT PRIMARY KEY, sources TEXT NOT NULL) WITHOUT ROWID",
     # corpus statistics kept as the store grows: document frequency of each counted word ...
-    "CREATE TABLE bags (article INTEGER PRIMARY KEY, words TEXT NOT NULL, counts BLOB NOT NULL)",  # stats.bag
+    "CREATE TABLE bags (article INTEGER PRIMARY KEY, words BLOB NOT NULL, counts BLOB NOT NULL)",  # stats.pack_bag
     "CREATE TABLE word_df (word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID",
     # ... and which articles hold each line (furniture recurrence)
     "CREATE TABLE lines (hash INTEGER NOT NULL, article INTEGER NOT NULL, PRIMARY KEY (hash, article)) WITHOUT ROWID",
@@ -73,7 +81,9 @@ def connect(path: str | Path, create: bool) -> sqlite3.Connection:
     version = int(db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
     if version != SCHEMA_VERSION:
         db.close()
-        raise NotAStore(f"{path}: store schema version {version}; this storytrace reads version {SCHEMA_VERSION}")
+        raise NotAStore(f"{path}: store schema version {version}; this storytrace reads version {SCHEMA_VERSION} "
+                        f"(README, \"The store's file\": export it with the storytrace that made it, or add its "
+                        f"inputs to a new store)")
     return db
 
 

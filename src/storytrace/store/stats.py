@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
+import zlib
 from collections import Counter
 
 import numpy as np
@@ -40,12 +41,25 @@ def bag(doc: Doc) -> tuple[list[str], list[int]]:
     return list(counts), list(counts.values())
 
 
-def pack_bag(words: list[str], counts: list[int]) -> tuple[str, bytes]:
-    return "\n".join(words), np.array(counts, dtype=np.uint32).tobytes()
+def pack_bag(words: list[str], counts: list[int]) -> tuple[bytes, bytes]:
+    """The words (in the bag's order, which the TF-IDF row's sums follow) zlib-compressed, one a
+    line; the counts as little-endian unsigned integers of the fewest bytes that hold the largest
+    (one byte for nearly every article: unpack_bag tells the width from the blob's length)."""
+    width = next(t for t in _COUNT_TYPES if not counts or max(counts) <= np.iinfo(t).max)
+    return (zlib.compress("\n".join(words).encode("utf-8", "surrogatepass"), 6),
+            np.array(counts, dtype=width).tobytes())
 
 
-def unpack_bag(words: str, counts: bytes) -> tuple[list[str], list[int]]:
-    return (words.split("\n") if words else []), np.frombuffer(counts, dtype=np.uint32).tolist()
+def unpack_bag(words: bytes, counts: bytes) -> tuple[list[str], list[int]]:
+    text = zlib.decompress(words).decode("utf-8", "surrogatepass")
+    listed = text.split("\n") if text else []
+    if not listed:
+        return [], []
+    width = next(t for t in _COUNT_TYPES if np.dtype(t).itemsize * len(listed) == len(counts))
+    return listed, np.frombuffer(counts, dtype=width).tolist()
+
+
+_COUNT_TYPES = ("<u1", "<u2", "<u4", "<u8")
 
 
 class Weights:

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..model import Article
 from ..output.result import SCHEMA
 from ..store import Store, add_articles, trace_article
-from ..store.records import PAIR_COLUMNS, pair_from_row
+from ..store.records import PAIR_COLUMNS, pair_from_row, unpack_claims
 
 READERS = 4  # pooled read connections: traces are CPU-bound, the machine's cores bound them anyway
 
@@ -144,7 +144,7 @@ class StoreAccess:
                     "articles": [dict(article_json(a), sources=sources.get(a.id, [])) for a in articles],
                     "pairs": [p.to_json() for p in pairs],
                     "stories": [{"id": story_id, "articles": members, "origin": origin, "title": title}],
-                    "claims": json.loads(claims)}
+                    "claims": unpack_claims(claims)}
         return document, {a.id: a.text for a in articles}
 
     def article(self, article_id: str) -> dict:

@@ -1,0 +1,181 @@
+"""Compact, lossless binary for what the store keeps of each pair (schema 2; schema 1 kept JSON).
+
+A pair's data (coverage, passages, evidence, whether it was found by meaning only) was JSON: the
+same key names in every row and every float as up to 20 characters. Here it is bytes:
+
+    flags (1 byte: bit 0 = found by meaning only)
+    4 values: coverage a (verbatim, paraphrase), coverage b (verbatim, paraphrase)
+    varint count of passages, each: zigzag varints a start, a length, b start, b length; then
+        value kind, value score
+    varint count of evidence items, each: value key, value
+
+A *value* is one tag byte and what the tag needs: None, False, True, 0.0 and 1.0 are the tag
+alone; a float a float32 holds exactly (cosines of float32 vectors) 4 bytes, other floats 8
+(IEEE 754, little-endian: the exact float, as JSON's shortest repr gave back the exact float); integers a zigzag varint; the strings of KNOWN one
+more byte, other strings a varint length and UTF-8; anything else (lists, dicts) compact JSON,
+which is what ``json.loads`` of the schema-1 JSON gave for it. Evidence keeps its order, so
+``export`` writes the same document byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+
+# strings a pair's data repeats: evidence keys (judge/pair.py, event.py) and passage kinds.
+# Appending is safe; reordering or removing changes what stored bytes mean (bump SCHEMA_VERSION).
+KNOWN = ("lead_cosine", "tfidf_cosine", "term_overlap", "number_overlap", "days_apart", "event_similarity",
+         "same_event", "paraphrase_probability", "restated", "word_salad", "body_cosine", "verbatim",
+         "paraphrase", "a", "b")
+_KNOWN_INDEX = {s: i for i, s in enumerate(KNOWN)}
+
+_NONE, _FALSE, _TRUE, _ZERO, _ONE, _FLOAT, _INT, _KNOWN, _STR, _JSON, _FLOAT32 = range(11)
+_DOUBLE, _SINGLE = struct.Struct("<d"), struct.Struct("<f")
+_ZERO_BITS, _ONE_BITS = _DOUBLE.pack(0.0), _DOUBLE.pack(1.0)
+
+MEANING = 1  # flags bit: found by names or vectors only (rejudge.py may drop the pair)
+
+
+class CorruptData(ValueError):
+    """Stored bytes that this codec did not write."""
+
+
+def pack_pair_data(data: dict) -> bytes:
+    """{"coverage": [[v, p], [v, p]], "passages": [[a0, a1, b0, b1, kind, score], ...],
+    "evidence": {...}, "meaning": bool (optional)} as bytes."""
+    out = bytearray([MEANING if data.get("meaning") else 0])
+    for side in data["coverage"]:
+        for x in side:
+            _value(out, x)
+    _varint(out, len(data["passages"]))
+    for a0, a1, b0, b1, kind, score in data["passages"]:
+        for n in (a0, a1 - a0, b0, b1 - b0):
+            _varint(out, _zigzag(n))
+        _value(out, kind)
+        _value(out, score)
+    _varint(out, len(data["evidence"]))
+    for key, x in data["evidence"].items():
+        _value(out, key)
+        _value(out, x)
+    return bytes(out)
+
+
+def unpack_pair_data(blob: bytes) -> dict:
+    """The dict ``pack_pair_data`` was given (``meaning`` present only when true)."""
+    reader = _Reader(blob)
+    flags = reader.byte()
+    coverage = [[reader.value(), reader.value()], [reader.value(), reader.value()]]
+    passages = []
+    for _ in range(reader.varint()):
+        a0, alen, b0, blen = (_unzigzag(reader.varint()) for _ in range(4))
+        passages.append([a0, a0 + alen, b0, b0 + blen, reader.value(), reader.value()])
+    evidence = {}
+    for _ in range(reader.varint()):
+        key = reader.value()
+        evidence[key] = reader.value()
+    if reader.at != len(blob):
+        raise CorruptData(f"pair data: {len(blob) - reader.at} bytes left over")
+    data = {"coverage": coverage, "passages": passages, "evidence": evidence}
+    if flags & MEANING:
+        data["meaning"] = True
+    return data
+
+
+def _value(out: bytearray, x) -> None:
+    if x is None:
+        out.append(_NONE)
+    elif x is True or x is False:
+        out.append(_TRUE if x else _FALSE)
+    elif isinstance(x, float):  # numpy's float64 too
+        bits = _DOUBLE.pack(x)
+        if bits == _ZERO_BITS:  # the bits: -0.0 keeps its sign
+            out.append(_ZERO)
+        elif bits == _ONE_BITS:
+            out.append(_ONE)
+        elif _is_single(x):
+            out.append(_FLOAT32)
+            out += _SINGLE.pack(x)
+        else:
+            out.append(_FLOAT)
+            out += bits
+    elif isinstance(x, int):
+        out.append(_INT)
+        _varint(out, _zigzag(x))
+    elif isinstance(x, str) and x in _KNOWN_INDEX:
+        out += bytes((_KNOWN, _KNOWN_INDEX[x]))
+    elif isinstance(x, str):
+        raw = x.encode("utf-8", "surrogatepass")
+        out.append(_STR)
+        _varint(out, len(raw))
+        out += raw
+    else:
+        raw = json.dumps(x, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+        out.append(_JSON)
+        _varint(out, len(raw))
+        out += raw
+
+
+def _is_single(x: float) -> bool:
+    """A float a float32 holds exactly (a lead vectors' cosine): 4 bytes are enough."""
+    try:
+        return _SINGLE.unpack(_SINGLE.pack(x))[0] == x
+    except OverflowError:
+        return False
+
+
+def _zigzag(n: int) -> int:
+    return 2 * n if n >= 0 else -2 * n - 1
+
+
+def _unzigzag(z: int) -> int:
+    return z // 2 if z % 2 == 0 else -(z + 1) // 2
+
+
+def _varint(out: bytearray, n: int) -> None:
+    while n >= 0x80:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+
+
+class _Reader:
+    def __init__(self, blob: bytes) -> None:
+        self.blob, self.at = blob, 0
+
+    def byte(self) -> int:
+        if self.at >= len(self.blob):
+            raise CorruptData("pair data: cut short")
+        self.at += 1
+        return self.blob[self.at - 1]
+
+    def varint(self) -> int:
+        n, shift = 0, 0
+        while True:
+            b = self.byte()
+            n |= (b & 0x7F) << shift
+            if b < 0x80:
+                return n
+            shift += 7
+
+    def raw(self, size: int) -> bytes:
+        if self.at + size > len(self.blob):
+            raise CorruptData("pair data: cut short")
+        self.at += size
+        return self.blob[self.at - size:self.at]
+
+    def value(self):
+        tag = self.byte()
+        if tag <= _ONE:
+            return (None, False, True, 0.0, 1.0)[tag]
+        if tag == _FLOAT:
+            return _DOUBLE.unpack(self.raw(8))[0]
+        if tag == _FLOAT32:
+            return _SINGLE.unpack(self.raw(4))[0]
+        if tag == _INT:
+            return _unzigzag(self.varint())
+        if tag == _KNOWN:
+            return KNOWN[self.byte()]
+        if tag in (_STR, _JSON):
+            text = self.raw(self.varint()).decode("utf-8", "surrogatepass")
+            return text if tag == _STR else json.loads(text)
+        raise CorruptData(f"pair data: unknown tag {tag}")

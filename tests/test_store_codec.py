@@ -1,0 +1,94 @@
+"""The store's compact encodings (schema 2): a pair's data and a bag of words come back exactly as
+they went in, the JSON of schema 1 made from them is the same text, and they are smaller than
+that JSON; a store of the old schema is refused with a one-line error saying what to do."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import numpy as np
+import pytest
+
+from storytrace.cli import main
+from storytrace.store import NotAStore, Store
+from storytrace.store.codec import CorruptData, pack_pair_data, unpack_pair_data
+from storytrace.store.stats import pack_bag, unpack_bag
+
+RELATED = {"coverage": [[0.0, 0.0], [0.0, 0.0]], "passages": [],
+           "evidence": {"lead_cosine": 0.6486388444900513, "tfidf_cosine": 0.3434961411742658,
+                        "term_overlap": 0.38063364569388664, "number_overlap": 0.0, "days_apart": None,
+                        "event_similarity": 0.7066655660113766, "same_event": False}, "meaning": True}
+REWRITE = {"coverage": [[0.25, 0.31088082901554404], [1.0, -0.0]],
+           "passages": [[225, 540, 138, 380, "paraphrase", 0.603046209733384], [454, 625, 285, 474, "verbatim", 1.0],
+                        [7, 3, 0, 0, "a kind not yet known", 1]],
+           "evidence": {"lead_cosine": 0.8724901676177979, "days_apart": -3, "big": 2 ** 70,
+                        "restated": {"holds": True, "pairs": [[0, 1, 0.91]]}, "word_salad": ["a", "b"],
+                        "naïve key ✓": "ünïcode", "paraphrase_probability": 1e-300}}
+
+
+@pytest.mark.parametrize("data", [RELATED, REWRITE])
+def test_pair_data_round_trips_exactly_and_gives_back_the_same_json(data):
+    packed = pack_pair_data(data)
+    back = unpack_pair_data(packed)
+    assert back == data
+    assert json.dumps(back, ensure_ascii=False) == json.dumps(data, ensure_ascii=False)  # order and types kept
+    assert [str(x) for x in back["coverage"][1]] == [str(x) for x in data["coverage"][1]]  # -0.0 keeps its sign
+    assert len(packed) < len(json.dumps(data, ensure_ascii=False).encode("utf-8")) / 2
+
+
+def test_a_related_pair_takes_about_sixty_bytes():
+    assert len(pack_pair_data(RELATED)) <= 64  # was 297 characters of JSON
+
+
+def test_a_float32_cosine_takes_four_bytes_and_comes_back_exact():
+    lead = np.float32(0.6486388444900513)
+    data = dict(RELATED, evidence={"lead_cosine": float(lead), "tfidf_cosine": 0.3434961411742658})
+    back = unpack_pair_data(pack_pair_data(data))["evidence"]
+    assert back == data["evidence"] and back["lead_cosine"] == float(lead)
+    assert len(pack_pair_data(data)) == len(pack_pair_data(dict(data, evidence={"tfidf_cosine": 0.3434961411742658}))) + 2 + 1 + 4  # key, tag, 4 bytes
+
+
+def test_numpy_floats_are_stored_as_floats():
+    data = dict(RELATED, evidence={"lead_cosine": np.float64(0.123456789)})
+    back = unpack_pair_data(pack_pair_data(data))
+    assert type(back["evidence"]["lead_cosine"]) is float and back["evidence"]["lead_cosine"] == 0.123456789
+
+
+def test_bytes_it_did_not_write_are_refused():
+    packed = pack_pair_data(REWRITE)
+    with pytest.raises(CorruptData):
+        unpack_pair_data(packed[:-3])
+    with pytest.raises(CorruptData):
+        unpack_pair_data(packed + b"\x00")
+
+
+@pytest.mark.parametrize("counts", [[1, 3, 255], [1, 256, 2], [70_000, 1, 1], []])
+def test_bags_round_trip_in_order_with_the_narrowest_counts(counts):
+    words = ["kyiv", "nato", "ünïcode"][:len(counts)]
+    packed_words, packed_counts = pack_bag(words, counts)
+    assert unpack_bag(packed_words, packed_counts) == (words, counts)
+    assert len(packed_counts) == len(counts) * (1 if max(counts, default=0) < 256 else 2 if max(counts) < 65536 else 4)
+
+
+def test_a_store_of_schema_1_is_refused_with_a_one_line_error(tmp_path, capsys):
+    path = tmp_path / "old.db"
+    Store(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with pytest.raises(NotAStore, match="schema version 1; this storytrace reads version 2"):
+        Store(path)
+    assert main(["trace", "--text", "Some words.", "--db", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "export it with the storytrace that made it" in err
+
+
+def test_claims_round_trip_and_their_repeated_quotes_compress():
+    from storytrace.store.records import pack_claims, unpack_claims
+
+    quote = {"article": "syn1-000060", "span": [820, 960], "text": "4.9 million ünïts were said to cost $58.3 billion,"}
+    claims = [{"story": "story-9", "kind": "quote", "speaker": "A Speaker", "grade": "same",
+               "items": [quote, dict(quote, article="syn1-000540")]}] * 3
+    packed = pack_claims(claims)
+    assert unpack_claims(packed) == claims and unpack_claims(pack_claims([])) == []
+    assert len(packed) < len(json.dumps(claims, ensure_ascii=False)) / 3
