@@ -129,7 +129,7 @@ def _stdout_console() -> Console:
 
 
 def _choose_encoder(args: argparse.Namespace) -> None:
-    if args.encoder:
+    if getattr(args, "encoder", None):  # export has no --encoder: it encodes nothing
         from .encode.embed import use_encoder
 
         use_encoder(args.encoder)
@@ -185,40 +185,38 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_add(args: argparse.Namespace) -> int:
-    from .store.commands import UsageProblem, run_add
+def _store_command(args: argparse.Namespace, run) -> int:
+    """The shell of add, trace and export: output paths checked before any work, the encoder
+    chosen, and the store's usage problems said as usage errors (one line, exit status 2)."""
+    from .store.commands import UsageProblem
 
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    problem = _output_problem(args)
+    if problem:
+        raise _UsageError(problem)
     _choose_encoder(args)
     try:
-        return run_add(args, lambda line: err.print(line, markup=False))
+        return run()
     except UsageProblem as exc:
         raise _UsageError(str(exc)) from None
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from .store.commands import run_add
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    return _store_command(args, lambda: run_add(args, lambda line: err.print(line, markup=False)))
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
-    from .store.commands import UsageProblem, run_trace
+    from .store.commands import run_trace
 
-    problem = _output_problem(args)
-    if problem:
-        raise _UsageError(problem)
-    _choose_encoder(args)
-    try:
-        return run_trace(args)
-    except UsageProblem as exc:
-        raise _UsageError(str(exc)) from None
+    return _store_command(args, lambda: run_trace(args))
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .store.commands import UsageProblem, run_export
+    from .store.commands import run_export
 
-    problem = _output_problem(args)
-    if problem:
-        raise _UsageError(problem)
-    try:
-        return run_export(args)
-    except UsageProblem as exc:
-        raise _UsageError(str(exc)) from None
+    return _store_command(args, lambda: run_export(args))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
