@@ -10,6 +10,16 @@ from ..provenance.sources import attach_sources
 SCHEMA = "storytrace/1"
 
 
+def article_json(a: Article, sources: list[dict] | None = None) -> dict:
+    """An article as the document gives it (its text apart), with its ``sources`` when given."""
+    out = {"id": a.id, "title": a.title, "outlet": a.outlet, "published": a.published, "url": a.url,
+           "byline": a.byline, "dateline": a.dateline, "language": a.language, "credits": a.credits,
+           "furniture": [list(s) for s in a.furniture]}
+    if sources is not None:
+        out["sources"] = sources
+    return out
+
+
 @dataclass
 class Result:
     articles: list[Article]
@@ -24,13 +34,7 @@ class Result:
         sources = attach_sources(self.articles, self.pairs)
         return {
             "schema": SCHEMA,
-            "articles": [
-                {"id": a.id, "title": a.title, "outlet": a.outlet, "published": a.published, "url": a.url,
-                 "byline": a.byline, "dateline": a.dateline, "language": a.language, "credits": a.credits,
-                 "furniture": [list(s) for s in a.furniture],
-                 "sources": sources.get(a.id, [])}
-                for a in self.articles
-            ],
+            "articles": [article_json(a, sources.get(a.id, [])) for a in self.articles],
             "pairs": [p.to_json() for p in self.pairs],
             "stories": [s.to_json() for s in self.stories],
             "storylines": [s.to_json() for s in self.storylines],

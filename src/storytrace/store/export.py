@@ -13,11 +13,10 @@ from __future__ import annotations
 import json
 
 from ..model import Story
-from ..output.result import SCHEMA
+from ..output.result import SCHEMA, article_json
 from ..provenance.storylines import group_storylines
 from .records import PAIR_COLUMNS, article_from_row, pair_from_row, unpack_claims
 from .store import Store
-from .trace import _article_json
 
 
 def export_result(store: Store, records: list | None = None) -> dict:
@@ -35,7 +34,7 @@ def _export(store: Store, records: list | None) -> dict:
     articles, held = [], []
     for text, record in store.db.execute("SELECT text, record FROM articles ORDER BY id"):
         article = article_from_row(text, record)
-        articles.append(_article_json(article, sources.get(article.id, [])))
+        articles.append(article_json(article, sources.get(article.id, [])))
         held.append(article)
     if records is not None:
         records.extend(held)

@@ -73,12 +73,7 @@ def in_version_order(store: Store, articles: list, pairs: list[Pair]) -> list[Pa
     """A later version of a stored id derives from the earlier one (an updated article replaces its
     text at the same address, and the store saw which came first), even when neither is dated or
     the update is the fuller text. Dates, when both are known and differ, still decide (direction.py)."""
-    ids = sorted({x for p in pairs for x in (p.a, p.b)})
-    versions = {}
-    for first in range(0, len(ids), 500):
-        chunk = ids[first:first + 500]
-        versions.update((i, (base, v)) for i, base, v in store.db.execute(
-            f"SELECT id, base_id, version FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+    versions = store.versions(sorted({x for p in pairs for x in (p.a, p.b)}))
     dates = {a.id: parse_date(a.published) for a in articles}
     out = []
     for p in pairs:

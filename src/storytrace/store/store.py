@@ -214,6 +214,22 @@ class Store:
                     rows[(row[0], row[1])] = row
         return [pair_from_row(rows[k], own) for k in sorted(rows)]
 
+    def versions(self, ids: list[str]) -> dict[str, tuple[str, int]]:
+        """article id -> (the id it was added under, its version number) of stored articles."""
+        out = {}
+        for chunk in _chunks(ids):
+            out.update((aid, (base, version)) for aid, base, version in self.db.execute(
+                f"SELECT id, base_id, version FROM articles WHERE id IN ({_marks(chunk)})", chunk))
+        return out
+
+    def sources_of(self, ids: list[str]) -> dict[str, list[dict]]:
+        """article id -> its stored sources, best first (articles with none stored are left out)."""
+        out = {}
+        for chunk in _chunks(ids):
+            out.update((aid, json.loads(listed)) for aid, listed in self.db.execute(
+                f"SELECT article, sources FROM sources WHERE article IN ({_marks(chunk)})", chunk))
+        return out
+
     def story_members(self, ids: list[str]) -> dict[str, list[str]]:
         """article id -> the members of its story (itself alone when it has none yet)."""
         out = {}

@@ -15,7 +15,7 @@ from ..claims import find_claims
 from ..provenance.family import orient_by_credited_copies
 from ..index import features_of
 from ..model import Article, Story
-from ..output.result import SCHEMA
+from ..output.result import SCHEMA, article_json
 from ..text.prepared import prepare
 from ..provenance.sources import attach_sources
 from ..provenance.stories import LINKING, group_stories
@@ -95,7 +95,7 @@ def _trace(store: Store, article: Article) -> dict:
     by_id = {a.id: a for a in stored}
     related = [by_id[i] for i in partners if i in by_id]
     return {"schema": SCHEMA,
-            "articles": [_article_json(article, sources)] + [_article_json(a, None) for a in related],
+            "articles": [article_json(article, sources)] + [article_json(a, None) for a in related],
             "pairs": [q.to_json() for q in mine],
             "stories": [dict(story.to_json(), joins=joined)],
             "claims": claims}
@@ -121,12 +121,3 @@ def _story(store: Store, article: Article, pairs) -> tuple[Story, list[str]]:
     joined = sorted(set(numbers.values()))
     story = dataclasses.replace(story, id=joined[0] if len(joined) == 1 else "story-new")
     return story, joined
-
-
-def _article_json(a: Article, sources) -> dict:
-    out = {"id": a.id, "title": a.title, "outlet": a.outlet, "published": a.published, "url": a.url,
-           "byline": a.byline, "dateline": a.dateline, "language": a.language, "credits": a.credits,
-           "furniture": [list(s) for s in a.furniture]}
-    if sources is not None:
-        out["sources"] = sources
-    return out

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..model import Article
-from ..output.result import SCHEMA
+from ..output.result import SCHEMA, article_json
 from ..store import Store, add_articles, trace_article
 from ..store.records import PAIR_COLUMNS, pair_from_row, unpack_claims
 
@@ -137,11 +137,11 @@ class StoreAccess:
             origin, title, members, claims = row
             members = json.loads(members)
             articles = store.articles_by_id(members)
-            sources = _sources(store, members)
+            sources = store.sources_of(members)
             inside = set(members)
             pairs = [p for p in store.pairs_of(members) if p.a in inside and p.b in inside]
         document = {"schema": SCHEMA,
-                    "articles": [dict(article_json(a), sources=sources.get(a.id, [])) for a in articles],
+                    "articles": [article_json(a, sources.get(a.id, [])) for a in articles],
                     "pairs": [p.to_json() for p in pairs],
                     "stories": [{"id": story_id, "articles": members, "origin": origin, "title": title}],
                     "claims": unpack_claims(claims)}
@@ -153,7 +153,7 @@ class StoreAccess:
             if not found:
                 raise NotFound(f"no article {article_id!r} in the store")
             story = store.db.execute("SELECT story FROM story_of WHERE article = ?", (article_id,)).fetchone()
-            sources = _sources(store, [article_id]).get(article_id, [])
+            sources = store.sources_of([article_id]).get(article_id, [])
             pairs = store.pairs_of([article_id])
         return {"article": dict(article_json(found[0]), text=found[0].text, sources=sources,
                                 story=f"story-{story[0]}" if story else None),
@@ -175,19 +175,3 @@ def _story_number(story_id: str) -> int:
     if not number.isdigit() or number == story_id:
         raise NotFound(f"no story {story_id!r} in the store (story ids look like story-12)")
     return int(number)
-
-
-def _sources(store: Store, ids: list[str]) -> dict[str, list[dict]]:
-    out = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        out.update((a, json.loads(s)) for a, s in store.db.execute(
-            f"SELECT article, sources FROM sources WHERE article IN ({','.join('?' * len(chunk))})", chunk))
-    return out
-
-
-def article_json(a: Article) -> dict:
-    """An article's fields as the storytrace/1 document gives them (its text apart)."""
-    return {"id": a.id, "title": a.title, "outlet": a.outlet, "published": a.published, "url": a.url,
-            "byline": a.byline, "dateline": a.dateline, "language": a.language, "credits": a.credits,
-            "furniture": [list(s) for s in a.furniture]}
