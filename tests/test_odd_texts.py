@@ -136,3 +136,25 @@ def test_article_pairs_similarity_agrees_with_the_relation():
         if p["relation"] == "same_event":
             assert p["similarity"] >= threshold
     assert any(p["relation"] == "related" and "salad" in (p["a"], p["b"]) for p in result["pairs"])
+
+
+# Two sentences of one frame and nothing else in common: the judge's probability alone called them
+# paraphrases (0.566 and 0.678 against 0.545) at graded similarities of 0.33 and 0.31
+FRAME_ONLY = [("First text about the harbour.", "Second text about something."),
+              ("A short note on the weather.", "Another short note on the budget.")]
+
+
+@pytest.mark.parametrize("a, b", FRAME_ONLY)
+def test_sentences_sharing_only_a_frame_are_no_rewrite_and_show_no_paraphrase(a, b):
+    pair = storytrace.compare(a, b)
+    assert pair["relation"] not in REUSE_RELATIONS
+    assert pair["similarity"] < 0.4
+    assert not any(p["kind"] == "paraphrase" for p in pair["passages"])
+    assert pair["coverage"]["a"]["paraphrase"] == pair["coverage"]["b"]["paraphrase"] == 0.0
+
+
+def test_a_reworded_sentence_is_still_a_rewrite_with_its_paraphrase_passage():
+    pair = storytrace.compare("Police arrested two men after the robbery in the city centre.",
+                              "Two men were arrested by police following the city-centre robbery.")
+    assert pair["relation"] == "rewrite"
+    assert [p["kind"] for p in pair["passages"]] == ["paraphrase"]

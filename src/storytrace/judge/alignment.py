@@ -45,10 +45,21 @@ class Alignment:
     paraphrase: list
     coverage_a: Coverage
     coverage_b: Coverage
+    counted: tuple | None = None  # (counted words of a, of b, verbatim mask of a, of b): for verbatim_only
 
     @property
     def passages(self) -> list:
         return sorted(self.verbatim + self.paraphrase, key=lambda p: (p.a[0], p.b[0]))
+
+    def verbatim_only(self) -> "Alignment":
+        """The alignment without its paraphrase passages (a judge that overrules them: the output
+        never shows a paraphrase the relation denies)."""
+        if not self.paraphrase or self.counted is None:
+            return self
+        counted_a, counted_b, vmask_a, vmask_b = self.counted
+        none_a, none_b = np.zeros(len(vmask_a), bool), np.zeros(len(vmask_b), bool)
+        return Alignment(self.verbatim, [], _coverage(counted_a, vmask_a, none_a),
+                         _coverage(counted_b, vmask_b, none_b), self.counted)
 
 
 class NeedsEncoder(Exception):
@@ -87,4 +98,4 @@ def align_pair(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: dict[str
     pmask_a = covered_tokens(da, [p.a for p in paraphrase])
     pmask_b = covered_tokens(db, [p.b for p in paraphrase])
     return Alignment(verbatim, paraphrase, _coverage(counted_a, vmask_a, pmask_a),
-                     _coverage(counted_b, vmask_b, pmask_b))
+                     _coverage(counted_b, vmask_b, pmask_b), (counted_a, counted_b, vmask_a, vmask_b))

@@ -15,15 +15,18 @@ from .restated import restated
 
 
 def judge_sentences(pa: Prepared, pb: Prepared, aligned: Alignment, evidence: dict,
-                    always_report: bool) -> tuple[str | None, float]:
-    """Sentence-sized texts: judged as wholes, paraphrase by ``sentence_judge`` (cross-encoder + pair scorer)."""
+                    always_report: bool) -> tuple[str | None, float, Alignment]:
+    """Sentence-sized texts: judged as wholes, paraphrase by ``sentence_judge`` (cross-encoder + pair
+    scorer). Returns the alignment too: without its paraphrase passages when the judge says the
+    texts are no paraphrase of each other."""
     if not len(pa.doc) or not len(pb.doc):
-        return None, 0.0  # an empty text shares nothing with anything
+        return None, 0.0, aligned  # an empty text shares nothing with anything
     relation = reuse_relation(aligned.coverage_a, aligned.coverage_b, same_event=False)
     cos = float(pa.body_vector @ pb.body_vector)
     probability, threshold, similarity = judge_sentence_pair(_body(pa.doc), _body(pb.doc), cos)
     evidence["paraphrase_probability"] = probability
-    if probability >= threshold:
+    paraphrase = probability >= threshold and similarity >= T.SHORT_PARAPHRASE_MIN_SIMILARITY
+    if paraphrase:
         if relation not in ("duplicate", "version"):
             relation = "rewrite"
     elif relation in ("rewrite", "partial"):
@@ -40,7 +43,9 @@ def judge_sentences(pa: Prepared, pb: Prepared, aligned: Alignment, evidence: di
         similarity = max(similarity, T.SHORT_REUSE_SIMILARITY)
     elif relation == "related":
         similarity = min(similarity, T.SHORT_REUSE_SIMILARITY)
-    return relation, similarity
+    if not paraphrase and relation not in REUSE_RELATIONS:
+        aligned = aligned.verbatim_only()
+    return relation, similarity, aligned
 
 
 def judge_articles(pa: Prepared, pb: Prepared, tfidf_cosine: float, aligned: Alignment,
@@ -93,7 +98,7 @@ def compare_prepared(pa: Prepared, pb: Prepared, tfidf_cosine: float, weight: di
     aligned = align_pair(pa, pb, tfidf_cosine, weight, short, shares_text, can_encode)
     evidence: dict = {"lead_cosine": float(pa.lead @ pb.lead), "tfidf_cosine": tfidf_cosine}
     if short:
-        relation, similarity = judge_sentences(pa, pb, aligned, evidence, always_report)
+        relation, similarity, aligned = judge_sentences(pa, pb, aligned, evidence, always_report)
     else:
         relation, similarity = judge_articles(pa, pb, tfidf_cosine, aligned, evidence, can_encode)
     if relation is None:
