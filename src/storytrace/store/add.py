@@ -104,7 +104,8 @@ def add_articles(store: Store, articles: list[Article], processes: int | None = 
             store.db.execute("INSERT INTO bags (article, words, counts) VALUES (?, ?, ?)",
                              (no, *stats.pack_bag(*stats.bag(p.doc))))
         stats.add_documents(store.db, [p.doc for p in prepared])
-        weights = stats.Weights(store.db, store.count())
+        count = store.count()
+        weights = store.weights(count, count)
         pairs, by_meaning = _candidates(store, new, prepared, features, numbers, weights)
         compared = _compare_members(store, dict(zip(numbers, prepared)), pairs, weights, processes)
         meaning_ids = _ids_of(store, by_meaning)
@@ -163,8 +164,8 @@ def _meaning_kept(store: Store, p, f, meaning: list[int], batch: dict, weights: 
     if not meaning:
         return []
     mine = weights.vector(p.doc)
-    bags = store.bags([o for o in meaning if o not in batch])
-    rows = [weights.vector(batch[o][0].doc) if o in batch else weights.bag_vector(*bags[o]) for o in meaning]
+    bags = store.bag_rows([o for o in meaning if o not in batch])
+    rows = [weights.vector(batch[o][0].doc) if o in batch else weights.row(bags[o]) for o in meaning]
     scored = sorted(((stats.cosine(mine, row), o) for o, row in zip(meaning, rows)), key=lambda s: (-s[0], s[1]))
     kept = [o for cos, o in scored if cos >= T.MIN_CANDIDATE_TFIDF][:T.MEANING_CANDIDATES_PER_ARTICLE]
     return [(o, _share_bins(f, batch[o][1] if o in batch else store.sketch(o))) for o in kept]

@@ -17,7 +17,7 @@ from ..model import Article, Pair
 from ..text.prepared import Prepared
 from ..text.segment import segment
 from .records import PAIR_COLUMNS, article_from_row, pair_from_row, text_hash
-from .stats import unpack_bag
+from .stats import Bag, WordCache, Weights, make_bag, unpack_bag
 from .schema import connect
 
 DEFAULT_PATH = "storytrace.db"
@@ -39,6 +39,7 @@ class Store:
         self.index = CandidateIndex(self.storage)
         self._prepared: OrderedDict[int, Prepared] = OrderedDict()
         self._sketches: OrderedDict[int, object] = OrderedDict()
+        self.words = WordCache()  # word weights and stored bags, kept between batches and traces
 
     def close(self) -> None:
         self.db.close()
@@ -105,7 +106,8 @@ class Store:
 
     def bound_caches(self) -> None:
         """What a long-running process keeps between calls: at most PREPARED_CACHE stored articles
-        segmented (and their sketches) and ENCODER_CACHE sentence vectors; the lead vectors of the
+        segmented (and their sketches), stats.WORD_CACHE words' weights, stats.BAG_CACHE stored
+        bags of words and ENCODER_CACHE sentence vectors; the lead vectors of the
         exact scan (1.5 KB per stored article) are the index itself."""
         from ..encode.embed import get_encoder
 
@@ -129,6 +131,7 @@ class Store:
             self.storage.forget()
             self._prepared.clear()
             self._sketches.clear()
+            self.words = WordCache()  # counts and article numbers of the batch rolled back
             raise
 
     # ---- reading
@@ -192,6 +195,26 @@ class Store:
                     f"WHERE bags.article IN ({_marks(chunk)})", chunk):
                 out[no] = (aid, *unpack_bag(words, counts))
         return out
+
+    def bag_rows(self, numbers: list[int]) -> dict[int, Bag]:
+        """number -> the stored article's bag of words (``stats.Bag``), kept between calls."""
+        out, missing = {}, []
+        for n in numbers:
+            found = self.words.bag(n)
+            if found is None:
+                missing.append(n)
+            else:
+                out[n] = found
+        for n, (aid, words, counts) in self.bags(missing).items():
+            out[n] = make_bag(aid, words, counts)
+            self.words.keep_bag(n, out[n])
+        return out
+
+    def weights(self, documents: int, articles: int, plus: set[str] = frozenset()) -> Weights:
+        """Word weights in a corpus of ``documents`` articles while the store holds ``articles``
+        (``plus``: words of an article counted but not stored), with what earlier calls weighed."""
+        self.words.at(articles)
+        return Weights(self.db, documents, plus, self.words)
 
     def sketch(self, number: int):
         """A stored article's index features (its near-duplicate sketch is what callers want)."""

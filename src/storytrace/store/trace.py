@@ -70,13 +70,14 @@ def _trace(store: Store, article: Article) -> dict:
     mark_batch(store.db, [article], store.articles)
     [p] = prepare([article])
     [f] = features_of([p])
-    documents = store.count() + (itself is None)  # weights count the traced article, as add would
+    count = store.count()
+    documents = count + (itself is None)  # weights count the traced article, as add would
     plus = stats.counted(p.doc) if itself is None else set()
     candidates = store.index.query(f)
     # an article traced as it is stored is traced against the others
     pairs = {(o, -1): True for o in candidates.text if o != itself}
     meaning = [o for o in candidates.meaning if o != itself]
-    weights = stats.Weights(store.db, documents, plus)
+    weights = store.weights(documents, count, plus)
     for o, shares in _meaning_kept(store, p, f, meaning, {}, weights):
         pairs[(o, -1)] = shares
     found = _compare_members(store, {-1: p}, [(a, b, s) for (a, b), s in pairs.items()], weights, None)
