@@ -152,8 +152,9 @@ class Weights:
         self._rows.clear()
 
     def of(self, docs: list[Doc]) -> dict[str, float]:
-        """The weights, holding (at least) every counted word of ``docs``."""
-        return self.of_words(set().union(*(counted(d) for d in docs)) if docs else set())
+        """The weights, holding (at least) every counted word of ``docs`` (those with a row made
+        are weighed already: their words were, to make it)."""
+        return self.of_words(set().union(*(counted(d) for d in docs if d.id not in self._rows)))
 
     def of_words(self, words) -> dict[str, float]:
         missing = [w for w in words if w not in self.weight]
