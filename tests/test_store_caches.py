@@ -123,3 +123,24 @@ def test_weights_of_a_new_dictionary_looks_up_what_is_asked_with_the_default_for
     more = word_ids(["storytrace-delta"])  # the vocabulary grew since
     assert weights_of(np.r_[more, ids], second, default=0.5).tolist() == [0.5, 0.5, 0.5, 4.0]
     assert WORDS[int(more[0])] == "storytrace-delta"
+
+
+def test_a_batch_segments_each_stored_candidate_once_however_small_the_cache(tmp_path, articles, monkeypatch):
+    from collections import Counter
+
+    from storytrace.store import store as store_module
+
+    with storytrace.Store(tmp_path / "s.db") as store:
+        store.add(articles[:20])
+        monkeypatch.setattr(store_module, "PREPARED_CACHE", 1)
+        segmented = Counter()
+        real = store_module.segment
+
+        def counting(article):
+            segmented[article.id] += 1
+            return real(article)
+
+        monkeypatch.setattr(store_module, "segment", counting)
+        report = store.add(articles[20:32])
+        assert report.pairs and segmented  # stored candidates were compared
+        assert max(segmented.values()) == 1

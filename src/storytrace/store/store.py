@@ -223,11 +223,12 @@ class Store:
         self.words.at(articles)
         return Weights(self.db, documents, plus, self.words)
 
-    def sketch(self, number: int):
-        """A stored article's index features (its near-duplicate sketch is what callers want)."""
+    def sketch(self, number: int, prepared=None):
+        """A stored article's index features (its near-duplicate sketch is what callers want);
+        ``prepared``: what segments it when they are not kept (Store.prepared by default)."""
         found = self._sketches.get(number)
         if found is None:
-            found = self._sketches[number] = features_of(self.prepared([number]))[0]
+            found = self._sketches[number] = features_of((prepared or self.prepared)([number]))[0]
             while len(self._sketches) > PREPARED_CACHE:
                 self._sketches.popitem(last=False)
         return found
