@@ -131,7 +131,7 @@ def worker_add_batch(corpus: str, db: str) -> dict:
 
 def against(db: str, queries: str, baseline: str, rounds: int, count: int, add: str | None) -> None:
     """This checkout against ``baseline`` (a ``src`` folder) on one store, alternating processes."""
-    import shutil
+    import sqlite3
     import statistics
 
     mine = str(HERE.parent / "src")
@@ -145,10 +145,10 @@ def against(db: str, queries: str, baseline: str, rounds: int, count: int, add: 
                 print(name, json.dumps(runs[name][-1]), file=sys.stderr)
                 if add:
                     copy = Path(tmp) / "copy.db"
-                    con = __import__("sqlite3").connect(db)
-                    target = __import__("sqlite3").connect(copy)
-                    con.backup(target)
-                    target.close(), con.close()
+                    source, target = sqlite3.connect(db), sqlite3.connect(copy)
+                    source.backup(target)  # a consistent copy, WAL included
+                    target.close()
+                    source.close()
                     adds[name].append(_run("add_batch", add, str(copy), env={"PYTHONPATH": src}))
                     print(name, "add", json.dumps(adds[name][-1]), file=sys.stderr)
                     for extra in Path(tmp).glob("copy.db*"):
