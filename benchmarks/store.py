@@ -5,6 +5,8 @@ analyze on the same articles, and the store's size per article.
     python benchmarks/store.py --sizes 2000 --queries 50
     python benchmarks/store.py --sizes 2000 --keep /tmp/st    # keep the corpus and the store file
     python benchmarks/store.py --breakdown /tmp/st/store-2000.db  # where its bytes go
+    python benchmarks/store.py --against /tmp/st/store-2000.db /tmp/st/queries-2000.jsonl \
+        --baseline /tmp/base/src --rounds 3             # this code against another, same store
 
 For each size N, ``benchmarks/synthetic.py`` makes N + Q articles (seeded); Q of them, half drawn
 from planted reuse families and half at random, are held out as queries and the N others are:
@@ -20,6 +22,12 @@ from planted reuse families and half at random, are held out as queries and the 
   vector cache off): p50 / p99 of those wall times (with 10, p99 is the slowest);
 * the store's size: the database file (and any WAL left) per article, and per article beyond the
   UTF-8 bytes of its text.
+
+``--against DB QUERIES --baseline SRC`` compares two versions of storytrace on a kept store:
+warm traces of the same queries in alternating processes (this checkout's ``src`` and ``SRC``, e.g.
+an older commit's ``git archive``), ``--rounds`` times each, and with ``--add CORPUS`` one batch of
+those articles added by each to its own copy of DB. It prints medians of each and their ratio, and
+whether both gave the same traces (a digest of each trace document) and the same stored pairs.
 
 Timing is reported, never asserted.
 """
@@ -75,12 +83,16 @@ def worker_analyze(corpus: str) -> dict:
     return {"seconds": time.perf_counter() - started, "articles": len(result["articles"]), "pairs": len(result["pairs"])}
 
 
-def worker_trace(queries: str, db: str) -> dict:
+def worker_trace(queries: str, db: str, count: str = "0") -> dict:
+    import hashlib
+
     from storytrace.ingest import read_inputs
     from storytrace.store import Store, trace_article
 
     articles = read_inputs([queries]).articles
-    latencies, related = [], 0
+    if int(count):
+        articles = articles[:int(count) + 1]
+    latencies, related, digest = [], 0, hashlib.sha256()
     with Store(db, create=False) as store:
         trace_article(store, articles[0])  # warm-up: encoder, index matrix, caches
         for article in articles[1:]:
@@ -88,13 +100,73 @@ def worker_trace(queries: str, db: str) -> dict:
             result = trace_article(store, article)
             latencies.append(time.perf_counter() - started)
             related += bool(result["pairs"])
+            digest.update(json.dumps(result, sort_keys=True).encode())
     latencies.sort()
 
     def quantile(q: float) -> float:
         return latencies[min(len(latencies) - 1, int(q * len(latencies)))]
 
     return {"p50_ms": 1000 * quantile(0.5), "p99_ms": 1000 * quantile(0.99), "max_ms": 1000 * latencies[-1],
-            "queries": len(latencies), "with_relations": related}
+            "mean_ms": 1000 * sum(latencies) / len(latencies), "queries": len(latencies), "with_relations": related,
+            "digest": digest.hexdigest()}
+
+
+def worker_add_batch(corpus: str, db: str) -> dict:
+    """One batch of ``corpus``'s articles into ``db``: seconds, and a digest of the stored pairs."""
+    import hashlib
+
+    from storytrace.ingest import read_inputs
+    from storytrace.store import Store, add_articles
+
+    articles = read_inputs([corpus]).articles
+    with Store(db) as store:
+        started = time.perf_counter()
+        report = add_articles(store, articles)
+        seconds = time.perf_counter() - started
+        rows = store.db.execute("SELECT a, b, relation, similarity FROM pairs ORDER BY a, b").fetchall()
+    digest = hashlib.sha256(json.dumps(rows).encode()).hexdigest()
+    return {"seconds": seconds, "per_s": len(articles) / seconds, "pairs": len(rows), "added_pairs": len(report.pairs),
+            "digest": digest}
+
+
+def against(db: str, queries: str, baseline: str, rounds: int, count: int, add: str | None) -> None:
+    """This checkout against ``baseline`` (a ``src`` folder) on one store, alternating processes."""
+    import sqlite3
+    import statistics
+
+    mine = str(HERE.parent / "src")
+    runs: dict[str, list[dict]] = {"this": [], "baseline": []}
+    adds: dict[str, list[dict]] = {"this": [], "baseline": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in range(rounds):
+            for name, src in (("baseline", baseline), ("this", mine)) if n % 2 == 0 else (("this", mine), ("baseline", baseline)):
+                env = {"PYTHONPATH": src, "STORYTRACE_VECTOR_CACHE": "off"}
+                runs[name].append(_run("trace", queries, db, str(count), env=env))
+                print(name, json.dumps(runs[name][-1]), file=sys.stderr)
+                if add:
+                    copy = Path(tmp) / "copy.db"
+                    source, target = sqlite3.connect(db), sqlite3.connect(copy)
+                    source.backup(target)  # a consistent copy, WAL included
+                    target.close()
+                    source.close()
+                    adds[name].append(_run("add_batch", add, str(copy), env={"PYTHONPATH": src}))
+                    print(name, "add", json.dumps(adds[name][-1]), file=sys.stderr)
+                    for extra in Path(tmp).glob("copy.db*"):
+                        extra.unlink()
+    med = {k: {f: statistics.median(r[f] for r in v) for f in ("p50_ms", "p99_ms", "mean_ms")} for k, v in runs.items()}
+    print("| code | trace warm p50 ms | p99 ms | mean ms | same traces |")
+    print("|---|---|---|---|---|")
+    same = len({r["digest"] for v in runs.values() for r in v}) == 1
+    for name in ("baseline", "this"):
+        m = med[name]
+        print(f"| {name} | {m['p50_ms']:.0f} | {m['p99_ms']:.0f} | {m['mean_ms']:.0f} | {same} |")
+    print(f"| ratio this / baseline | {med['this']['p50_ms'] / med['baseline']['p50_ms']:.2f} | "
+          f"{med['this']['p99_ms'] / med['baseline']['p99_ms']:.2f} | {med['this']['mean_ms'] / med['baseline']['mean_ms']:.2f} | |")
+    if add:
+        per_s = {k: statistics.median(r["per_s"] for r in v) for k, v in adds.items()}
+        same_pairs = len({r["digest"] for v in adds.values() for r in v}) == 1
+        print(f"\nadd one batch: baseline {per_s['baseline']:.1f} articles/s, this {per_s['this']:.1f} "
+              f"(ratio {per_s['this'] / per_s['baseline']:.2f}); same stored pairs: {same_pairs}")
 
 
 def cold_traces(held_out: list[dict], db: Path, folder: Path, count: int) -> dict:
@@ -164,6 +236,12 @@ def main() -> None:
     parser.add_argument("--cold", type=int, default=10, help="queries traced each by a new storytrace process")
     parser.add_argument("--keep", help="a folder to keep the corpora and stores in (else a temporary one)")
     parser.add_argument("--breakdown", metavar="DB", help="only print where a store's bytes go, per table and column")
+    parser.add_argument("--against", nargs=2, metavar=("DB", "QUERIES"),
+                        help="only compare this code with --baseline on a kept store and query file")
+    parser.add_argument("--baseline", metavar="SRC", help="with --against: the other version's src folder")
+    parser.add_argument("--rounds", type=int, default=3, help="with --against: processes per version")
+    parser.add_argument("--count", type=int, default=0, help="with --against: timed queries (default all)")
+    parser.add_argument("--add", metavar="CORPUS", help="with --against: also add these articles as one batch")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.breakdown:
@@ -174,7 +252,13 @@ def main() -> None:
         return
     if args.worker:
         kind, *rest = args.worker
-        print(json.dumps({"add": worker_add, "analyze": worker_analyze, "trace": worker_trace}[kind](*rest)))
+        workers = {"add": worker_add, "analyze": worker_analyze, "trace": worker_trace, "add_batch": worker_add_batch}
+        print(json.dumps(workers[kind](*rest)))
+        return
+    if args.against:
+        if not args.baseline:
+            parser.error("--against needs --baseline SRC")
+        against(*args.against, args.baseline, args.rounds, args.count, args.add)
         return
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

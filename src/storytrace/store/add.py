@@ -104,9 +104,11 @@ def add_articles(store: Store, articles: list[Article], processes: int | None = 
             store.db.execute("INSERT INTO bags (article, words, counts) VALUES (?, ?, ?)",
                              (no, *stats.pack_bag(*stats.bag(p.doc))))
         stats.add_documents(store.db, [p.doc for p in prepared])
-        weights = stats.Weights(store.db, store.count())
-        pairs, by_meaning = _candidates(store, new, prepared, features, numbers, weights)
-        compared = _compare_members(store, dict(zip(numbers, prepared)), pairs, weights, processes)
+        count = store.count()
+        weights = store.weights(count, count)
+        segmented = Segmented(store)
+        pairs, by_meaning = _candidates(store, new, prepared, features, numbers, weights, segmented)
+        compared = _compare_members(store, dict(zip(numbers, prepared)), pairs, weights, processes, segmented)
         meaning_ids = _ids_of(store, by_meaning)
         number_of = store.numbers(sorted({x for p in compared for x in (p.a, p.b)}))
         store.db.executemany(f"INSERT OR REPLACE INTO pair_rows VALUES ({','.join('?' * 8)})",
@@ -132,7 +134,25 @@ def _ids_of(store: Store, pairs: set[tuple[int, int]]) -> set[tuple[str, str]]:
     return {tuple(sorted((ids[x], ids[y]))) for x, y in pairs}
 
 
-def _candidates(store: Store, new, prepared, features, numbers, weights):
+class Segmented:
+    """The stored articles a batch (or a trace) has segmented (Store.prepared), held until they are
+    compared: a batch's candidates can outnumber Store.PREPARED_CACHE, which then dropped some
+    between the TF-IDF filter (their sketches) and the comparison, to be segmented again.
+    compare_many holds all of them at once anyway."""
+
+    def __init__(self, store: Store) -> None:
+        self.store, self.held = store, {}
+
+    def prepared(self, numbers: list[int]) -> list:
+        missing = [n for n in numbers if n not in self.held]
+        self.held.update(zip(missing, self.store.prepared(missing)))
+        return [self.held[n] for n in numbers]
+
+    def sketch(self, number: int):
+        return self.store.sketch(number, self.prepared)
+
+
+def _candidates(store: Store, new, prepared, features, numbers, weights, segmented: Segmented):
     """(number, number, shares text) of the pairs to compare: for each new article in id order, what
     the index finds among the stored articles and the batch's earlier ones, then it joins the index;
     and the set of those found by meaning only (names or vectors, not shared text)."""
@@ -147,14 +167,15 @@ def _candidates(store: Store, new, prepared, features, numbers, weights):
         if prev:  # a new version is always compared with the one before
             found[(previous[prev], no)] = True
         meaning = [o for o in candidates.meaning if (o, no) not in found]
-        for o, shares in _meaning_kept(store, p, f, meaning, batch, weights):
+        for o, shares in _meaning_kept(store, p, f, meaning, batch, weights, segmented):
             found[(o, no)] = shares
             by_meaning.add((o, no))
         store.index.insert(no, f)
     return [(a, b, s) for (a, b), s in sorted(found.items())], by_meaning
 
 
-def _meaning_kept(store: Store, p, f, meaning: list[int], batch: dict, weights: stats.Weights) -> list[tuple[int, bool]]:
+def _meaning_kept(store: Store, p, f, meaning: list[int], batch: dict, weights: stats.Weights,
+                  segmented: Segmented) -> list[tuple[int, bool]]:
     """The candidates found by names or vectors that pipeline.candidate_pairs keeps: sharing
     MIN_CANDIDATE_TFIDF of rarity-weighted vocabulary, the new article's strongest
     MEANING_CANDIDATES_PER_ARTICLE, each with whether they share a sketch bin (then they are
@@ -163,11 +184,11 @@ def _meaning_kept(store: Store, p, f, meaning: list[int], batch: dict, weights: 
     if not meaning:
         return []
     mine = weights.vector(p.doc)
-    bags = store.bags([o for o in meaning if o not in batch])
-    rows = [weights.vector(batch[o][0].doc) if o in batch else weights.bag_vector(*bags[o]) for o in meaning]
+    bags = store.bag_rows([o for o in meaning if o not in batch])
+    rows = [weights.vector(batch[o][0].doc) if o in batch else weights.row(bags[o]) for o in meaning]
     scored = sorted(((stats.cosine(mine, row), o) for o, row in zip(meaning, rows)), key=lambda s: (-s[0], s[1]))
     kept = [o for cos, o in scored if cos >= T.MIN_CANDIDATE_TFIDF][:T.MEANING_CANDIDATES_PER_ARTICLE]
-    return [(o, _share_bins(f, batch[o][1] if o in batch else store.sketch(o))) for o in kept]
+    return [(o, _share_bins(f, batch[o][1] if o in batch else segmented.sketch(o))) for o in kept]
 
 
 def _share_bins(a, b) -> bool:
@@ -177,13 +198,14 @@ def _share_bins(a, b) -> bool:
     return bool((a.sketch == b.sketch).any())
 
 
-def _compare_members(store: Store, batch: dict, pairs, weights: stats.Weights, processes: int | None) -> list[Pair]:
+def _compare_members(store: Store, batch: dict, pairs, weights: stats.Weights, processes: int | None,
+                     segmented: Segmented) -> list[Pair]:
     """compare_many over the candidate pairs (numbers; ``batch``: number -> Prepared of those not
     stored yet), each pair (a, b) with a's id before b's, as analyze has them."""
     if not pairs:
         return []
     involved = sorted({n for a, b, _ in pairs for n in (a, b)})
-    stored = iter(store.prepared([n for n in involved if n not in batch]))
+    stored = iter(segmented.prepared([n for n in involved if n not in batch]))
     members = [batch[n] if n in batch else next(stored) for n in involved]
     row = {n: k for k, n in enumerate(involved)}
     rows = []

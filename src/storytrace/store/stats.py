@@ -11,14 +11,15 @@ from __future__ import annotations
 import math
 import sqlite3
 import zlib
-from collections import Counter
+from collections import Counter, OrderedDict
+from dataclasses import dataclass
 
 import numpy as np
 
 from .. import thresholds as T
 from ..model import Doc
 from ..text.tfidf import rarity
-from ..text.vocab import is_counted, word_ids
+from ..text.vocab import WORDS, is_counted, word_ids
 
 _CHUNK = 500
 
@@ -61,16 +62,89 @@ def unpack_bag(words: bytes, counts: bytes) -> tuple[list[str], list[int]]:
 
 _COUNT_TYPES = ("<u1", "<u2", "<u4", "<u8")
 
+WORD_CACHE = 300_000  # words whose rarity, document frequency and weight a Store keeps (about 100 MB at most)
+BAG_CACHE = 10_000    # stored articles whose bag a Store keeps as word ids (about 5 KB each)
+
+
+@dataclass(frozen=True)
+class Bag:
+    """A bag of counted words ready for weighing: the words (the vocabulary's own strings) in the
+    bag's order, each one's sublinear term frequency, the word ids sorted and where each sorted id
+    sits in the bag. Fixed for a stored article, so kept between traces (``WordCache``)."""
+
+    key: str
+    words: list[str]
+    tf: np.ndarray
+    ids: np.ndarray
+    order: np.ndarray
+
+
+def make_bag(key: str, words: list[str], counts: list[int]) -> Bag:
+    ids = word_ids(words)
+    order = np.argsort(ids)
+    return Bag(key, [WORDS[i] for i in ids.tolist()], np.array([1.0 + math.log(c) for c in counts]),
+               ids[order], order)
+
+
+class WordCache:
+    """What weighing costs, kept by a Store between batches and traces, all bounded: each word's
+    rarity (fixed), its document frequency and weight in the store as it is (dropped when the
+    store's article count moves, ``at``, or a batch rolls back, ``clear``), and stored articles'
+    bags (``Bag``, fixed). Weights made with it are the ones made without (the same arithmetic on
+    the same numbers), only not recomputed."""
+
+    def __init__(self) -> None:
+        self.rarity: dict[str, float] = {}
+        self.bags: OrderedDict[int, Bag] = OrderedDict()
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget what depends on the store's contents (its word counts)."""
+        self.articles: int | None = None
+        self.df: dict[str, int] = {}
+        self.weights: dict[int, dict[str, float]] = {}  # documents -> word -> weight
+
+    def at(self, articles: int) -> None:
+        """The store now holds ``articles`` articles: the counts kept are those of this many
+        (articles are only ever added, so the same number means the same counts)."""
+        if articles != self.articles:
+            self.clear()
+            self.articles = articles
+        for kept in (self.rarity, self.df, *self.weights.values()):
+            if len(kept) > WORD_CACHE:
+                kept.clear()
+
+    def weights_in(self, documents: int) -> dict[str, float]:
+        if documents not in self.weights:
+            if len(self.weights) > 2:  # add weighs with the store's count, trace with one more
+                self.weights.clear()
+            self.weights[documents] = {}
+        return self.weights[documents]
+
+    def bag(self, number: int) -> Bag | None:
+        found = self.bags.get(number)
+        if found is not None:
+            self.bags.move_to_end(number)
+        return found
+
+    def keep_bag(self, number: int, bag: Bag) -> None:
+        self.bags[number] = bag
+        while len(self.bags) > BAG_CACHE:
+            self.bags.popitem(last=False)
+
 
 class Weights:
     """Word weights in a corpus of ``documents`` articles, read from the store once per word, and
     the TF-IDF rows made with them, once per article (both fixed for a batch: its words are counted
     before any pair is compared). ``plus``: the words of an article counted in ``documents`` but
-    not stored (``trace``)."""
+    not stored (``trace``). ``cache``: the Store's WordCache, holding what earlier batches and
+    traces of this store as it is already weighed."""
 
-    def __init__(self, db: sqlite3.Connection, documents: int, plus: set[str] = frozenset()) -> None:
+    def __init__(self, db: sqlite3.Connection, documents: int, plus: set[str] = frozenset(),
+                 cache: WordCache | None = None) -> None:
         self.db, self.documents, self.plus = db, documents, plus
-        self.weight: dict[str, float] = {}
+        self.cache = cache or WordCache()
+        self.weight: dict[str, float] = {}  # this batch's or trace's own: compare_many's ``weight``
         self._rows: dict[str, tuple] = {}  # by article id
 
     def forget_rows(self) -> None:
@@ -78,44 +152,79 @@ class Weights:
         self._rows.clear()
 
     def of(self, docs: list[Doc]) -> dict[str, float]:
-        """The weights, holding (at least) every counted word of ``docs``."""
-        return self.of_words(set().union(*(counted(d) for d in docs)) if docs else set())
+        """The weights, holding (at least) every counted word of ``docs`` (those with a row made
+        are weighed already: their words were, to make it)."""
+        return self.of_words(set().union(*(counted(d) for d in docs if d.id not in self._rows)))
 
-    def of_words(self, words: set[str]) -> dict[str, float]:
-        missing = sorted(words - self.weight.keys())
-        found = {w: rarity(w) for w in missing}
-        if self.documents >= T.MIN_DOCUMENTS_FOR_CORPUS_IDF and missing:
-            df = dict.fromkeys(missing, 0)
-            for first in range(0, len(missing), _CHUNK):
-                chunk = missing[first:first + _CHUNK]
-                df.update(self.db.execute(f"SELECT word, df FROM word_df WHERE word IN ({','.join('?' * len(chunk))})",
-                                          chunk))
-            for word, n in df.items():
-                n += word in self.plus
-                found[word] = min(found[word], math.log((self.documents + 1) / (n + 1)) + 1.0)
-        self.weight.update(found)
+    def of_words(self, words) -> dict[str, float]:
+        missing = [w for w in words if w not in self.weight]
+        if not missing:
+            return self.weight
+        shared = self.cache.weights_in(self.documents)
+        plus, todo = self.plus, []
+        for w in missing:
+            value = None if w in plus else shared.get(w)
+            if value is None:
+                todo.append(w)
+            else:
+                self.weight[w] = value
+        if todo:
+            self._weigh(todo, shared)
         return self.weight
+
+    def _weigh(self, words: list[str], shared: dict[str, float]) -> None:
+        """rarity(w), capped by the word's IDF in the store (once it holds enough articles)."""
+        rarities = self.cache.rarity
+        for w in words:
+            if w not in rarities:
+                rarities[w] = rarity(w)
+        if self.documents < T.MIN_DOCUMENTS_FOR_CORPUS_IDF:
+            for w in words:
+                self.weight[w] = shared[w] = rarities[w]
+            return
+        df = self.cache.df
+        unknown = sorted({w for w in words if w not in df})
+        for first in range(0, len(unknown), _CHUNK):  # one statement per 500 words
+            chunk = unknown[first:first + _CHUNK]
+            df.update(dict.fromkeys(chunk, 0))
+            df.update(self.db.execute(f"SELECT word, df FROM word_df WHERE word IN ({','.join('?' * len(chunk))})", chunk))
+        plus, log, documents = self.plus, math.log, self.documents
+        for w in words:
+            extra = w in plus
+            value = min(rarities[w], log((documents + 1) / (df[w] + extra + 1)) + 1.0)
+            self.weight[w] = value
+            if not extra:
+                shared[w] = value
 
     def vector(self, doc: Doc) -> tuple[np.ndarray, np.ndarray]:
         row = self._rows.get(doc.id)
         if row is None:
-            row = self.bag_vector(doc.id, *bag(doc))
+            row = self.row(make_bag(doc.id, *bag(doc)))
         return row
 
     def bag_vector(self, key: str, words: list[str], counts: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        row = self._rows.get(key)
+        return row if row is not None else self.row(make_bag(key, words, counts))
+
+    def row(self, bag: Bag) -> tuple[np.ndarray, np.ndarray]:
         """corpus_tfidf's row for a bag of counted words: sublinear term frequency times weight,
         unit length, as sorted word ids (text/vocab.py, this process's) and values."""
-        row = self._rows.get(key)
+        row = self._rows.get(bag.key)
         if row is None:
-            weight = self.of_words(set(words))
-            values = np.array([(1.0 + math.log(c)) * weight[w] for w, c in zip(words, counts)])
+            weight = self.of_words(bag.words)
+            values = bag.tf * np.array([weight[w] for w in bag.words], dtype=np.float64)
             norm = math.sqrt(float(values @ values)) or 1.0
-            ids = word_ids(words)
-            order = np.argsort(ids)
-            row = self._rows[key] = (ids[order], values[order] / norm)
+            row = self._rows[bag.key] = (bag.ids, values[bag.order] / norm)
         return row
 
 
 def cosine(u: tuple[np.ndarray, np.ndarray], v: tuple[np.ndarray, np.ndarray]) -> float:
-    _, in_u, in_v = np.intersect1d(u[0], v[0], assume_unique=True, return_indices=True)
-    return float(u[1][in_u] @ v[1][in_v])
+    """Of two rows: the products of the words both hold, summed in word-id order (as
+    np.intersect1d gives them, found here by one binary search instead of a sort)."""
+    (ids_u, values_u), (ids_v, values_v) = u, v
+    if not len(ids_u) or not len(ids_v):
+        return 0.0
+    at = np.searchsorted(ids_u, ids_v)
+    np.minimum(at, len(ids_u) - 1, out=at)
+    shared = ids_u[at] == ids_v
+    return float(values_u[at[shared]] @ values_v[shared])

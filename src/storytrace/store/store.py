@@ -5,6 +5,7 @@ encoding it again."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from collections import OrderedDict
@@ -17,12 +18,13 @@ from ..model import Article, Pair
 from ..text.prepared import Prepared
 from ..text.segment import segment
 from .records import PAIR_COLUMNS, article_from_row, pair_from_row, text_hash
-from .stats import unpack_bag
+from .stats import Bag, WordCache, Weights, make_bag, unpack_bag
 from .schema import connect
 
 DEFAULT_PATH = "storytrace.db"
 PREPARED_CACHE = 4096  # stored articles kept segmented in memory (bounded: a long-running process stays small)
 ENCODER_CACHE = 50_000  # sentence vectors kept in memory between batches (about 80 MB)
+WORD_VECTOR_CACHE = 50_000  # words' vectors of the sentence-pair scorer (judge/pairscore.py; about 80 MB)
 _CHUNK = 500
 
 
@@ -39,6 +41,7 @@ class Store:
         self.index = CandidateIndex(self.storage)
         self._prepared: OrderedDict[int, Prepared] = OrderedDict()
         self._sketches: OrderedDict[int, object] = OrderedDict()
+        self.words = WordCache()  # word weights and stored bags, kept between batches and traces
 
     def close(self) -> None:
         self.db.close()
@@ -105,11 +108,17 @@ class Store:
 
     def bound_caches(self) -> None:
         """What a long-running process keeps between calls: at most PREPARED_CACHE stored articles
-        segmented (and their sketches) and ENCODER_CACHE sentence vectors; the lead vectors of the
-        exact scan (1.5 KB per stored article) are the index itself."""
+        segmented (and their sketches), stats.WORD_CACHE words' weights, stats.BAG_CACHE stored
+        bags of words, ENCODER_CACHE sentence vectors and WORD_VECTOR_CACHE word vectors; the lead
+        vectors of the exact scan (1.5 KB per stored article) are the index itself."""
         from ..encode.embed import get_encoder
+        from ..judge import pairscore
 
         get_encoder().trim(ENCODER_CACHE)
+        words = pairscore._WORD_CACHE[1]
+        if len(words) > WORD_VECTOR_CACHE:  # the oldest go (a dict keeps insertion order)
+            for word in list(itertools.islice(words, len(words) - WORD_VECTOR_CACHE)):
+                del words[word]
 
     @contextmanager
     def transaction(self):
@@ -129,6 +138,7 @@ class Store:
             self.storage.forget()
             self._prepared.clear()
             self._sketches.clear()
+            self.words = WordCache()  # counts and article numbers of the batch rolled back
             raise
 
     # ---- reading
@@ -193,11 +203,32 @@ class Store:
                 out[no] = (aid, *unpack_bag(words, counts))
         return out
 
-    def sketch(self, number: int):
-        """A stored article's index features (its near-duplicate sketch is what callers want)."""
+    def bag_rows(self, numbers: list[int]) -> dict[int, Bag]:
+        """number -> the stored article's bag of words (``stats.Bag``), kept between calls."""
+        out, missing = {}, []
+        for n in numbers:
+            found = self.words.bag(n)
+            if found is None:
+                missing.append(n)
+            else:
+                out[n] = found
+        for n, (aid, words, counts) in self.bags(missing).items():
+            out[n] = make_bag(aid, words, counts)
+            self.words.keep_bag(n, out[n])
+        return out
+
+    def weights(self, documents: int, articles: int, plus: set[str] = frozenset()) -> Weights:
+        """Word weights in a corpus of ``documents`` articles while the store holds ``articles``
+        (``plus``: words of an article counted but not stored), with what earlier calls weighed."""
+        self.words.at(articles)
+        return Weights(self.db, documents, plus, self.words)
+
+    def sketch(self, number: int, prepared=None):
+        """A stored article's index features (its near-duplicate sketch is what callers want);
+        ``prepared``: what segments it when they are not kept (Store.prepared by default)."""
         found = self._sketches.get(number)
         if found is None:
-            found = self._sketches[number] = features_of(self.prepared([number]))[0]
+            found = self._sketches[number] = features_of((prepared or self.prepared)([number]))[0]
             while len(self._sketches) > PREPARED_CACHE:
                 self._sketches.popitem(last=False)
         return found

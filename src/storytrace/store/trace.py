@@ -20,7 +20,7 @@ from ..text.prepared import prepare
 from ..provenance.sources import attach_sources
 from ..provenance.stories import LINKING, group_stories
 from . import stats
-from .add import _compare_members, _meaning_kept
+from .add import Segmented, _compare_members, _meaning_kept
 from .families import reuse_family
 from .furniture import mark_batch
 from .records import text_hash
@@ -70,16 +70,18 @@ def _trace(store: Store, article: Article) -> dict:
     mark_batch(store.db, [article], store.articles)
     [p] = prepare([article])
     [f] = features_of([p])
-    documents = store.count() + (itself is None)  # weights count the traced article, as add would
+    count = store.count()
+    documents = count + (itself is None)  # weights count the traced article, as add would
     plus = stats.counted(p.doc) if itself is None else set()
     candidates = store.index.query(f)
     # an article traced as it is stored is traced against the others
     pairs = {(o, -1): True for o in candidates.text if o != itself}
     meaning = [o for o in candidates.meaning if o != itself]
-    weights = stats.Weights(store.db, documents, plus)
-    for o, shares in _meaning_kept(store, p, f, meaning, {}, weights):
+    weights = store.weights(documents, count, plus)
+    segmented = Segmented(store)
+    for o, shares in _meaning_kept(store, p, f, meaning, {}, weights, segmented):
         pairs[(o, -1)] = shares
-    found = _compare_members(store, {-1: p}, [(a, b, s) for (a, b), s in pairs.items()], weights, None)
+    found = _compare_members(store, {-1: p}, [(a, b, s) for (a, b), s in pairs.items()], weights, None, segmented)
     # direction with the family's evidence, sources, story, claims: over the families it touches
     partners = sorted({x for q in found for x in (q.a, q.b)} - {article.id})
     family, family_pairs = reuse_family(store, set(partners))

@@ -56,7 +56,8 @@ _weights: tuple[dict | None, np.ndarray] = (None, np.zeros(0))
 
 def weights_of(ids: np.ndarray, weight: dict[str, float], default: float = 1.0) -> np.ndarray:
     """``weight`` (word -> weight, a corpus's) looked up for each id; the lookups are kept while the
-    same dictionary is asked about."""
+    same dictionary is asked about. Only the ids asked for are looked up (NaN marks the others): a
+    new dictionary, one per store trace, costs its own words, not the whole vocabulary's."""
     global _weights
     known, values = _weights
     if known is not weight or len(values) < len(WORDS):
@@ -64,8 +65,12 @@ def weights_of(ids: np.ndarray, weight: dict[str, float], default: float = 1.0) 
             known, values = _weights
             if known is not weight:
                 values = np.zeros(0)
-            get = weight.get
-            new = [get(w, default) for w in WORDS[len(values):]]
-            values = np.r_[values, np.array(new, dtype=np.float64)]
+            values = np.r_[values, np.full(len(WORDS) - len(values), np.nan)]
             _weights = (weight, values)
-    return values[ids]
+    out = values[ids]
+    unknown = np.isnan(out)
+    if unknown.any():
+        get = weight.get
+        asked = ids[unknown]
+        out[unknown] = values[asked] = np.array([get(WORDS[i], default) for i in asked.tolist()], dtype=np.float64)
+    return out
