@@ -1,11 +1,13 @@
-"""The store's compact encodings (schema 2): a pair's data and a bag of words come back exactly as
-they went in, the JSON of schema 1 made from them is the same text, and they are smaller than
-that JSON; a store of the old schema is refused with a one-line error saying what to do."""
+"""The store's compact encodings (schemas 2 and 3): a pair's data, a bag of words and an article's
+text come back exactly as they went in, the JSON of schema 1 made from them is the same text, and
+they are smaller than that JSON; a store of schema 1 is refused with a one-line error saying what
+to do, one of schema 2 is migrated on open and answers as before."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -76,7 +78,7 @@ def test_a_store_of_schema_1_is_refused_with_a_one_line_error(tmp_path, capsys):
     Store(path).close()
     with sqlite3.connect(path) as db:
         db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    with pytest.raises(NotAStore, match="schema version 1; this storytrace reads version 2"):
+    with pytest.raises(NotAStore, match="schema version 1; this storytrace reads version 3"):
         Store(path)
     assert main(["trace", "--text", "Some words.", "--db", str(path)]) == 2
     err = capsys.readouterr().err.strip()
@@ -92,3 +94,40 @@ def test_claims_round_trip_and_their_repeated_quotes_compress():
     packed = pack_claims(claims)
     assert unpack_claims(packed) == claims and unpack_claims(pack_claims([])) == []
     assert len(packed) < len(json.dumps(claims, ensure_ascii=False)) / 3
+
+
+def test_texts_round_trip_exactly_and_compress():
+    from storytrace.store.records import pack_text, unpack_text
+
+    text = "NATO allies met in Kyiv. ünïcode ✓, a lone surrogate \udc80 and a\r\nline.\n" * 20
+    assert unpack_text(pack_text(text)) == text and unpack_text(pack_text("")) == ""
+    assert len(pack_text(text)) < len(text.encode("utf-8", "surrogatepass")) / 4
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "nato-kyiv"
+
+
+def test_a_store_of_schema_2_is_migrated_on_open_and_answers_the_same(tmp_path):
+    from storytrace.ingest import read_inputs
+    from storytrace.store import trace_article
+    from storytrace.store.records import unpack_text
+
+    path = tmp_path / "s.db"
+    files = sorted(EXAMPLE.glob("0*.txt"))
+    query = read_inputs([str(files.pop(2))]).articles[0]  # 002, a rewrite of 000
+    assert main(["add", *map(str, files), "--db", str(path), "-q"]) == 0
+    assert main(["export", "--db", str(path), "--json", str(tmp_path / "before.json")]) == 0
+    with Store(path, create=False) as store:
+        before = trace_article(store, query)
+    with sqlite3.connect(path) as db:  # the store as schema 2 wrote it: the texts as TEXT
+        texts = db.execute("SELECT no, text FROM articles").fetchall()
+        db.executemany("UPDATE articles SET text = ? WHERE no = ?", [(unpack_text(t), no) for no, t in texts])
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    assert main(["export", "--db", str(path), "--json", str(tmp_path / "after.json")]) == 0
+    assert (tmp_path / "after.json").read_bytes() == (tmp_path / "before.json").read_bytes()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "3"
+        assert db.execute("SELECT COUNT(*) FROM articles WHERE typeof(text) = 'blob'").fetchone()[0] == len(texts) == 4
+    with Store(path, create=False) as store:  # the migrated store finds what the old one found
+        after = trace_article(store, query)
+    assert after == before and any(p["relation"] == "rewrite" for p in after["pairs"])

@@ -14,13 +14,16 @@ from pathlib import Path
 from ..index.sqlite_storage import SCHEMA as INDEX_SCHEMA
 
 APPLICATION_ID = 0x53545243  # "STRC"
-SCHEMA_VERSION = 2  # 2: pairs by article number, their data and bags of words in compact binary (issue 13)
+# 2: pairs by article number, their data and bags of words in compact binary (issue 13);
+# 3: article texts zlib-compressed (records.pack_text). A store of schema 2 is migrated on open.
+SCHEMA_VERSION = 3
 
 TABLES = [
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    # one row per stored text; a new text under a known id is a new version: id 'x@v2', base_id 'x'
+    # one row per stored text; a new text under a known id is a new version: id 'x@v2', base_id 'x';
+    # text: records.pack_text
     "CREATE TABLE articles (no INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, base_id TEXT NOT NULL, "
-    "version INTEGER NOT NULL, text TEXT NOT NULL, text_hash BLOB NOT NULL, record TEXT NOT NULL, "
+    "version INTEGER NOT NULL, text BLOB NOT NULL, text_hash BLOB NOT NULL, record TEXT NOT NULL, "
     "batch INTEGER NOT NULL)",
     "CREATE INDEX articles_base ON articles (base_id)",
     # a < b by id, as analyze gives them, each as its article's number; own = the pair's own
@@ -79,12 +82,45 @@ def connect(path: str | Path, create: bool) -> sqlite3.Connection:
     if not exists:
         _create(db)
     version = int(db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
+    if version in MIGRATIONS:
+        version = _migrate(db, version)
     if version != SCHEMA_VERSION:
         db.close()
         raise NotAStore(f"{path}: store schema version {version}; this storytrace reads version {SCHEMA_VERSION} "
                         f"(README, \"The store's file\": export it with the storytrace that made it, or add its "
                         f"inputs to a new store)")
     return db
+
+
+def _migrate(db: sqlite3.Connection, version: int) -> int:
+    """Bring a store of an older schema up to SCHEMA_VERSION, step by step, in one transaction (a
+    crash leaves the old store as it was; another process migrating first is seen after the lock)."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        version = int(db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
+        while version in MIGRATIONS:
+            MIGRATIONS[version](db)
+            version += 1
+        db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return version
+
+
+def _compress_texts(db: sqlite3.Connection) -> None:
+    """2 -> 3: the article texts as records.pack_text gives them."""
+    from .records import pack_text
+
+    last = 0
+    while rows := db.execute("SELECT no, text FROM articles WHERE no > ? ORDER BY no LIMIT 1000", (last,)).fetchall():
+        db.executemany("UPDATE articles SET text = ? WHERE no = ?", [(pack_text(text), no) for no, text in rows])
+        last = rows[-1][0]
+
+
+# schema version -> the step that makes it the next one
+MIGRATIONS = {2: _compress_texts}
 
 
 def _create(db: sqlite3.Connection) -> None:
