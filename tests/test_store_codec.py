@@ -107,7 +107,8 @@ def test_texts_round_trip_exactly_and_compress():
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "nato-kyiv"
 
 
-def test_a_store_of_schema_2_is_migrated_on_open_and_answers_the_same(tmp_path):
+def test_a_store_of_schema_2_is_migrated_on_open_and_answers_the_same(tmp_path, monkeypatch):
+    from storytrace.index import sqlite_storage
     from storytrace.ingest import read_inputs
     from storytrace.store import trace_article
     from storytrace.store.records import unpack_text
@@ -115,19 +116,26 @@ def test_a_store_of_schema_2_is_migrated_on_open_and_answers_the_same(tmp_path):
     path = tmp_path / "s.db"
     files = sorted(EXAMPLE.glob("0*.txt"))
     query = read_inputs([str(files.pop(2))]).articles[0]  # 002, a rewrite of 000
-    assert main(["add", *map(str, files), "--db", str(path), "-q"]) == 0
-    assert main(["export", "--db", str(path), "--json", str(tmp_path / "before.json")]) == 0
-    with Store(path, create=False) as store:
-        before = trace_article(store, query)
-    with sqlite3.connect(path) as db:  # the store as schema 2 wrote it: the texts as TEXT
+    with monkeypatch.context() as m:  # the store as schema 2 wrote it: full 64-bit posting keys ...
+        m.setattr(sqlite_storage, "KEY_BITS", dict.fromkeys(sqlite_storage.KEY_BITS, 64))
+        assert main(["add", *map(str, files), "--db", str(path), "-q"]) == 0
+        assert main(["export", "--db", str(path), "--json", str(tmp_path / "before.json")]) == 0
+        with Store(path, create=False) as store:
+            before = trace_article(store, query)
+    with sqlite3.connect(path) as db:  # ... and the texts as TEXT
         texts = db.execute("SELECT no, text FROM articles").fetchall()
         db.executemany("UPDATE articles SET text = ? WHERE no = ?", [(unpack_text(t), no) for no, t in texts])
         db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+        wide = db.execute("SELECT COUNT(*) FROM index_ngrams WHERE key NOT BETWEEN -2147483648 AND 2147483647").fetchone()[0]
+        postings = db.execute("SELECT COUNT(*) FROM index_ngrams").fetchone()[0]
+    assert wide > 0.9 * postings > 0
     assert main(["export", "--db", str(path), "--json", str(tmp_path / "after.json")]) == 0
     assert (tmp_path / "after.json").read_bytes() == (tmp_path / "before.json").read_bytes()
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "3"
         assert db.execute("SELECT COUNT(*) FROM articles WHERE typeof(text) = 'blob'").fetchone()[0] == len(texts) == 4
-    with Store(path, create=False) as store:  # the migrated store finds what the old one found
+        assert db.execute("SELECT COUNT(*), MIN(key) >= -2147483648 AND MAX(key) <= 2147483647 "
+                          "FROM index_ngrams").fetchone() == (postings, 1)
+    with Store(path, create=False) as store:  # the migrated postings find what the old ones found
         after = trace_article(store, query)
     assert after == before and any(p["relation"] == "rewrite" for p in after["pairs"])

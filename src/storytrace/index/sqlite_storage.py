@@ -1,7 +1,10 @@
 """The indexes' storage as SQLite tables, inside the store's database and its transactions.
 
 Postings are WITHOUT ROWID tables keyed (key, owner): a key's owners are one range of the
-primary key, counted or listed without touching another page. Vectors are float32 BLOBs; the
+primary key, counted or listed without touching another page. A table keeps the high KEY_BITS of
+each 64-bit key (schema 3): SQLite stores an integer in the fewest of 1, 2, 3, 4, 6 or 8 bytes, so
+a 32-bit key is 4 bytes of a row's 13; keys whose high bits collide share owners, which can only
+add a candidate (the judge then compares the texts), never lose one. Vectors are float32 BLOBs; the
 whole matrix is also held in memory once read (an exact dot-product scan per query: an ANN
 index can replace it later, measured), and dropped by ``forget`` when a transaction rolls back.
 """
@@ -16,6 +19,12 @@ from .storage import VectorRows
 
 KINDS = ("ngrams", "bands", "terms")
 _CHUNK = 500  # keys per statement (SQLite caps bound parameters)
+# the high bits of each kind's keys a table keeps. n-grams and terms: an owner is a candidate
+# only after MIN_SHARED_SAMPLED_NGRAMS / MIN_SHARED_KEY_TERMS shared keys, and 32 bits make a
+# stray collision rare (BENCHMARKS.md, "Store size, schema 3": measured and projected); bands: one
+# shared band is a candidate, so they keep 48 bits (6 bytes), a collision then being ~1e-6 a query
+# at 200,000 articles
+KEY_BITS = {"ngrams": 32, "bands": 48, "terms": 32}
 
 SCHEMA = [
     *(f"CREATE TABLE IF NOT EXISTS index_{kind} (key INTEGER NOT NULL, owner INTEGER NOT NULL, "
@@ -52,21 +61,25 @@ class SqliteStorage:
     # ---- postings
     def add_postings(self, kind: str, owner: int, keys: np.ndarray) -> None:
         self.db.executemany(f"INSERT OR IGNORE INTO index_{_kind(kind)} (key, owner) VALUES (?, ?)",
-                            [(k, owner) for k in keys.tolist()])
+                            [(k, owner) for k in short_keys(kind, keys.tolist())])
 
     def posting_stats(self, kind: str, keys: np.ndarray) -> dict[int, tuple[int, int]]:
+        full = _by_short(kind, keys.tolist())
         out = {}
-        for chunk in _chunks(keys.tolist()):
-            out.update((k, (n, first)) for k, n, first in self.db.execute(
-                f"SELECT key, COUNT(*), MIN(owner) FROM index_{_kind(kind)} WHERE key IN ({_marks(chunk)}) "
-                f"GROUP BY key", chunk))
+        for chunk in _chunks(list(full)):
+            for short, n, first in self.db.execute(
+                    f"SELECT key, COUNT(*), MIN(owner) FROM index_{_kind(kind)} WHERE key IN ({_marks(chunk)}) "
+                    f"GROUP BY key", chunk):
+                out.update((k, (n, first)) for k in full[short])
         return out
 
     def posting_owners(self, kind: str, keys: list[int]) -> list[tuple[int, int]]:
+        full = _by_short(kind, keys)
         out = []
-        for chunk in _chunks(keys):
-            out += self.db.execute(f"SELECT key, owner FROM index_{_kind(kind)} WHERE key IN ({_marks(chunk)})",
-                                   chunk).fetchall()
+        for chunk in _chunks(list(full)):
+            for short, owner in self.db.execute(
+                    f"SELECT key, owner FROM index_{_kind(kind)} WHERE key IN ({_marks(chunk)})", chunk):
+                out += [(k, owner) for k in full[short]]
         return out
 
     # ---- values
@@ -115,6 +128,21 @@ class SqliteStorage:
         if self._matrix is not None:
             for owner, (_, floor) in updates.items():
                 self._matrix.set_floor(owner, floor)
+
+
+def short_keys(kind: str, keys: list[int]) -> list[int]:
+    """Signed 64-bit keys as the table keeps them: their high KEY_BITS[kind] bits, signed."""
+    shift = 64 - KEY_BITS[_kind(kind)]
+    return [k >> shift for k in keys]
+
+
+def _by_short(kind: str, keys: list[int]) -> dict[int, list[int]]:
+    """Short key -> the given keys that have it (more than one only when their high bits collide)."""
+    out: dict[int, list[int]] = {}
+    keys = list(dict.fromkeys(keys))
+    for key, short in zip(keys, short_keys(kind, keys)):
+        out.setdefault(short, []).append(key)
+    return out
 
 
 def _kind(kind: str) -> str:

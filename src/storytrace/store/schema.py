@@ -15,7 +15,8 @@ from ..index.sqlite_storage import SCHEMA as INDEX_SCHEMA
 
 APPLICATION_ID = 0x53545243  # "STRC"
 # 2: pairs by article number, their data and bags of words in compact binary (issue 13);
-# 3: article texts zlib-compressed (records.pack_text). A store of schema 2 is migrated on open.
+# 3: article texts zlib-compressed (records.pack_text), postings keyed by their keys' high bits
+# (index/sqlite_storage.KEY_BITS). A store of schema 2 is migrated on open.
 SCHEMA_VERSION = 3
 
 TABLES = [
@@ -119,8 +120,26 @@ def _compress_texts(db: sqlite3.Connection) -> None:
         last = rows[-1][0]
 
 
+def _shorten_postings(db: sqlite3.Connection) -> None:
+    """2 -> 3: each posting table keyed by its keys' high KEY_BITS (a new table, filled in key order)."""
+    from ..index.sqlite_storage import KEY_BITS
+
+    for kind, bits in KEY_BITS.items():
+        db.execute(f"ALTER TABLE index_{kind} RENAME TO old_{kind}")
+        db.execute(f"CREATE TABLE index_{kind} (key INTEGER NOT NULL, owner INTEGER NOT NULL, "
+                   f"PRIMARY KEY (key, owner)) WITHOUT ROWID")
+        db.execute(f"INSERT OR IGNORE INTO index_{kind} SELECT key >> {64 - bits}, owner FROM old_{kind} "
+                   f"ORDER BY 1, 2")
+        db.execute(f"DROP TABLE old_{kind}")
+
+
+def _to_3(db: sqlite3.Connection) -> None:
+    _compress_texts(db)
+    _shorten_postings(db)
+
+
 # schema version -> the step that makes it the next one
-MIGRATIONS = {2: _compress_texts}
+MIGRATIONS = {2: _to_3}
 
 
 def _create(db: sqlite3.Connection) -> None:
