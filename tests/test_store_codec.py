@@ -39,8 +39,37 @@ def test_pair_data_round_trips_exactly_and_gives_back_the_same_json(data):
     assert len(packed) < len(json.dumps(data, ensure_ascii=False).encode("utf-8")) / 2
 
 
-def test_a_related_pair_takes_about_sixty_bytes():
-    assert len(pack_pair_data(RELATED)) <= 64  # was 297 characters of JSON
+def test_a_related_pair_takes_about_forty_bytes():
+    assert len(pack_pair_data(RELATED)) <= 40  # was 297 characters of JSON, 55 bytes in schema 2
+
+
+def test_pair_data_schema_2_wrote_still_reads():
+    # RELATED as schema 2's codec packed it: evidence keys item by item, no ratios
+    schema_2 = bytes.fromhex("0103030303000707000a320d263f070105ab52293dd7fbd53f070205b5cc00394d5cd83f070303070400"
+                             "070505594de71a019de63f070601")
+    assert unpack_pair_data(schema_2) == RELATED
+
+
+@pytest.mark.parametrize("x, size", [(317 / 1440, 5), (1 / 16, 3), (3.0, 3), (-2.5, 3), (1 / 3, 3), (-7 / 86400, 5),
+                                     (0.3434961411742658, 9), (1 / 86401, 9), (1e-300, 9), (2.0 ** 40 + 0.5, 9)])
+def test_a_float_that_is_a_small_ratio_is_stored_as_one_exactly(x, size):
+    data = dict(RELATED, evidence={"x": x})
+    back = unpack_pair_data(pack_pair_data(data))["evidence"]["x"]
+    assert type(back) is float and back.hex() == x.hex()  # the same double, bit for bit
+    assert len(pack_pair_data(data)) == len(pack_pair_data(dict(RELATED, evidence={"x": None}))) - 1 + size
+
+
+@pytest.mark.parametrize("x", [float("nan"), float("inf"), -float("inf"), -0.0])
+def test_floats_without_a_ratio_come_back(x):
+    back = unpack_pair_data(pack_pair_data(dict(RELATED, evidence={"x": x})))["evidence"]["x"]
+    assert (back != back) if x != x else back.hex() == x.hex()
+
+
+def test_evidence_in_another_order_keeps_its_order():
+    data = dict(RELATED, evidence=dict(reversed(list(RELATED["evidence"].items()))))
+    back = unpack_pair_data(pack_pair_data(data))
+    assert list(back["evidence"]) == list(data["evidence"]) and back == data
+    assert len(pack_pair_data(data)) > len(pack_pair_data(RELATED)) + len(data["evidence"])  # keys written out
 
 
 def test_a_float32_cosine_takes_four_bytes_and_comes_back_exact():
