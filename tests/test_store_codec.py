@@ -15,6 +15,7 @@ import pytest
 from storytrace.cli import main
 from storytrace.store import NotAStore, Store
 from storytrace.store.codec import CorruptData, pack_pair_data, unpack_pair_data
+from storytrace.store.schema import PAGE_SIZE
 from storytrace.store.stats import pack_bag, unpack_bag
 
 RELATED = {"coverage": [[0.0, 0.0], [0.0, 0.0]], "passages": [],
@@ -125,6 +126,12 @@ def test_claims_round_trip_and_their_repeated_quotes_compress():
     assert len(packed) < len(json.dumps(claims, ensure_ascii=False)) / 3
 
 
+def test_a_new_store_has_the_larger_pages(tmp_path):
+    Store(tmp_path / "s.db").close()
+    with sqlite3.connect(tmp_path / "s.db") as db:
+        assert db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE == 16384
+
+
 def test_texts_round_trip_exactly_and_compress():
     from storytrace.store.records import pack_text, unpack_text
 
@@ -151,7 +158,10 @@ def test_a_store_of_schema_2_is_migrated_on_open_and_answers_the_same(tmp_path, 
         assert main(["export", "--db", str(path), "--json", str(tmp_path / "before.json")]) == 0
         with Store(path, create=False) as store:
             before = trace_article(store, query)
-    with sqlite3.connect(path) as db:  # ... and the texts as TEXT
+    with sqlite3.connect(path) as db:  # ... 4 KB pages, and the texts as TEXT
+        db.execute("PRAGMA journal_mode=DELETE")
+        db.execute("PRAGMA page_size = 4096")
+        db.execute("VACUUM")
         texts = db.execute("SELECT no, text FROM articles").fetchall()
         db.executemany("UPDATE articles SET text = ? WHERE no = ?", [(unpack_text(t), no) for no, t in texts])
         db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
@@ -162,6 +172,8 @@ def test_a_store_of_schema_2_is_migrated_on_open_and_answers_the_same(tmp_path, 
     assert (tmp_path / "after.json").read_bytes() == (tmp_path / "before.json").read_bytes()
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "3"
+        assert db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE  # and compacted:
+        assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0  # the old texts' pages given back
         assert db.execute("SELECT COUNT(*) FROM articles WHERE typeof(text) = 'blob'").fetchone()[0] == len(texts) == 4
         assert db.execute("SELECT COUNT(*), MIN(key) >= -2147483648 AND MAX(key) <= 2147483647 "
                           "FROM index_ngrams").fetchone() == (postings, 1)

@@ -14,6 +14,10 @@ from pathlib import Path
 from ..index.sqlite_storage import SCHEMA as INDEX_SCHEMA
 
 APPLICATION_ID = 0x53545243  # "STRC"
+# bytes per database page of a new store: rows of 1.6 KB (a lead vector) or ~2 KB (a compressed
+# text) fill a 16 KB page to within 1-7%, a 4 KB page (SQLite's default) to within 20-27%.
+# Measured: BENCHMARKS.md, "Store size, schema 3". A store keeps the page size it was made with.
+PAGE_SIZE = 16384
 # 2: pairs by article number, their data and bags of words in compact binary (issue 13);
 # 3: article texts zlib-compressed (records.pack_text), postings keyed by their keys' high bits
 # (index/sqlite_storage.KEY_BITS). A store of schema 2 is migrated on open.
@@ -77,6 +81,8 @@ def connect(path: str | Path, create: bool) -> sqlite3.Connection:
     if exists and (application != APPLICATION_ID or not tables):
         db.close()
         raise NotAStore(f"{path}: not a storytrace store (an SQLite database of something else)")
+    if not exists:
+        db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # before anything is written
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")  # WAL: a crash loses no committed batch's consistency
     db.execute("PRAGMA foreign_keys=OFF")
@@ -85,6 +91,7 @@ def connect(path: str | Path, create: bool) -> sqlite3.Connection:
     version = int(db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
     if version in MIGRATIONS:
         version = _migrate(db, version)
+        _compact(db)
     if version != SCHEMA_VERSION:
         db.close()
         raise NotAStore(f"{path}: store schema version {version}; this storytrace reads version {SCHEMA_VERSION} "
@@ -108,6 +115,20 @@ def _migrate(db: sqlite3.Connection, version: int) -> int:
         db.execute("ROLLBACK")
         raise
     return version
+
+
+def _compact(db: sqlite3.Connection) -> None:
+    """After a migration: give back the pages it freed and take PAGE_SIZE (SQLite changes a page
+    size only by a VACUUM outside WAL mode). Skipped when another process has the store open: the
+    free pages are then reused by later batches."""
+    try:
+        if db.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete":
+            db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        db.execute("VACUUM")
+    except sqlite3.OperationalError:
+        pass
+    finally:
+        db.execute("PRAGMA journal_mode=WAL")
 
 
 def _compress_texts(db: sqlite3.Connection) -> None:
