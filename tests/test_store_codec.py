@@ -180,3 +180,27 @@ def test_a_store_of_schema_2_is_migrated_on_open_and_answers_the_same(tmp_path, 
     with Store(path, create=False) as store:  # the migrated postings find what the old ones found
         after = trace_article(store, query)
     assert after == before and any(p["relation"] == "rewrite" for p in after["pairs"])
+
+
+def test_a_schema_2_store_that_cannot_be_migrated_now_is_refused_in_one_line(tmp_path, capsys, monkeypatch):
+    from storytrace.store import schema
+
+    path = tmp_path / "old.db"
+    Store(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    connect = sqlite3.connect
+    monkeypatch.setattr(schema.sqlite3, "connect", lambda *a, **k: connect(*a, **{**k, "timeout": 0.1}))
+    holder = connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer, in the middle of a batch
+    try:
+        with pytest.raises(NotAStore, match="schema version 2 must be migrated to 3 and could not be"):
+            Store(path)
+        assert main(["export", "--db", str(path), "--json", str(tmp_path / "e.json")]) == 2
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and "open it once where it can be written" in err
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with sqlite3.connect(path) as db:  # left as it was
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"

@@ -3,8 +3,9 @@
 Postings are WITHOUT ROWID tables keyed (key, owner): a key's owners are one range of the
 primary key, counted or listed without touching another page. A table keeps the high KEY_BITS of
 each 64-bit key (schema 3): SQLite stores an integer in the fewest of 1, 2, 3, 4, 6 or 8 bytes, so
-a 32-bit key is 4 bytes of a row's 13; keys whose high bits collide share owners, which can only
-add a candidate (the judge then compares the texts), never lose one. Vectors are float32 BLOBs; the
+a 32-bit key is 4 bytes of a row's 13. Keys whose high bits collide share owners: that can add a
+candidate (which the judge then compares like any other) or, more rarely, push a key's count of
+owners over its cap (MAX_NGRAM_DOCUMENT_FREQUENCY) so that it is ignored. Vectors are float32 BLOBs; the
 whole matrix is also held in memory once read (an exact dot-product scan per query: an ANN
 index can replace it later, measured), and dropped by ``forget`` when a transaction rolls back.
 """
@@ -20,10 +21,12 @@ from .storage import VectorRows
 KINDS = ("ngrams", "bands", "terms")
 _CHUNK = 500  # keys per statement (SQLite caps bound parameters)
 # the high bits of each kind's keys a table keeps. n-grams and terms: an owner is a candidate
-# only after MIN_SHARED_SAMPLED_NGRAMS / MIN_SHARED_KEY_TERMS shared keys, and 32 bits make a
-# stray collision rare (BENCHMARKS.md, "Store size, schema 3": measured and projected); bands: one
-# shared band is a candidate, so they keep 48 bits (6 bytes), a collision then being ~1e-6 a query
-# at 200,000 articles
+# only after MIN_SHARED_SAMPLED_NGRAMS / MIN_SHARED_KEY_TERMS shared keys, and 32 bits keep stray
+# collisions rare (measured at 2,000 and 5,000 articles as expected from 2^32; projected: about 0.9
+# stray (key, owner) hits among a query's ~150 n-grams at 200,000 articles, 4.6 at 1M; BENCHMARKS.md,
+# "Store size, schema 3"); bands: one shared band is a candidate, so they keep 48 bits (6 bytes), a
+# collision then being ~1e-6 a query at 200,000 articles. Changing a width changes what stored keys
+# mean: bump store/schema.SCHEMA_VERSION and migrate.
 KEY_BITS = {"ngrams": 32, "bands": 48, "terms": 32}
 
 SCHEMA = [

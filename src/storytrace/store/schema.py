@@ -90,7 +90,12 @@ def connect(path: str | Path, create: bool) -> sqlite3.Connection:
         _create(db)
     version = int(db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
     if version in MIGRATIONS:
-        version = _migrate(db, version)
+        try:
+            version = _migrate(db, version)
+        except sqlite3.OperationalError as exc:  # a read-only file, another writer holding it too long
+            db.close()
+            raise NotAStore(f"{path}: store schema version {version} must be migrated to {SCHEMA_VERSION} "
+                            f"and could not be ({exc}); open it once where it can be written") from None
         _compact(db)
     if version != SCHEMA_VERSION:
         db.close()
