@@ -146,7 +146,7 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "nato-kyiv"
 def test_a_store_of_schema_2_is_migrated_on_open_and_answers_the_same(tmp_path, monkeypatch):
     from storytrace.index import sqlite_storage
     from storytrace.ingest import read_inputs
-    from storytrace.store import trace_article
+    from storytrace.store import schema, trace_article
     from storytrace.store.records import unpack_text
 
     path = tmp_path / "s.db"
@@ -168,6 +168,12 @@ def test_a_store_of_schema_2_is_migrated_on_open_and_answers_the_same(tmp_path, 
         wide = db.execute("SELECT COUNT(*) FROM index_ngrams WHERE key NOT BETWEEN -2147483648 AND 2147483647").fetchone()[0]
         postings = db.execute("SELECT COUNT(*) FROM index_ngrams").fetchone()[0]
     assert wide > 0.9 * postings > 0
+    migrated = schema.connect(path, create=False)
+    assert migrated.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0  # the connection not left busy
+    migrated.close()
+    with Store(path, create=False) as store:  # its postings find what the old ones found
+        after = trace_article(store, query)
+    assert after == before and any(p["relation"] == "rewrite" for p in after["pairs"])
     assert main(["export", "--db", str(path), "--json", str(tmp_path / "after.json")]) == 0
     assert (tmp_path / "after.json").read_bytes() == (tmp_path / "before.json").read_bytes()
     with sqlite3.connect(path) as db:
@@ -177,9 +183,6 @@ def test_a_store_of_schema_2_is_migrated_on_open_and_answers_the_same(tmp_path, 
         assert db.execute("SELECT COUNT(*) FROM articles WHERE typeof(text) = 'blob'").fetchone()[0] == len(texts) == 4
         assert db.execute("SELECT COUNT(*), MIN(key) >= -2147483648 AND MAX(key) <= 2147483647 "
                           "FROM index_ngrams").fetchone() == (postings, 1)
-    with Store(path, create=False) as store:  # the migrated postings find what the old ones found
-        after = trace_article(store, query)
-    assert after == before and any(p["relation"] == "rewrite" for p in after["pairs"])
 
 
 def test_a_schema_2_store_that_cannot_be_migrated_now_is_refused_in_one_line(tmp_path, capsys, monkeypatch):

@@ -97,6 +97,8 @@ def connect(path: str | Path, create: bool) -> sqlite3.Connection:
             raise NotAStore(f"{path}: store schema version {version} must be migrated to {SCHEMA_VERSION} "
                             f"and could not be ({exc}); open it once where it can be written") from None
         _compact(db)
+        db.close()  # a fresh connection: this one, after the migration's VACUUM, could no longer checkpoint
+        return connect(path, create)
     if version != SCHEMA_VERSION:
         db.close()
         raise NotAStore(f"{path}: store schema version {version}; this storytrace reads version {SCHEMA_VERSION} "
@@ -126,14 +128,14 @@ def _compact(db: sqlite3.Connection) -> None:
     """After a migration: give back the pages it freed and take PAGE_SIZE (SQLite changes a page
     size only by a VACUUM outside WAL mode). Skipped when another process has the store open: the
     free pages are then reused by later batches."""
-    try:
-        if db.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete":
-            db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-        db.execute("VACUUM")
+    try:  # each statement's rows read to the end: a statement left open blocks a later checkpoint
+        if db.execute("PRAGMA journal_mode=DELETE").fetchall() == [("delete",)]:
+            db.execute(f"PRAGMA page_size = {PAGE_SIZE}").fetchall()
+        db.execute("VACUUM").fetchall()
     except sqlite3.OperationalError:
         pass
     finally:
-        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA journal_mode=WAL").fetchall()
 
 
 def _compress_texts(db: sqlite3.Connection) -> None:
