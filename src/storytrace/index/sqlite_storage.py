@@ -3,11 +3,13 @@
 Postings are WITHOUT ROWID tables keyed (key, owner): a key's owners are one range of the
 primary key, counted or listed without touching another page. A table keeps the high KEY_BITS of
 each 64-bit key (schema 3): SQLite stores an integer in the fewest of 1, 2, 3, 4, 6 or 8 bytes, so
-a 32-bit key is 4 bytes of a row's 13. Keys whose high bits collide share owners: that can add a
-candidate (which the judge then compares like any other) or, more rarely, push a key's count of
-owners over its cap (MAX_NGRAM_DOCUMENT_FREQUENCY) so that it is ignored. Vectors are float32 BLOBs; the
-whole matrix is also held in memory once read (an exact dot-product scan per query: an ANN
-index can replace it later, measured), and dropped by ``forget`` when a transaction rolls back.
+a 32-bit key takes 4 bytes where the hash took 8 (a row's payload 9 bytes instead of 13). Keys
+whose high bits collide share owners: that can add a candidate (which the judge then compares like
+any other) or, more rarely, push a key's count of owners over its cap so that it is ignored.
+
+Vectors are float32 BLOBs; the whole matrix is also held in memory once read (an exact
+dot-product scan per query: an ANN index can replace it later, measured), and dropped by
+``forget`` when a transaction rolls back.
 """
 
 from __future__ import annotations

@@ -15,9 +15,9 @@ alone; a float a float32 holds exactly (cosines of float32 vectors) 4 bytes, oth
 (IEEE 754, little-endian: the exact float, as JSON's shortest repr gave back the exact float),
 unless it is exactly n / d for a denominator up to MAX_DENOMINATOR and that is shorter (schema 3:
 a share of numbers in common, days apart as seconds / 86400): then zigzag varint n, varint d;
-integers a zigzag varint; the strings of KNOWN one
-more byte, other strings a varint length and UTF-8; anything else (lists, dicts) compact JSON,
-which is what ``json.loads`` of the schema-1 JSON gave for it. Evidence keeps its order, so
+integers a zigzag varint; the strings of KNOWN one more byte, other strings a varint length and
+UTF-8; anything else (lists, dicts) compact JSON, which is what ``json.loads`` of the schema-1
+JSON gave for it. Evidence keeps its order, so
 ``export`` writes the same document byte for byte.
 """
 
