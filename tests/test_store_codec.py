@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -100,7 +101,16 @@ def test_bags_round_trip_in_order_with_the_narrowest_counts(counts):
     words = ["kyiv", "nato", "ünïcode"][:len(counts)]
     packed_words, packed_counts = pack_bag(words, counts)
     assert unpack_bag(packed_words, packed_counts) == (words, counts)
-    assert len(packed_counts) == len(counts) * (1 if max(counts, default=0) < 256 else 2 if max(counts) < 65536 else 4)
+    width = 1 if max(counts, default=0) < 256 else 2 if max(counts) < 65536 else 4
+    assert len(zlib.decompress(packed_counts)) == len(counts) * width
+
+
+def test_a_bags_counts_compress():
+    words = [f"w{i}" for i in range(300)]
+    counts = [1] * 250 + [2, 3, 1, 7] * 12 + [1, 1]
+    packed_words, packed_counts = pack_bag(words, counts)
+    assert unpack_bag(packed_words, packed_counts) == (words, counts)
+    assert len(packed_counts) < len(counts) / 4
 
 
 def test_a_store_of_schema_1_is_refused_with_a_one_line_error(tmp_path, capsys):
@@ -164,6 +174,8 @@ def test_a_store_of_schema_2_is_migrated_on_open_and_answers_the_same(tmp_path, 
         db.execute("VACUUM")
         texts = db.execute("SELECT no, text FROM articles").fetchall()
         db.executemany("UPDATE articles SET text = ? WHERE no = ?", [(unpack_text(t), no) for no, t in texts])
+        bags = db.execute("SELECT article, counts FROM bags").fetchall()  # ... the bags' counts as they are
+        db.executemany("UPDATE bags SET counts = ? WHERE article = ?", [(zlib.decompress(c), no) for no, c in bags])
         db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
         wide = db.execute("SELECT COUNT(*) FROM index_ngrams WHERE key NOT BETWEEN -2147483648 AND 2147483647").fetchone()[0]
         postings = db.execute("SELECT COUNT(*) FROM index_ngrams").fetchone()[0]
@@ -181,6 +193,8 @@ def test_a_store_of_schema_2_is_migrated_on_open_and_answers_the_same(tmp_path, 
         assert db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE  # and compacted:
         assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0  # the old texts' pages given back
         assert db.execute("SELECT COUNT(*) FROM articles WHERE typeof(text) = 'blob'").fetchone()[0] == len(texts) == 4
+        assert [(no, zlib.decompress(c)) for no, c in db.execute("SELECT article, counts FROM bags")] == \
+            [(no, zlib.decompress(c)) for no, c in bags]
         assert db.execute("SELECT COUNT(*), MIN(key) >= -2147483648 AND MAX(key) <= 2147483647 "
                           "FROM index_ngrams").fetchone() == (postings, 1)
 

@@ -19,8 +19,8 @@ APPLICATION_ID = 0x53545243  # "STRC"
 # Measured: BENCHMARKS.md, "Store size, schema 3". A store keeps the page size it was made with.
 PAGE_SIZE = 16384
 # 2: pairs by article number, their data and bags of words in compact binary (issue 13);
-# 3: article texts zlib-compressed (records.pack_text), postings keyed by their keys' high bits
-# (index/sqlite_storage.KEY_BITS). A store of schema 2 is migrated on open.
+# 3: article texts and bags' counts zlib-compressed (records.pack_text, stats.pack_bag), postings
+# keyed by their keys' high bits (index/sqlite_storage.KEY_BITS). A store of schema 2 is migrated on open.
 SCHEMA_VERSION = 3
 
 TABLES = [
@@ -161,9 +161,21 @@ def _shorten_postings(db: sqlite3.Connection) -> None:
         db.execute(f"DROP TABLE old_{kind}")
 
 
+def _compress_counts(db: sqlite3.Connection) -> None:
+    """2 -> 3: each bag's counts as stats.pack_bag gives them."""
+    from .stats import compress_counts
+
+    last = -1
+    while rows := db.execute("SELECT article, counts FROM bags WHERE article > ? ORDER BY article LIMIT 1000",
+                             (last,)).fetchall():
+        db.executemany("UPDATE bags SET counts = ? WHERE article = ?", [(compress_counts(c), no) for no, c in rows])
+        last = rows[-1][0]
+
+
 def _to_3(db: sqlite3.Connection) -> None:
     _compress_texts(db)
     _shorten_postings(db)
+    _compress_counts(db)
 
 
 # schema version -> the step that makes it the next one
