@@ -119,3 +119,24 @@ def test_sqlite_storage_is_forgotten_on_rollback(example):
     storage.forget()
     assert storage.vectors()[0].tolist() == [0]
     assert index.query(example[1]).text == [0]  # 000 and 001 share text
+
+
+def test_sqlite_postings_keep_the_high_bits_and_a_collision_only_adds_owners():
+    from storytrace.index.sqlite_storage import KEY_BITS
+
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    storage = SqliteStorage(db)
+    high = 0x1234_5678 << 32
+    keys = np.array([high | 1, high | 2, -(7 << 32) | 5, 99 << 32], dtype=np.int64)  # the first two collide
+    storage.add_postings("ngrams", 1, keys[[0, 2]])
+    storage.add_postings("ngrams", 2, keys[[1]])
+    storage.add_postings("bands", 3, keys[[0]])
+    assert KEY_BITS["ngrams"] == 32 and KEY_BITS["bands"] == 48
+    stored = db.execute("SELECT key, owner FROM index_ngrams ORDER BY key, owner").fetchall()
+    assert stored == [(-7, 1), (0x1234_5678, 1), (0x1234_5678, 2)]  # 4-byte keys, the same signed high bits
+    assert db.execute("SELECT key FROM index_bands").fetchall() == [(0x1234_5678_0000,)]
+    assert storage.posting_stats("ngrams", keys) == {int(keys[0]): (2, 1), int(keys[1]): (2, 1), int(keys[2]): (1, 1)}
+    assert sorted(storage.posting_owners("ngrams", keys.tolist())) == \
+        sorted([(int(keys[0]), 1), (int(keys[0]), 2), (int(keys[1]), 1), (int(keys[1]), 2), (int(keys[2]), 1)])
+    assert storage.posting_owners("bands", [int(keys[1])]) == [(int(keys[1]), 3)]  # 48 bits: these still collide
+    assert storage.posting_owners("bands", [high | 1 << 40]) == []  # ... these do not

@@ -1,11 +1,14 @@
-"""The store's compact encodings (schema 2): a pair's data and a bag of words come back exactly as
-they went in, the JSON of schema 1 made from them is the same text, and they are smaller than
-that JSON; a store of the old schema is refused with a one-line error saying what to do."""
+"""The store's compact encodings (schemas 2 and 3): a pair's data, a bag of words and an article's
+text come back exactly as they went in, the JSON of schema 1 made from them is the same text, and
+they are smaller than that JSON; a store of schema 1 is refused with a one-line error saying what
+to do, one of schema 2 is migrated on open and answers as before."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,6 +16,7 @@ import pytest
 from storytrace.cli import main
 from storytrace.store import NotAStore, Store
 from storytrace.store.codec import CorruptData, pack_pair_data, unpack_pair_data
+from storytrace.store.schema import PAGE_SIZE
 from storytrace.store.stats import pack_bag, unpack_bag
 
 RELATED = {"coverage": [[0.0, 0.0], [0.0, 0.0]], "passages": [],
@@ -37,8 +41,37 @@ def test_pair_data_round_trips_exactly_and_gives_back_the_same_json(data):
     assert len(packed) < len(json.dumps(data, ensure_ascii=False).encode("utf-8")) / 2
 
 
-def test_a_related_pair_takes_about_sixty_bytes():
-    assert len(pack_pair_data(RELATED)) <= 64  # was 297 characters of JSON
+def test_a_related_pair_takes_about_forty_bytes():
+    assert len(pack_pair_data(RELATED)) <= 40  # was 297 characters of JSON, 55 bytes in schema 2
+
+
+def test_pair_data_schema_2_wrote_still_reads():
+    # RELATED as schema 2's codec packed it: evidence keys item by item, no ratios
+    schema_2 = bytes.fromhex("0103030303000707000a320d263f070105ab52293dd7fbd53f070205b5cc00394d5cd83f070303070400"
+                             "070505594de71a019de63f070601")
+    assert unpack_pair_data(schema_2) == RELATED
+
+
+@pytest.mark.parametrize("x, size", [(317 / 1440, 5), (1 / 16, 3), (3.0, 3), (-2.5, 3), (1 / 3, 3), (-7 / 86400, 5),
+                                     (0.3434961411742658, 9), (1 / 86401, 9), (1e-300, 9), (2.0 ** 40 + 0.5, 9)])
+def test_a_float_that_is_a_small_ratio_is_stored_as_one_exactly(x, size):
+    data = dict(RELATED, evidence={"x": x})
+    back = unpack_pair_data(pack_pair_data(data))["evidence"]["x"]
+    assert type(back) is float and back.hex() == x.hex()  # the same double, bit for bit
+    assert len(pack_pair_data(data)) == len(pack_pair_data(dict(RELATED, evidence={"x": None}))) - 1 + size
+
+
+@pytest.mark.parametrize("x", [float("nan"), float("inf"), -float("inf"), -0.0])
+def test_floats_without_a_ratio_come_back(x):
+    back = unpack_pair_data(pack_pair_data(dict(RELATED, evidence={"x": x})))["evidence"]["x"]
+    assert (back != back) if x != x else back.hex() == x.hex()
+
+
+def test_evidence_in_another_order_keeps_its_order():
+    data = dict(RELATED, evidence=dict(reversed(list(RELATED["evidence"].items()))))
+    back = unpack_pair_data(pack_pair_data(data))
+    assert list(back["evidence"]) == list(data["evidence"]) and back == data
+    assert len(pack_pair_data(data)) > len(pack_pair_data(RELATED)) + len(data["evidence"])  # keys written out
 
 
 def test_a_float32_cosine_takes_four_bytes_and_comes_back_exact():
@@ -68,7 +101,16 @@ def test_bags_round_trip_in_order_with_the_narrowest_counts(counts):
     words = ["kyiv", "nato", "ünïcode"][:len(counts)]
     packed_words, packed_counts = pack_bag(words, counts)
     assert unpack_bag(packed_words, packed_counts) == (words, counts)
-    assert len(packed_counts) == len(counts) * (1 if max(counts, default=0) < 256 else 2 if max(counts) < 65536 else 4)
+    width = 1 if max(counts, default=0) < 256 else 2 if max(counts) < 65536 else 4
+    assert len(zlib.decompress(packed_counts)) == len(counts) * width
+
+
+def test_a_bags_counts_compress():
+    words = [f"w{i}" for i in range(300)]
+    counts = [1] * 250 + [2, 3, 1, 7] * 12 + [1, 1]
+    packed_words, packed_counts = pack_bag(words, counts)
+    assert unpack_bag(packed_words, packed_counts) == (words, counts)
+    assert len(packed_counts) < len(counts) / 4
 
 
 def test_a_store_of_schema_1_is_refused_with_a_one_line_error(tmp_path, capsys):
@@ -76,7 +118,7 @@ def test_a_store_of_schema_1_is_refused_with_a_one_line_error(tmp_path, capsys):
     Store(path).close()
     with sqlite3.connect(path) as db:
         db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    with pytest.raises(NotAStore, match="schema version 1; this storytrace reads version 2"):
+    with pytest.raises(NotAStore, match="schema version 1; this storytrace reads version 3"):
         Store(path)
     assert main(["trace", "--text", "Some words.", "--db", str(path)]) == 2
     err = capsys.readouterr().err.strip()
@@ -92,3 +134,90 @@ def test_claims_round_trip_and_their_repeated_quotes_compress():
     packed = pack_claims(claims)
     assert unpack_claims(packed) == claims and unpack_claims(pack_claims([])) == []
     assert len(packed) < len(json.dumps(claims, ensure_ascii=False)) / 3
+
+
+def test_a_new_store_has_the_larger_pages(tmp_path):
+    Store(tmp_path / "s.db").close()
+    with sqlite3.connect(tmp_path / "s.db") as db:
+        assert db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE == 16384
+
+
+def test_texts_round_trip_exactly_and_compress():
+    from storytrace.store.records import pack_text, unpack_text
+
+    text = "NATO allies met in Kyiv. ünïcode ✓, a lone surrogate \udc80 and a\r\nline.\n" * 20
+    assert unpack_text(pack_text(text)) == text and unpack_text(pack_text("")) == ""
+    assert len(pack_text(text)) < len(text.encode("utf-8", "surrogatepass")) / 4
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "nato-kyiv"
+
+
+def test_a_store_of_schema_2_is_migrated_on_open_and_answers_the_same(tmp_path, monkeypatch):
+    from storytrace.index import sqlite_storage
+    from storytrace.ingest import read_inputs
+    from storytrace.store import schema, trace_article
+    from storytrace.store.records import unpack_text
+
+    path = tmp_path / "s.db"
+    files = sorted(EXAMPLE.glob("0*.txt"))
+    query = read_inputs([str(files.pop(2))]).articles[0]  # 002, a rewrite of 000
+    with monkeypatch.context() as m:  # the store as schema 2 wrote it: full 64-bit posting keys ...
+        m.setattr(sqlite_storage, "KEY_BITS", dict.fromkeys(sqlite_storage.KEY_BITS, 64))
+        assert main(["add", *map(str, files), "--db", str(path), "-q"]) == 0
+        assert main(["export", "--db", str(path), "--json", str(tmp_path / "before.json")]) == 0
+        with Store(path, create=False) as store:
+            before = trace_article(store, query)
+    with sqlite3.connect(path) as db:  # ... 4 KB pages, and the texts as TEXT
+        db.execute("PRAGMA journal_mode=DELETE")
+        db.execute("PRAGMA page_size = 4096")
+        db.execute("VACUUM")
+        texts = db.execute("SELECT no, text FROM articles").fetchall()
+        db.executemany("UPDATE articles SET text = ? WHERE no = ?", [(unpack_text(t), no) for no, t in texts])
+        bags = db.execute("SELECT article, counts FROM bags").fetchall()  # ... the bags' counts as they are
+        db.executemany("UPDATE bags SET counts = ? WHERE article = ?", [(zlib.decompress(c), no) for no, c in bags])
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+        wide = db.execute("SELECT COUNT(*) FROM index_ngrams WHERE key NOT BETWEEN -2147483648 AND 2147483647").fetchone()[0]
+        postings = db.execute("SELECT COUNT(*) FROM index_ngrams").fetchone()[0]
+    assert wide > 0.9 * postings > 0
+    migrated = schema.connect(path, create=False)
+    assert migrated.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0  # the connection not left busy
+    migrated.close()
+    with Store(path, create=False) as store:  # its postings find what the old ones found
+        after = trace_article(store, query)
+    assert after == before and any(p["relation"] == "rewrite" for p in after["pairs"])
+    assert main(["export", "--db", str(path), "--json", str(tmp_path / "after.json")]) == 0
+    assert (tmp_path / "after.json").read_bytes() == (tmp_path / "before.json").read_bytes()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "3"
+        assert db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE  # and compacted:
+        assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0  # the old texts' pages given back
+        assert db.execute("SELECT COUNT(*) FROM articles WHERE typeof(text) = 'blob'").fetchone()[0] == len(texts) == 4
+        assert [(no, zlib.decompress(c)) for no, c in db.execute("SELECT article, counts FROM bags")] == \
+            [(no, zlib.decompress(c)) for no, c in bags]
+        assert db.execute("SELECT COUNT(*), MIN(key) >= -2147483648 AND MAX(key) <= 2147483647 "
+                          "FROM index_ngrams").fetchone() == (postings, 1)
+
+
+def test_a_schema_2_store_that_cannot_be_migrated_now_is_refused_in_one_line(tmp_path, capsys, monkeypatch):
+    from storytrace.store import schema
+
+    path = tmp_path / "old.db"
+    Store(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    connect = sqlite3.connect
+    monkeypatch.setattr(schema.sqlite3, "connect", lambda *a, **k: connect(*a, **{**k, "timeout": 0.1}))
+    holder = connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer, in the middle of a batch
+    try:
+        with pytest.raises(NotAStore, match="schema version 2 must be migrated to 3 and could not be"):
+            Store(path)
+        assert main(["export", "--db", str(path), "--json", str(tmp_path / "e.json")]) == 2
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and "open it once where it can be written" in err
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with sqlite3.connect(path) as db:  # left as it was
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"

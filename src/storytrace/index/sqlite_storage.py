@@ -1,9 +1,15 @@
 """The indexes' storage as SQLite tables, inside the store's database and its transactions.
 
 Postings are WITHOUT ROWID tables keyed (key, owner): a key's owners are one range of the
-primary key, counted or listed without touching another page. Vectors are float32 BLOBs; the
-whole matrix is also held in memory once read (an exact dot-product scan per query: an ANN
-index can replace it later, measured), and dropped by ``forget`` when a transaction rolls back.
+primary key, counted or listed without touching another page. A table keeps the high KEY_BITS of
+each 64-bit key (schema 3): SQLite stores an integer in the fewest of 1, 2, 3, 4, 6 or 8 bytes, so
+a 32-bit key takes 4 bytes where the hash took 8 (a row's payload 9 bytes instead of 13). Keys
+whose high bits collide share owners: that can add a candidate (which the judge then compares like
+any other) or, more rarely, push a key's count of owners over its cap so that it is ignored.
+
+Vectors are float32 BLOBs; the whole matrix is also held in memory once read (an exact
+dot-product scan per query: an ANN index can replace it later, measured), and dropped by
+``forget`` when a transaction rolls back.
 """
 
 from __future__ import annotations
@@ -16,6 +22,14 @@ from .storage import VectorRows
 
 KINDS = ("ngrams", "bands", "terms")
 _CHUNK = 500  # keys per statement (SQLite caps bound parameters)
+# the high bits of each kind's keys a table keeps. n-grams and terms: an owner is a candidate
+# only after MIN_SHARED_SAMPLED_NGRAMS / MIN_SHARED_KEY_TERMS shared keys, and 32 bits keep stray
+# collisions rare (measured at 2,000 and 5,000 articles as expected from 2^32; projected: about 0.9
+# stray (key, owner) hits among a query's ~150 n-grams at 200,000 articles, 4.6 at 1M; BENCHMARKS.md,
+# "Store size, schema 3"); bands: one shared band is a candidate, so they keep 48 bits (6 bytes), a
+# collision then being ~1e-6 a query at 200,000 articles. Changing a width changes what stored keys
+# mean: bump store/schema.SCHEMA_VERSION and migrate.
+KEY_BITS = {"ngrams": 32, "bands": 48, "terms": 32}
 
 SCHEMA = [
     *(f"CREATE TABLE IF NOT EXISTS index_{kind} (key INTEGER NOT NULL, owner INTEGER NOT NULL, "
@@ -52,21 +66,25 @@ class SqliteStorage:
     # ---- postings
     def add_postings(self, kind: str, owner: int, keys: np.ndarray) -> None:
         self.db.executemany(f"INSERT OR IGNORE INTO index_{_kind(kind)} (key, owner) VALUES (?, ?)",
-                            [(k, owner) for k in keys.tolist()])
+                            [(k, owner) for k in short_keys(kind, keys.tolist())])
 
     def posting_stats(self, kind: str, keys: np.ndarray) -> dict[int, tuple[int, int]]:
+        full = _by_short(kind, keys.tolist())
         out = {}
-        for chunk in _chunks(keys.tolist()):
-            out.update((k, (n, first)) for k, n, first in self.db.execute(
-                f"SELECT key, COUNT(*), MIN(owner) FROM index_{_kind(kind)} WHERE key IN ({_marks(chunk)}) "
-                f"GROUP BY key", chunk))
+        for chunk in _chunks(list(full)):
+            for short, n, first in self.db.execute(
+                    f"SELECT key, COUNT(*), MIN(owner) FROM index_{_kind(kind)} WHERE key IN ({_marks(chunk)}) "
+                    f"GROUP BY key", chunk):
+                out.update((k, (n, first)) for k in full[short])
         return out
 
     def posting_owners(self, kind: str, keys: list[int]) -> list[tuple[int, int]]:
+        full = _by_short(kind, keys)
         out = []
-        for chunk in _chunks(keys):
-            out += self.db.execute(f"SELECT key, owner FROM index_{_kind(kind)} WHERE key IN ({_marks(chunk)})",
-                                   chunk).fetchall()
+        for chunk in _chunks(list(full)):
+            for short, owner in self.db.execute(
+                    f"SELECT key, owner FROM index_{_kind(kind)} WHERE key IN ({_marks(chunk)})", chunk):
+                out += [(k, owner) for k in full[short]]
         return out
 
     # ---- values
@@ -115,6 +133,21 @@ class SqliteStorage:
         if self._matrix is not None:
             for owner, (_, floor) in updates.items():
                 self._matrix.set_floor(owner, floor)
+
+
+def short_keys(kind: str, keys: list[int]) -> list[int]:
+    """Signed 64-bit keys as the table keeps them: their high KEY_BITS[kind] bits, signed."""
+    shift = 64 - KEY_BITS[_kind(kind)]
+    return [k >> shift for k in keys]
+
+
+def _by_short(kind: str, keys: list[int]) -> dict[int, list[int]]:
+    """Short key -> the given keys that have it (more than one only when their high bits collide)."""
+    out: dict[int, list[int]] = {}
+    keys = list(dict.fromkeys(keys))
+    for key, short in zip(keys, short_keys(kind, keys)):
+        out.setdefault(short, []).append(key)
+    return out
 
 
 def _kind(kind: str) -> str:

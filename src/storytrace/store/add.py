@@ -29,7 +29,7 @@ from ..engine.threads import with_single_threaded_blas
 from . import stats
 from .families import StoryChange, orient_and_source, restory
 from .furniture import mark_batch, remember
-from .records import article_record, pair_row, text_hash
+from .records import article_record, pack_text, pair_row, text_hash
 from .rejudge import rejudge
 from .store import Store
 
@@ -97,7 +97,7 @@ def add_articles(store: Store, articles: list[Article], processes: int | None = 
         for (article, base, version, _), p in zip(new, prepared):
             no = store.db.execute("INSERT INTO articles (id, base_id, version, text, text_hash, record, batch) "
                                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                  (article.id, base, version, article.text, text_hash(article.text),
+                                  (article.id, base, version, pack_text(article.text), text_hash(article.text),
                                    article_record(article), batch)).lastrowid
             numbers.append(no)
             remember(store.db, no, article)

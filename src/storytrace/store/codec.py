@@ -3,23 +3,28 @@
 A pair's data (coverage, passages, evidence, whether it was found by meaning only) was JSON: the
 same key names in every row and every float as up to 20 characters. Here it is bytes:
 
-    flags (1 byte: bit 0 = found by meaning only)
+    flags (1 byte: bit 0 = found by meaning only; bit 1 = evidence keys in a known layout)
     4 values: coverage a (verbatim, paraphrase), coverage b (verbatim, paraphrase)
     varint count of passages, each: zigzag varints a start, a length, b start, b length; then
         value kind, value score
-    varint count of evidence items, each: value key, value
+    evidence: with bit 1, a varint index into LAYOUTS then one value per key of that layout;
+        without it (schema 2 wrote only these), a varint count of items, each: value key, value
 
 A *value* is one tag byte and what the tag needs: None, False, True, 0.0 and 1.0 are the tag
 alone; a float a float32 holds exactly (cosines of float32 vectors) 4 bytes, other floats 8
-(IEEE 754, little-endian: the exact float, as JSON's shortest repr gave back the exact float); integers a zigzag varint; the strings of KNOWN one
-more byte, other strings a varint length and UTF-8; anything else (lists, dicts) compact JSON,
-which is what ``json.loads`` of the schema-1 JSON gave for it. Evidence keeps its order, so
+(IEEE 754, little-endian: the exact float, as JSON's shortest repr gave back the exact float),
+unless it is exactly n / d for a denominator up to MAX_DENOMINATOR and that is shorter (schema 3:
+a share of numbers in common, days apart as seconds / 86400): then zigzag varint n, varint d;
+integers a zigzag varint; the strings of KNOWN one more byte, other strings a varint length and
+UTF-8; anything else (lists, dicts) compact JSON, which is what ``json.loads`` of the schema-1
+JSON gave for it. Evidence keeps its order, so
 ``export`` writes the same document byte for byte.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import struct
 
 # strings a pair's data repeats: evidence keys (judge/pair.py, event.py) and passage kinds.
@@ -28,12 +33,19 @@ KNOWN = ("lead_cosine", "tfidf_cosine", "term_overlap", "number_overlap", "days_
          "same_event", "paraphrase_probability", "restated", "word_salad", "body_cosine", "verbatim",
          "paraphrase", "a", "b")
 _KNOWN_INDEX = {s: i for i, s in enumerate(KNOWN)}
+# the evidence keys, in order, that the judges write (judge/event.py): one varint instead of a key
+# byte pair per item. Appending is safe, as for KNOWN.
+LAYOUTS = (("lead_cosine", "tfidf_cosine", "term_overlap", "number_overlap", "days_apart", "event_similarity",
+            "same_event"),)
+_LAYOUT_INDEX = {keys: i for i, keys in enumerate(LAYOUTS)}
+MAX_DENOMINATOR = 86400  # days apart are seconds / 86400
 
-_NONE, _FALSE, _TRUE, _ZERO, _ONE, _FLOAT, _INT, _KNOWN, _STR, _JSON, _FLOAT32 = range(11)
+_NONE, _FALSE, _TRUE, _ZERO, _ONE, _FLOAT, _INT, _KNOWN, _STR, _JSON, _FLOAT32, _RATIO = range(12)
 _DOUBLE, _SINGLE = struct.Struct("<d"), struct.Struct("<f")
 _ZERO_BITS, _ONE_BITS = _DOUBLE.pack(0.0), _DOUBLE.pack(1.0)
 
 MEANING = 1  # flags bit: found by names or vectors only (rejudge.py may drop the pair)
+LAYOUT = 2  # flags bit: the evidence's keys are one of LAYOUTS
 
 
 class CorruptData(ValueError):
@@ -43,7 +55,8 @@ class CorruptData(ValueError):
 def pack_pair_data(data: dict) -> bytes:
     """{"coverage": [[v, p], [v, p]], "passages": [[a0, a1, b0, b1, kind, score], ...],
     "evidence": {...}, "meaning": bool (optional)} as bytes."""
-    out = bytearray([MEANING if data.get("meaning") else 0])
+    layout = _LAYOUT_INDEX.get(tuple(data["evidence"]))
+    out = bytearray([(MEANING if data.get("meaning") else 0) | (0 if layout is None else LAYOUT)])
     for side in data["coverage"]:
         for x in side:
             _value(out, x)
@@ -53,6 +66,11 @@ def pack_pair_data(data: dict) -> bytes:
             _varint(out, _zigzag(n))
         _value(out, kind)
         _value(out, score)
+    if layout is not None:
+        _varint(out, layout)
+        for x in data["evidence"].values():
+            _value(out, x)
+        return bytes(out)
     _varint(out, len(data["evidence"]))
     for key, x in data["evidence"].items():
         _value(out, key)
@@ -70,9 +88,16 @@ def unpack_pair_data(blob: bytes) -> dict:
         a0, alen, b0, blen = (_unzigzag(reader.varint()) for _ in range(4))
         passages.append([a0, a0 + alen, b0, b0 + blen, reader.value(), reader.value()])
     evidence = {}
-    for _ in range(reader.varint()):
-        key = reader.value()
-        evidence[key] = reader.value()
+    if flags & LAYOUT:
+        index = reader.varint()
+        if index >= len(LAYOUTS):
+            raise CorruptData(f"pair data: unknown evidence layout {index}")
+        for key in LAYOUTS[index]:
+            evidence[key] = reader.value()
+    else:
+        for _ in range(reader.varint()):
+            key = reader.value()
+            evidence[key] = reader.value()
     if reader.at != len(blob):
         raise CorruptData(f"pair data: {len(blob) - reader.at} bytes left over")
     data = {"coverage": coverage, "passages": passages, "evidence": evidence}
@@ -92,6 +117,9 @@ def _value(out: bytearray, x) -> None:
             out.append(_ZERO)
         elif bits == _ONE_BITS:
             out.append(_ONE)
+        elif (ratio := _ratio(x, 4 if _is_single(x) else 8)) is not None:
+            out.append(_RATIO)
+            out += ratio
         elif _is_single(x):
             out.append(_FLOAT32)
             out += _SINGLE.pack(x)
@@ -121,6 +149,31 @@ def _is_single(x: float) -> bool:
         return _SINGLE.unpack(_SINGLE.pack(x))[0] == x
     except OverflowError:
         return False
+
+
+def _ratio(x: float, fewer_than: int) -> bytes | None:
+    """zigzag varint n, varint d with n / d == x exactly (the same double), d <= MAX_DENOMINATOR,
+    when those are fewer than ``fewer_than`` bytes; found among the convergents of x's continued
+    fraction (the best approximations of x: the smallest exact d is among them)."""
+    if x == 0 or not math.isfinite(x) or abs(x) >= 2 ** 31:  # -0.0 (0.0 has its tag): no ratio has its sign
+        return None
+    h0, h1, k0, k1 = 0, 1, 1, 0
+    y = x
+    for _ in range(40):
+        a = math.floor(y)
+        h0, h1, k0, k1 = h1, a * h1 + h0, k1, a * k1 + k0
+        if k1 > MAX_DENOMINATOR:
+            return None
+        if h1 / k1 == x:
+            out = bytearray()
+            _varint(out, _zigzag(h1))
+            _varint(out, k1)
+            return bytes(out) if len(out) < fewer_than else None
+        y -= a
+        if y <= 0:
+            return None
+        y = 1 / y
+    return None
 
 
 def _zigzag(n: int) -> int:
@@ -171,6 +224,11 @@ class _Reader:
             return _DOUBLE.unpack(self.raw(8))[0]
         if tag == _FLOAT32:
             return _SINGLE.unpack(self.raw(4))[0]
+        if tag == _RATIO:
+            n, d = _unzigzag(self.varint()), self.varint()
+            if d == 0:
+                raise CorruptData("pair data: a ratio over 0")
+            return n / d
         if tag == _INT:
             return _unzigzag(self.varint())
         if tag == _KNOWN:

@@ -14,13 +14,21 @@ from pathlib import Path
 from ..index.sqlite_storage import SCHEMA as INDEX_SCHEMA
 
 APPLICATION_ID = 0x53545243  # "STRC"
-SCHEMA_VERSION = 2  # 2: pairs by article number, their data and bags of words in compact binary (issue 13)
+# bytes per database page of a new store: rows of 1.6 KB (a lead vector) or ~2 KB (a compressed
+# text) fill a 16 KB page to within 1-7%, a 4 KB page (SQLite's default) to within 20-27%.
+# Measured: BENCHMARKS.md, "Store size, schema 3". A store keeps the page size it was made with.
+PAGE_SIZE = 16384
+# 2: pairs by article number, their data and bags of words in compact binary (issue 13);
+# 3: article texts and bags' counts zlib-compressed (records.pack_text, stats.pack_bag), postings
+# keyed by their keys' high bits (index/sqlite_storage.KEY_BITS). A store of schema 2 is migrated on open.
+SCHEMA_VERSION = 3
 
 TABLES = [
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    # one row per stored text; a new text under a known id is a new version: id 'x@v2', base_id 'x'
+    # one row per stored text; a new text under a known id is a new version: id 'x@v2', base_id 'x';
+    # text: records.pack_text
     "CREATE TABLE articles (no INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, base_id TEXT NOT NULL, "
-    "version INTEGER NOT NULL, text TEXT NOT NULL, text_hash BLOB NOT NULL, record TEXT NOT NULL, "
+    "version INTEGER NOT NULL, text BLOB NOT NULL, text_hash BLOB NOT NULL, record TEXT NOT NULL, "
     "batch INTEGER NOT NULL)",
     "CREATE INDEX articles_base ON articles (base_id)",
     # a < b by id, as analyze gives them, each as its article's number; own = the pair's own
@@ -73,18 +81,105 @@ def connect(path: str | Path, create: bool) -> sqlite3.Connection:
     if exists and (application != APPLICATION_ID or not tables):
         db.close()
         raise NotAStore(f"{path}: not a storytrace store (an SQLite database of something else)")
+    if not exists:
+        db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # before anything is written
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")  # WAL: a crash loses no committed batch's consistency
     db.execute("PRAGMA foreign_keys=OFF")
     if not exists:
         _create(db)
     version = int(db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
+    if version in MIGRATIONS:
+        try:
+            version = _migrate(db, version)
+        except sqlite3.OperationalError as exc:  # a read-only file, another writer holding it too long
+            db.close()
+            raise NotAStore(f"{path}: store schema version {version} must be migrated to {SCHEMA_VERSION} "
+                            f"and could not be ({exc}); open it once where it can be written") from None
+        _compact(db)
+        db.close()  # a fresh connection: this one, after the migration's VACUUM, could no longer checkpoint
+        return connect(path, create)
     if version != SCHEMA_VERSION:
         db.close()
         raise NotAStore(f"{path}: store schema version {version}; this storytrace reads version {SCHEMA_VERSION} "
                         f"(README, \"The store's file\": export it with the storytrace that made it, or add its "
                         f"inputs to a new store)")
     return db
+
+
+def _migrate(db: sqlite3.Connection, version: int) -> int:
+    """Bring a store of an older schema up to SCHEMA_VERSION, step by step, in one transaction (a
+    crash leaves the old store as it was; another process migrating first is seen after the lock)."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        version = int(db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
+        while version in MIGRATIONS:
+            MIGRATIONS[version](db)
+            version += 1
+        db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return version
+
+
+def _compact(db: sqlite3.Connection) -> None:
+    """After a migration: give back the pages it freed and take PAGE_SIZE (SQLite changes a page
+    size only by a VACUUM outside WAL mode). Skipped when another process has the store open: the
+    free pages are then reused by later batches."""
+    try:  # each statement's rows read to the end: a statement left open blocks a later checkpoint
+        if db.execute("PRAGMA journal_mode=DELETE").fetchall() == [("delete",)]:
+            db.execute(f"PRAGMA page_size = {PAGE_SIZE}").fetchall()
+        db.execute("VACUUM").fetchall()
+    except sqlite3.OperationalError:
+        pass
+    finally:
+        db.execute("PRAGMA journal_mode=WAL").fetchall()
+
+
+def _compress_texts(db: sqlite3.Connection) -> None:
+    """2 -> 3: the article texts as records.pack_text gives them."""
+    from .records import pack_text
+
+    last = 0
+    while rows := db.execute("SELECT no, text FROM articles WHERE no > ? ORDER BY no LIMIT 1000", (last,)).fetchall():
+        db.executemany("UPDATE articles SET text = ? WHERE no = ?", [(pack_text(text), no) for no, text in rows])
+        last = rows[-1][0]
+
+
+def _shorten_postings(db: sqlite3.Connection) -> None:
+    """2 -> 3: each posting table keyed by its keys' high KEY_BITS (a new table, filled in key order)."""
+    from ..index.sqlite_storage import KEY_BITS
+
+    for kind, bits in KEY_BITS.items():
+        db.execute(f"ALTER TABLE index_{kind} RENAME TO old_{kind}")
+        db.execute(f"CREATE TABLE index_{kind} (key INTEGER NOT NULL, owner INTEGER NOT NULL, "
+                   f"PRIMARY KEY (key, owner)) WITHOUT ROWID")
+        db.execute(f"INSERT OR IGNORE INTO index_{kind} SELECT key >> {64 - bits}, owner FROM old_{kind} "
+                   f"ORDER BY 1, 2")
+        db.execute(f"DROP TABLE old_{kind}")
+
+
+def _compress_counts(db: sqlite3.Connection) -> None:
+    """2 -> 3: each bag's counts as stats.pack_bag gives them."""
+    from .stats import compress_counts
+
+    last = -1
+    while rows := db.execute("SELECT article, counts FROM bags WHERE article > ? ORDER BY article LIMIT 1000",
+                             (last,)).fetchall():
+        db.executemany("UPDATE bags SET counts = ? WHERE article = ?", [(compress_counts(c), no) for no, c in rows])
+        last = rows[-1][0]
+
+
+def _to_3(db: sqlite3.Connection) -> None:
+    _compress_texts(db)
+    _shorten_postings(db)
+    _compress_counts(db)
+
+
+# schema version -> the step that makes it the next one
+MIGRATIONS = {2: _to_3}
 
 
 def _create(db: sqlite3.Connection) -> None:
