@@ -4,7 +4,6 @@ never as markup, and concurrent writers losing and duplicating nothing."""
 
 from __future__ import annotations
 
-import json
 import random
 import sqlite3
 import threading
