@@ -101,7 +101,7 @@ def add_summary(report: AddReport, total: int, db, top: int) -> str:
     lines.append(f"stories changed: {len(report.stories)}")
     for s in report.stories[:top or None]:
         merged = f"; replaces {', '.join(s.merged)}" if s.merged else "; new"
-        lines.append(f"  {s.id}: {len(s.articles)} articles, origin {s.origin}{merged}"
+        lines.append(f"  {s.id}: {_count(len(s.articles), 'article')}, origin {s.origin}{merged}"
                      + (f" — {s.title[:80]}" if s.title else ""))
     return "\n".join(lines)
 
@@ -211,7 +211,7 @@ def trace_summary(result: dict, stored: bool = False) -> str:
         joins = f"in {story['joins'][0]}"
     else:
         joins = f"joins {', '.join(story['joins'])}" if story["joins"] else "a story of its own"
-    lines.append(f"story: {joins}; {len(story['articles'])} articles, origin {story['origin']}")
+    lines.append(f"story: {joins}; {_count(len(story['articles']), 'article')}, origin {story['origin']}")
     changes = Counter((c["kind"], c["grade"]) for c in result["claims"])
     lines.append(f"claims: {len(result['claims'])}" + (" (" + ", ".join(f"{n} {k} {g}" for (k, g), n in
                                                                           sorted(changes.items())) + ")"
