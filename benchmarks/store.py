@@ -236,9 +236,9 @@ def measure(size: int, queries: int, seed: int, folder: Path, cold: int = 10) ->
     added = _run("add", str(corpus), str(db))
     traced = _run("trace", str(query_file), str(db), env={"STORYTRACE_VECTOR_CACHE": "off"})
     # the default set-up: the vector cache on, as add and analyze left it (each query's own texts encoded)
-    stored = _run("trace", str(query_file), str(db), "0", "own")
-    traced.update({f"stored_vectors_{k}": stored[k] for k in ("p50_ms", "p99_ms", "mean_ms")})
-    traced["same_traces_both_ways"] = stored["digest"] == traced["digest"]
+    cached = _run("trace", str(query_file), str(db), "0", "own")
+    traced.update({f"stored_vectors_{k}": cached[k] for k in ("p50_ms", "p99_ms", "mean_ms")})
+    traced["same_traces_both_ways"] = cached["digest"] == traced["digest"]
     traced.update(cold_traces(held_out, db, folder, cold))
     size_bytes = sum(p.stat().st_size for p in folder.glob(f"store-{size}.db*"))
     text_bytes = sum(len(a["text"].encode("utf-8")) for a in stored)
