@@ -118,7 +118,7 @@ def test_a_store_of_schema_1_is_refused_with_a_one_line_error(tmp_path, capsys):
     Store(path).close()
     with sqlite3.connect(path) as db:
         db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    with pytest.raises(NotAStore, match="schema version 1; this storytrace reads version 3"):
+    with pytest.raises(NotAStore, match="schema version 1; this storytrace reads version 4"):
         Store(path)
     assert main(["trace", "--text", "Some words.", "--db", str(path)]) == 2
     err = capsys.readouterr().err.strip()
@@ -189,7 +189,7 @@ def test_a_store_of_schema_2_is_migrated_on_open_and_answers_the_same(tmp_path, 
     assert main(["export", "--db", str(path), "--json", str(tmp_path / "after.json")]) == 0
     assert (tmp_path / "after.json").read_bytes() == (tmp_path / "before.json").read_bytes()
     with sqlite3.connect(path) as db:
-        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "3"
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "4"
         assert db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE  # and compacted:
         assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0  # the old texts' pages given back
         assert db.execute("SELECT COUNT(*) FROM articles WHERE typeof(text) = 'blob'").fetchone()[0] == len(texts) == 4
@@ -211,7 +211,7 @@ def test_a_schema_2_store_that_cannot_be_migrated_now_is_refused_in_one_line(tmp
     holder = connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another writer, in the middle of a batch
     try:
-        with pytest.raises(NotAStore, match="schema version 2 must be migrated to 3 and could not be"):
+        with pytest.raises(NotAStore, match="schema version 2 must be migrated to 4 and could not be"):
             Store(path)
         assert main(["export", "--db", str(path), "--json", str(tmp_path / "e.json")]) == 2
         err = capsys.readouterr().err.strip()
@@ -221,3 +221,51 @@ def test_a_schema_2_store_that_cannot_be_migrated_now_is_refused_in_one_line(tmp
         holder.close()
     with sqlite3.connect(path) as db:  # left as it was
         assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+
+
+def test_rounded_lead_vectors_pack_in_388_bytes_and_come_back_bit_for_bit():
+    from storytrace.encode.leads import pack, round_leads, unpack
+
+    rng = np.random.default_rng(3)
+    raw = rng.normal(size=(50, 384)).astype(np.float32)
+    raw /= np.linalg.norm(raw, axis=1, keepdims=True)
+    raw[7] = 0.0  # an empty text's vector
+    rounded = round_leads(raw)
+    assert np.abs(rounded - raw).max() <= np.abs(raw).max(axis=1).max() / 254 + 1e-7
+    for vector in rounded:
+        blob = pack(vector)
+        assert len(blob) == 388 and unpack(blob, 384).tobytes() == vector.tobytes()
+    assert round_leads(rounded).tobytes() == rounded.tobytes()  # rounding twice changes nothing
+    blob = pack(raw[0])  # a vector that was not rounded: kept as it is
+    assert len(blob) == 1536 and unpack(blob, 384).tobytes() == raw[0].tobytes()
+
+
+def test_a_store_of_schema_3_gets_its_lead_vectors_rounded_on_open(tmp_path, monkeypatch):
+    from storytrace.encode.leads import round_leads, unpack
+    from storytrace.ingest import read_inputs
+    from storytrace.store import trace_article
+    from storytrace.text import prepared
+
+    files = sorted(EXAMPLE.glob("0*.txt"))
+    query = read_inputs([str(files.pop(2))]).articles[0]
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    with monkeypatch.context() as m:  # schema 3 kept the encoder's float32 vectors as they were
+        m.setattr(prepared, "round_leads", lambda vectors: np.asarray(vectors, dtype=np.float32))
+        assert main(["add", *map(str, files), "--db", str(old), "-q"]) == 0
+    with sqlite3.connect(old) as db:
+        db.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+        raw = [unpack(v, 384) for (v,) in db.execute("SELECT vector FROM index_vectors ORDER BY owner")]
+    assert all(len(v) == 384 for v in raw)
+    assert main(["add", *map(str, files), "--db", str(new), "-q"]) == 0
+    with Store(old, create=False) as a, Store(new, create=False) as b:
+        assert trace_article(a, query) == trace_article(b, query)
+    with sqlite3.connect(old) as db, sqlite3.connect(new) as fresh:
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "4"
+        rows = db.execute("SELECT vector, top, floor FROM index_vectors ORDER BY owner").fetchall()
+        want = fresh.execute("SELECT vector, top, floor FROM index_vectors ORDER BY owner").fetchall()
+    assert [len(v) for v, _, _ in rows] == [388] * len(raw)
+    assert np.stack([unpack(v, 384) for v, _, _ in rows]).tobytes() == round_leads(np.stack(raw)).tobytes()
+    assert [v for v, _, _ in rows] == [v for v, _, _ in want]
+    for (_, top, floor), (_, top_new, floor_new) in zip(rows, want):
+        assert np.allclose(np.frombuffer(top, np.float32), np.frombuffer(top_new, np.float32), atol=1e-6)
+        assert abs(floor - floor_new) < 1e-6

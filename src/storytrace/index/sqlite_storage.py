@@ -7,7 +7,8 @@ a 32-bit key takes 4 bytes where the hash took 8 (a row's payload 9 bytes instea
 whose high bits collide share owners: that can add a candidate (which the judge then compares like
 any other) or, more rarely, push a key's count of owners over its cap so that it is ignored.
 
-Vectors are float32 BLOBs; the whole matrix is also held in memory once read (an exact
+Lead vectors are kept as ``encode/leads.pack`` gives them (schema 4: 388 bytes of 8-bit levels and a
+scale; float32 for a vector that was not rounded so), their top cosines as float32; the whole matrix is also held in memory once read (an exact
 dot-product scan per query: an ANN index can replace it later, measured), and dropped by
 ``forget`` when a transaction rolls back.
 """
@@ -18,6 +19,7 @@ import sqlite3
 
 import numpy as np
 
+from ..encode import leads
 from .storage import VectorRows
 
 KINDS = ("ngrams", "bands", "terms")
@@ -102,7 +104,7 @@ class SqliteStorage:
     # ---- vectors
     def add_vector(self, owner: int, vector: np.ndarray, top: np.ndarray, floor: float) -> None:
         self.db.execute("INSERT INTO index_vectors (owner, vector, top, floor) VALUES (?, ?, ?, ?)",
-                        (owner, _blob(vector), _blob(top), float(floor)))
+                        (owner, leads.pack(vector), _blob(top), float(floor)))
         if self._matrix is not None:
             self._matrix.append(owner, vector, floor)
 
@@ -110,7 +112,7 @@ class SqliteStorage:
         if self._matrix is None:
             rows = VectorRows(self.dimensions)
             for owner, vector, floor in self.db.execute("SELECT owner, vector, floor FROM index_vectors ORDER BY owner"):
-                rows.append(owner, np.frombuffer(vector, np.float32), floor)
+                rows.append(owner, leads.unpack(vector, self.dimensions), floor)
             self._matrix = rows
         return self._matrix.view()
 
@@ -118,7 +120,7 @@ class SqliteStorage:
         if self._matrix is not None:
             return self._matrix.vector_of(owner)
         row = self.db.execute("SELECT vector FROM index_vectors WHERE owner = ?", (owner,)).fetchone()
-        return None if row is None else np.frombuffer(row[0], np.float32).copy()
+        return None if row is None else leads.unpack(row[0], self.dimensions)
 
     def tops(self, owners: list[int]) -> list[np.ndarray]:
         found = {}

@@ -20,8 +20,9 @@ APPLICATION_ID = 0x53545243  # "STRC"
 PAGE_SIZE = 16384
 # 2: pairs by article number, their data and bags of words in compact binary (issue 13);
 # 3: article texts and bags' counts zlib-compressed (records.pack_text, stats.pack_bag), postings
-# keyed by their keys' high bits (index/sqlite_storage.KEY_BITS). A store of schema 2 is migrated on open.
-SCHEMA_VERSION = 3
+# keyed by their keys' high bits (index/sqlite_storage.KEY_BITS); 4: lead vectors rounded to 8 bits
+# (encode/leads.py: 388 bytes a vector instead of 1,536). A store of schema 2 or 3 is migrated on open.
+SCHEMA_VERSION = 4
 
 TABLES = [
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -178,8 +179,45 @@ def _to_3(db: sqlite3.Connection) -> None:
     _compress_counts(db)
 
 
+def _round_vectors(db: sqlite3.Connection) -> None:
+    """3 -> 4: the lead vectors rounded as ``prepared.prepare`` now rounds them (encode/leads.py) and
+    packed in 388 bytes; each one's top cosines and floor computed again from the rounded vectors
+    (the top VECTOR_NEIGHBOURS cosines with every other stored vector, as ``VectorIndex.insert``
+    keeps them). The pairs already stored keep the evidence they were judged with."""
+    import numpy as np
+
+    from ..encode.embed import DIMENSIONS
+    from ..encode.leads import pack, round_leads, unpack
+    from ..index.vectors import OPEN
+    from ..thresholds import VECTOR_NEIGHBOURS
+
+    rows = db.execute("SELECT owner, vector FROM index_vectors ORDER BY owner").fetchall()
+    if not rows:
+        return
+    owners = [owner for owner, _ in rows]
+    matrix = round_leads(np.stack([unpack(v, DIMENSIONS) for _, v in rows]))
+    updates = []
+    for first in range(0, len(owners), _ROUND_BLOCK):
+        sims = matrix[first:first + _ROUND_BLOCK] @ matrix.T
+        for i, row in enumerate(sims, start=first):
+            row[i] = -np.inf  # not its own neighbour
+            k = min(VECTOR_NEIGHBOURS, len(owners) - 1)
+            top = np.sort(np.partition(row, len(row) - k)[len(row) - k:])[::-1] if k else row[:0]
+            floor = float(top[-1]) if len(top) == VECTOR_NEIGHBOURS else OPEN
+            updates.append((pack(matrix[i]), np.ascontiguousarray(top, np.float32).tobytes(), floor, owners[i]))
+        db.executemany("UPDATE index_vectors SET vector = ?, top = ?, floor = ? WHERE owner = ?", updates)
+        updates = []
+
+
+_ROUND_BLOCK = 256  # vectors whose cosines with all the others are computed at once (256 x N float32)
+
+
+def _to_4(db: sqlite3.Connection) -> None:
+    _round_vectors(db)
+
+
 # schema version -> the step that makes it the next one
-MIGRATIONS = {2: _to_3}
+MIGRATIONS = {2: _to_3, 3: _to_4}
 
 
 def _create(db: sqlite3.Connection) -> None:
