@@ -10,8 +10,9 @@ plain SQL and the codec of the code running this script (which reads both schema
 
 ``traces``: each query of QUERIES (JSON lines) traced against A.db by storytrace from SRC_A and
 against B.db by SRC_B (each in its own process, vector cache off): how many traces are byte for
-byte equal, how many give the same (partner, relation, source) and the same story joins, and how
-far the pairs' similarities moved.
+byte equal, how many give the same (partner, relation, source), the same story joins (stored
+stories' row numbers, which depend on which stories earlier batches rewrote) and the same story
+members, and how far the pairs' similarities moved.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def compare_traces(queries: str, first: str, first_src: str, second: str, second
             subprocess.run([sys.executable, __file__, "--worker", queries, db, out], check=True,
                            env={**os.environ, "PYTHONPATH": src, "STORYTRACE_VECTOR_CACHE": "off"})
             runs.append(json.loads(Path(out).read_text("utf-8")))
-    same_bytes = same_links = same_joins = 0
+    same_bytes = same_links = same_joins = same_members = 0
     sims = []
     for x, y in zip(*runs):
         same_bytes += json.dumps(x, sort_keys=True) == json.dumps(y, sort_keys=True)
@@ -85,10 +86,11 @@ def compare_traces(queries: str, first: str, first_src: str, second: str, second
 
         same_links += links(x) == links(y)
         same_joins += [s.get("joins") for s in x["stories"]] == [s.get("joins") for s in y["stories"]]
+        same_members += [sorted(s["articles"]) for s in x["stories"]] == [sorted(s["articles"]) for s in y["stories"]]
         py = {(p["a"], p["b"]): p["similarity"] for p in y["pairs"]}
         sims += [abs(p["similarity"] - py[(p["a"], p["b"])]) for p in x["pairs"] if (p["a"], p["b"]) in py]
     return {"queries": len(runs[0]), "byte_equal": same_bytes, "same_pairs_relations_sources": same_links,
-            "same_story_joins": same_joins, "pairs": len(sims), "similarity_max_diff": max(sims, default=0.0),
+            "same_story_joins": same_joins, "same_story_members": same_members, "pairs": len(sims), "similarity_max_diff": max(sims, default=0.0),
             "similarity_differs": sum(s > 0 for s in sims)}
 
 

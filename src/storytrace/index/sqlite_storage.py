@@ -30,8 +30,8 @@ _CHUNK = 500  # keys per statement (SQLite caps bound parameters)
 # only after MIN_SHARED_SAMPLED_NGRAMS / MIN_SHARED_KEY_TERMS shared keys, and 32 bits keep stray
 # collisions rare (measured at 2,000 and 5,000 articles as expected from 2^32; projected: about 0.9
 # stray (key, owner) hits among a query's ~150 n-grams at 200,000 articles, 4.6 at 1M; BENCHMARKS.md,
-# "Store size, schema 3"); bands: one shared band is a candidate, so they keep 48 bits (6 bytes), a
-# collision then being ~1e-6 a query at 200,000 articles. Changing a width changes what stored keys
+# "Store size, schema 3"); bands: one shared band is a candidate, so they keep 48 bits (16 naming
+# the bucket, 4 bytes in its entry), a collision then being ~1e-6 a query at 200,000 articles. Changing a width changes what stored keys
 # mean: bump store/schema.SCHEMA_VERSION and migrate.
 KEY_BITS = {"ngrams": 32, "bands": 48, "terms": 32}
 # the high bits of a short key that name its bucket (schema 4), leaving 16 bits of an n-gram or
