@@ -157,3 +157,28 @@ def postings(db, kind: str) -> list[tuple[int, int]]:
             key = bucket << rest_bits | rest
             out.append((key - (1 << bits) if key >= 1 << (bits - 1) else key, owner))
     return sorted(out)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_inserting_into_a_buckets_bytes_gives_what_packing_gives(seed, monkeypatch):
+    from storytrace.index import sqlite_storage
+
+    rng = np.random.default_rng(seed)
+    # few distinct keys, so that buckets, keys and (key, owner) repeat; owners past 2^24 widen a bucket
+    pool = (rng.integers(0, 40, 300).astype(np.int64) << 48) | (rng.integers(0, 6, 300).astype(np.int64) << 32) \
+        | rng.integers(0, 1 << 32, 300)
+    steps = [(int(owner), pool[rng.integers(0, len(pool), rng.integers(1, 6))])
+             for owner in np.r_[rng.integers(0, 50, 150), rng.integers(1 << 24, (1 << 24) + 3, 10), rng.integers(0, 50, 40)]]
+    tables = []
+    for fast in (True, False):
+        monkeypatch.setattr(sqlite_storage, "FAST_INSERT", fast)
+        db = sqlite3.connect(":memory:", isolation_level=None)
+        storage = SqliteStorage(db)
+        for owner, keys in steps:
+            for kind in ("ngrams", "bands"):
+                storage.add_postings(kind, owner, keys)
+        tables.append([db.execute(f"SELECT bucket, entries FROM index_{kind} ORDER BY bucket").fetchall()
+                       for kind in ("ngrams", "bands")])
+    assert tables[0] == tables[1]
+    assert any(blob[0] == 3 for rows in tables[0] for _, blob in rows)
+    assert any(blob[0] == 4 for rows in tables[0] for _, blob in rows)

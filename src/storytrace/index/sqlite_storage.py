@@ -18,6 +18,8 @@ later, measured), and dropped by ``forget`` when a transaction rolls back.
 from __future__ import annotations
 
 import sqlite3
+import sys
+from bisect import bisect_left, bisect_right
 
 import numpy as np
 
@@ -81,15 +83,22 @@ class SqliteStorage:
         for short in set(short_keys(kind, keys.tolist())):
             unsigned = short & ((1 << KEY_BITS[kind]) - 1)
             by_bucket.setdefault(unsigned >> bits, set()).add(unsigned & ((1 << bits) - 1))
-        found = self._buckets(kind, list(by_bucket))
+        found = self._blobs(kind, list(by_bucket))
         rows = []
         for bucket, rests in by_bucket.items():
-            old_rests, old_owners = found.get(bucket, _EMPTY)
+            blob = found.get(bucket)
+            if len(rests) == 1 and FAST_INSERT:  # nearly always: one key of the article in this bucket
+                entries = _insert_one(kind, blob, next(iter(rests)), owner)
+                if entries is not None:
+                    if entries:
+                        rows.append((bucket, entries))
+                    continue
+            old_rests, old_owners = _unpack(kind, blob) if blob is not None else _EMPTY
             have = set(old_rests[old_owners == owner].tolist())
             new = sorted(rests - have)
             if new:
-                rows.append((bucket, _pack(kind, np.r_[old_rests, np.array(new, np.uint64)],
-                                           np.r_[old_owners, np.full(len(new), owner, np.int64)])))
+                rows.append((bucket, _pack(kind, np.concatenate((old_rests, np.array(new, np.uint64))),
+                                           np.concatenate((old_owners, np.full(len(new), owner, np.int64))))))
         self.db.executemany(f"INSERT OR REPLACE INTO index_{kind} (bucket, entries) VALUES (?, ?)", rows)
 
     def posting_stats(self, kind: str, keys: np.ndarray) -> dict[int, tuple[int, int]]:
@@ -118,11 +127,13 @@ class SqliteStorage:
         return out
 
     def _buckets(self, kind: str, buckets: list[int]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        return {bucket: _unpack(kind, blob) for bucket, blob in self._blobs(kind, buckets).items()}
+
+    def _blobs(self, kind: str, buckets: list[int]) -> dict[int, bytes]:
         out = {}
         for chunk in _chunks(buckets):
-            for bucket, blob in self.db.execute(
-                    f"SELECT bucket, entries FROM index_{_kind(kind)} WHERE bucket IN ({_marks(chunk)})", chunk):
-                out[bucket] = _unpack(kind, blob)
+            out.update(self.db.execute(
+                f"SELECT bucket, entries FROM index_{_kind(kind)} WHERE bucket IN ({_marks(chunk)})", chunk))
         return out
 
     # ---- values
@@ -216,6 +227,49 @@ def _pack(kind: str, rests: np.ndarray, owners: np.ndarray) -> bytes:
     width = 3 if top < 1 << 24 else 4 if top < 1 << 32 else 8
     return (bytes([width]) + rests.astype(_rest_type(kind)).tobytes()
             + owners.view(np.uint8).reshape(-1, 8)[:, :width].tobytes())
+
+
+# add_postings inserts one entry into a bucket's bytes directly (_insert_one) instead of unpacking
+# and packing it: the same bytes (tests/test_index.py checks it), about 3x faster on a 5,000 store
+FAST_INSERT = sys.byteorder == "little"
+_FORMATS = {2: "H", 4: "I", 8: "Q"}
+
+
+def _owner_width(owner: int) -> int:
+    return 3 if owner < 1 << 24 else 4 if owner < 1 << 32 else 8
+
+
+def _insert_one(kind: str, blob: bytes | None, rest: int, owner: int) -> bytes | None:
+    """``blob`` with the entry (rest, owner) in its place, as _pack would give it; b"" when it is
+    already there; None when this cannot be done in place (the owners would need wider bytes)."""
+    size = _rest_type(kind).itemsize
+    if blob is None:
+        width = _owner_width(owner)
+        return bytes([width]) + rest.to_bytes(size, "little") + owner.to_bytes(width, "little")
+    width = blob[0]
+    if _owner_width(owner) > width:
+        return None
+    n = (len(blob) - 1) // (size + width)
+    rests = memoryview(blob)[1:1 + n * size].cast(_FORMATS[size])
+    low, high = bisect_left(rests, rest), bisect_right(rests, rest)
+    start = 1 + n * size  # the owners
+
+    def held(i: int) -> int:
+        return int.from_bytes(blob[start + i * width:start + (i + 1) * width], "little")
+
+    place = high  # entries of an equal rest are in owner order: binary search (a new owner is most often the last)
+    if low < high and held(high - 1) >= owner:
+        while low < high:
+            middle = (low + high) // 2
+            if held(middle) < owner:
+                low = middle + 1
+            else:
+                high = middle
+        if low < n and held(low) == owner and rests[low] == rest:
+            return b""
+        place = low
+    return (blob[:1 + place * size] + rest.to_bytes(size, "little") + blob[1 + place * size:start + place * width]
+            + owner.to_bytes(width, "little") + blob[start + place * width:])
 
 
 def _unpack(kind: str, blob: bytes) -> tuple[np.ndarray, np.ndarray]:
