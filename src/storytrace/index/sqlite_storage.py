@@ -78,6 +78,7 @@ class SqliteStorage:
 
     # ---- postings
     def add_postings(self, kind: str, owner: int, keys: np.ndarray) -> None:
+        owner = int(owner)  # a numpy integer has no to_bytes
         by_bucket: dict[int, set[int]] = {}
         bits = _rest_bits(kind)
         for short in set(short_keys(kind, keys.tolist())):
@@ -230,7 +231,8 @@ def _pack(kind: str, rests: np.ndarray, owners: np.ndarray) -> bytes:
 
 
 # add_postings inserts one entry into a bucket's bytes directly (_insert_one) instead of unpacking
-# and packing it: the same bytes (tests/test_index.py checks it), about 3x faster on a 5,000 store
+# and packing it: the same bytes (tests/test_index.py checks it), in about half the time on a 5,000
+# store (BENCHMARKS.md, "Store size, schema 4")
 FAST_INSERT = sys.byteorder == "little"
 _FORMATS = {2: "H", 4: "I", 8: "Q"}
 
