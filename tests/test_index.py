@@ -132,11 +132,53 @@ def test_sqlite_postings_keep_the_high_bits_and_a_collision_only_adds_owners():
     storage.add_postings("ngrams", 2, keys[[1]])
     storage.add_postings("bands", 3, keys[[0]])
     assert KEY_BITS["ngrams"] == 32 and KEY_BITS["bands"] == 48
-    stored = db.execute("SELECT key, owner FROM index_ngrams ORDER BY key, owner").fetchall()
-    assert stored == [(-7, 1), (0x1234_5678, 1), (0x1234_5678, 2)]  # 4-byte keys, the same signed high bits
-    assert db.execute("SELECT key FROM index_bands").fetchall() == [(0x1234_5678_0000,)]
+    assert postings(db, "ngrams") == [(-7, 1), (0x1234_5678, 1), (0x1234_5678, 2)]  # the same signed high bits
+    assert postings(db, "bands") == [(0x1234_5678_0000, 3)]
+    # in buckets of their high 16 bits, each entry 2 bytes of key and 3 of owner (schema 4)
+    assert dict(db.execute("SELECT bucket, length(entries) FROM index_ngrams")) == {0x1234: 1 + 2 * 5, 0xFFFF: 1 + 5}
+    storage.add_postings("ngrams", 2, keys[[1]])  # already there: nothing added
+    assert postings(db, "ngrams") == [(-7, 1), (0x1234_5678, 1), (0x1234_5678, 2)]
     assert storage.posting_stats("ngrams", keys) == {int(keys[0]): (2, 1), int(keys[1]): (2, 1), int(keys[2]): (1, 1)}
     assert sorted(storage.posting_owners("ngrams", keys.tolist())) == \
         sorted([(int(keys[0]), 1), (int(keys[0]), 2), (int(keys[1]), 1), (int(keys[1]), 2), (int(keys[2]), 1)])
     assert storage.posting_owners("bands", [int(keys[1])]) == [(int(keys[1]), 3)]  # 48 bits: these still collide
     assert storage.posting_owners("bands", [high | 1 << 40]) == []  # ... these do not
+
+
+def postings(db, kind: str) -> list[tuple[int, int]]:
+    """A bucketed posting table's (short key, owner) rows, signed as schema 3 kept them, in order."""
+    from storytrace.index.sqlite_storage import BUCKET_BITS, KEY_BITS, _unpack
+
+    bits, rest_bits = KEY_BITS[kind], KEY_BITS[kind] - BUCKET_BITS[kind]
+    out = []
+    for bucket, blob in db.execute(f"SELECT bucket, entries FROM index_{kind}"):
+        rests, owners = _unpack(kind, blob)
+        for rest, owner in zip(rests.tolist(), owners.tolist()):
+            key = bucket << rest_bits | rest
+            out.append((key - (1 << bits) if key >= 1 << (bits - 1) else key, owner))
+    return sorted(out)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_inserting_into_a_buckets_bytes_gives_what_packing_gives(seed, monkeypatch):
+    from storytrace.index import sqlite_storage
+
+    rng = np.random.default_rng(seed)
+    # few distinct keys, so that buckets, keys and (key, owner) repeat; owners past 2^24 widen a bucket
+    pool = (rng.integers(0, 40, 300).astype(np.int64) << 48) | (rng.integers(0, 6, 300).astype(np.int64) << 32) \
+        | rng.integers(0, 1 << 32, 300)
+    steps = [(int(owner), pool[rng.integers(0, len(pool), rng.integers(1, 6))])
+             for owner in np.r_[rng.integers(0, 50, 150), rng.integers(1 << 24, (1 << 24) + 3, 10), rng.integers(0, 50, 40)]]
+    tables = []
+    for fast in (True, False):
+        monkeypatch.setattr(sqlite_storage, "FAST_INSERT", fast)
+        db = sqlite3.connect(":memory:", isolation_level=None)
+        storage = SqliteStorage(db)
+        for owner, keys in steps:
+            for kind in ("ngrams", "bands"):
+                storage.add_postings(kind, owner, keys)
+        tables.append([db.execute(f"SELECT bucket, entries FROM index_{kind} ORDER BY bucket").fetchall()
+                       for kind in ("ngrams", "bands")])
+    assert tables[0] == tables[1]
+    assert any(blob[0] == 3 for rows in tables[0] for _, blob in rows)
+    assert any(blob[0] == 4 for rows in tables[0] for _, blob in rows)

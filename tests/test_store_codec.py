@@ -1,7 +1,8 @@
 """The store's compact encodings (schemas 2 and 3): a pair's data, a bag of words and an article's
 text come back exactly as they went in, the JSON of schema 1 made from them is the same text, and
 they are smaller than that JSON; a store of schema 1 is refused with a one-line error saying what
-to do, one of schema 2 is migrated on open and answers as before."""
+to do, one of schema 2 or 3 is migrated on open and answers as before; lead vectors (schema 4) round
+to 388 bytes and back bit for bit."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from storytrace.store import NotAStore, Store
 from storytrace.store.codec import CorruptData, pack_pair_data, unpack_pair_data
 from storytrace.store.schema import PAGE_SIZE
 from storytrace.store.stats import pack_bag, unpack_bag
+from test_index import postings as bucketed
 
 RELATED = {"coverage": [[0.0, 0.0], [0.0, 0.0]], "passages": [],
            "evidence": {"lead_cosine": 0.6486388444900513, "tfidf_cosine": 0.3434961411742658,
@@ -118,7 +120,7 @@ def test_a_store_of_schema_1_is_refused_with_a_one_line_error(tmp_path, capsys):
     Store(path).close()
     with sqlite3.connect(path) as db:
         db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    with pytest.raises(NotAStore, match="schema version 1; this storytrace reads version 3"):
+    with pytest.raises(NotAStore, match="schema version 1; this storytrace reads version 4"):
         Store(path)
     assert main(["trace", "--text", "Some words.", "--db", str(path)]) == 2
     err = capsys.readouterr().err.strip()
@@ -168,6 +170,10 @@ def test_a_store_of_schema_2_is_migrated_on_open_and_answers_the_same(tmp_path, 
         assert main(["export", "--db", str(path), "--json", str(tmp_path / "before.json")]) == 0
         with Store(path, create=False) as store:
             before = trace_article(store, query)
+        db = sqlite3.connect(path)  # ... as (key, owner) rows
+        unbucket(db)
+        db.commit()
+        db.close()
     with sqlite3.connect(path) as db:  # ... 4 KB pages, and the texts as TEXT
         db.execute("PRAGMA journal_mode=DELETE")
         db.execute("PRAGMA page_size = 4096")
@@ -189,14 +195,14 @@ def test_a_store_of_schema_2_is_migrated_on_open_and_answers_the_same(tmp_path, 
     assert main(["export", "--db", str(path), "--json", str(tmp_path / "after.json")]) == 0
     assert (tmp_path / "after.json").read_bytes() == (tmp_path / "before.json").read_bytes()
     with sqlite3.connect(path) as db:
-        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "3"
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "4"
         assert db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE  # and compacted:
         assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0  # the old texts' pages given back
         assert db.execute("SELECT COUNT(*) FROM articles WHERE typeof(text) = 'blob'").fetchone()[0] == len(texts) == 4
         assert [(no, zlib.decompress(c)) for no, c in db.execute("SELECT article, counts FROM bags")] == \
             [(no, zlib.decompress(c)) for no, c in bags]
-        assert db.execute("SELECT COUNT(*), MIN(key) >= -2147483648 AND MAX(key) <= 2147483647 "
-                          "FROM index_ngrams").fetchone() == (postings, 1)
+        rows = bucketed(db, "ngrams")
+        assert len(rows) == postings and all(-2 ** 31 <= key < 2 ** 31 for key, _ in rows)
 
 
 def test_a_schema_2_store_that_cannot_be_migrated_now_is_refused_in_one_line(tmp_path, capsys, monkeypatch):
@@ -211,7 +217,7 @@ def test_a_schema_2_store_that_cannot_be_migrated_now_is_refused_in_one_line(tmp
     holder = connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another writer, in the middle of a batch
     try:
-        with pytest.raises(NotAStore, match="schema version 2 must be migrated to 3 and could not be"):
+        with pytest.raises(NotAStore, match="schema version 2 must be migrated to 4 and could not be"):
             Store(path)
         assert main(["export", "--db", str(path), "--json", str(tmp_path / "e.json")]) == 2
         err = capsys.readouterr().err.strip()
@@ -221,3 +227,96 @@ def test_a_schema_2_store_that_cannot_be_migrated_now_is_refused_in_one_line(tmp
         holder.close()
     with sqlite3.connect(path) as db:  # left as it was
         assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+
+
+def test_rounded_lead_vectors_pack_in_388_bytes_and_come_back_bit_for_bit():
+    from storytrace.encode.leads import pack, round_leads, unpack
+
+    rng = np.random.default_rng(3)
+    raw = rng.normal(size=(50, 384)).astype(np.float32)
+    raw /= np.linalg.norm(raw, axis=1, keepdims=True)
+    raw[7] = 0.0  # an empty text's vector
+    rounded = round_leads(raw)
+    assert np.abs(rounded - raw).max() <= np.abs(raw).max(axis=1).max() / 254 + 1e-7
+    for vector in rounded:
+        blob = pack(vector)
+        assert len(blob) == 388 and unpack(blob, 384).tobytes() == vector.tobytes()
+    assert round_leads(rounded).tobytes() == rounded.tobytes()  # rounding twice changes nothing
+    blob = pack(raw[0])  # a vector that was not rounded: kept as it is
+    assert len(blob) == 1536 and unpack(blob, 384).tobytes() == raw[0].tobytes()
+
+
+def test_a_store_of_schema_3_gets_its_lead_vectors_rounded_and_its_postings_bucketed_on_open(tmp_path, monkeypatch):
+    from storytrace.encode.leads import round_leads, unpack
+    from storytrace.ingest import read_inputs
+    from storytrace.store import trace_article
+    from storytrace.text import prepared
+
+    files = sorted(EXAMPLE.glob("0*.txt"))
+    query = read_inputs([str(files.pop(2))]).articles[0]
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    with monkeypatch.context() as m:  # schema 3 kept the encoder's float32 vectors as they were
+        m.setattr(prepared, "round_leads", lambda vectors: np.asarray(vectors, dtype=np.float32))
+        assert main(["add", *map(str, files), "--db", str(old), "-q"]) == 0
+    with sqlite3.connect(old) as db:
+        before = {kind: bucketed(db, kind) for kind in ("ngrams", "bands", "terms")}
+        unbucket(db)  # the postings as (key, owner) rows
+        text_relations(db)  # and the relations as text
+        db.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+        raw = [unpack(v, 384) for (v,) in db.execute("SELECT vector FROM index_vectors ORDER BY owner")]
+    assert all(len(v) == 384 for v in raw)
+    assert main(["add", *map(str, files), "--db", str(new), "-q"]) == 0
+    with Store(old, create=False) as a, Store(new, create=False) as b:
+        assert trace_article(a, query) == trace_article(b, query)
+    with sqlite3.connect(old) as db, sqlite3.connect(new) as fresh:
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "4"
+        rows = db.execute("SELECT vector, top, floor FROM index_vectors ORDER BY owner").fetchall()
+        want = fresh.execute("SELECT vector, top, floor FROM index_vectors ORDER BY owner").fetchall()
+        assert {kind: bucketed(db, kind) for kind in before} == before
+        # the pairs as judged (with the vectors unrounded: their lead cosines differ in the last places)
+        for table, columns in (("pairs", "a, b, relation, source, derived"), ("pair_rows", "a, b, relation, own, direction")):
+            assert db.execute(f"SELECT {columns} FROM {table} ORDER BY a, b").fetchall() == \
+                fresh.execute(f"SELECT {columns} FROM {table} ORDER BY a, b").fetchall()
+        assert {t for t, in db.execute("SELECT DISTINCT typeof(relation) FROM pair_rows")} == {"integer"}
+        assert {kind: bucketed(fresh, kind) for kind in before} == before
+        assert [r for kind in before for r in db.execute(f"SELECT * FROM index_{kind} ORDER BY bucket")] == \
+            [r for kind in before for r in fresh.execute(f"SELECT * FROM index_{kind} ORDER BY bucket")]
+    assert [len(v) for v, _, _ in rows] == [388] * len(raw)
+    assert np.stack([unpack(v, 384) for v, _, _ in rows]).tobytes() == round_leads(np.stack(raw)).tobytes()
+    assert [v for v, _, _ in rows] == [v for v, _, _ in want]
+    for (_, top, floor), (_, top_new, floor_new) in zip(rows, want):
+        assert np.allclose(np.frombuffer(top, np.float32), np.frombuffer(top_new, np.float32), atol=1e-6)
+        assert abs(floor - floor_new) < 1e-6
+
+
+def unbucket(db) -> None:
+    """The posting tables as schema 3 (and 2) kept them: (key, owner) rows."""
+    for kind in ("ngrams", "bands", "terms"):
+        rows = bucketed(db, kind)
+        db.execute(f"DROP TABLE index_{kind}")
+        db.execute(f"CREATE TABLE index_{kind} (key INTEGER NOT NULL, owner INTEGER NOT NULL, "
+                   f"PRIMARY KEY (key, owner)) WITHOUT ROWID")
+        db.executemany(f"INSERT INTO index_{kind} VALUES (?, ?)", rows)
+
+
+def text_relations(db) -> None:
+    """Table pair_rows and view pairs as schema 3 kept them: each relation as its text."""
+    from storytrace.store.codec import RELATIONS
+
+    view = db.execute("SELECT sql FROM sqlite_master WHERE name = 'pairs'").fetchone()[0]
+    old_view = view[:view.index("CASE p.relation")] + "p.relation" + view[view.index(" ELSE p.relation END") + 20:]
+    db.execute("DROP VIEW pairs")
+    db.execute("ALTER TABLE pair_rows RENAME TO new_pair_rows")
+    db.execute("DROP INDEX pair_rows_b")
+    db.execute("DROP INDEX pair_rows_batch")
+    db.execute("CREATE TABLE pair_rows (a INTEGER NOT NULL, b INTEGER NOT NULL, relation TEXT NOT NULL, "
+               "similarity REAL NOT NULL, own INTEGER NOT NULL, direction INTEGER NOT NULL, data BLOB NOT NULL, "
+               "batch INTEGER NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID")
+    names = " ".join(f"WHEN {i} THEN '{r}'" for i, r in enumerate(RELATIONS))
+    db.execute(f"INSERT INTO pair_rows SELECT a, b, CASE relation {names} END, similarity, own, direction, data, batch "
+               f"FROM new_pair_rows")
+    db.execute("DROP TABLE new_pair_rows")
+    db.execute("CREATE INDEX pair_rows_b ON pair_rows (b)")
+    db.execute("CREATE INDEX pair_rows_batch ON pair_rows (batch)")
+    db.execute(old_view)
+    assert {t for t, in db.execute("SELECT DISTINCT typeof(relation) FROM pair_rows")} == {"text"}

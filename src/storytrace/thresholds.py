@@ -44,6 +44,9 @@ SEED_REPEAT_BAND = 2              # only, to the b occurrences within 2 ranks of
                                   # paragraphs x150 did (shuffled copies: version at 0.73 in 36 s, now duplicate)
 LEAD_WORDS = 40                   # words of the lead that make the article vector (with the title) ...
 LEAD_WORD_PIECES = 64             # ... cut at this many word pieces: encoder time grows with length
+LEAD_LEVELS = 127                 # a lead vector's components rounded to q * scale, q in [-127, 127] (8 bits; one scale
+                                  # a vector: encode/leads.py), everywhere, so the store keeps 388 bytes a vector, not
+                                  # 1,536. Measured: BENCHMARKS.md, "Store size, schema 4"
 VERBATIM_SENTENCE_SHARE = 0.6     # a sentence this much covered verbatim is not re-aligned by meaning
 LEXICAL_SENTENCE_OVERLAP = 0.5    # weighted word overlap that makes a sentence a possible rewording of another (a
                                   # cheap gate before the encoder: rewordings keep names, numbers and key words)

@@ -1,23 +1,29 @@
 """The indexes' storage as SQLite tables, inside the store's database and its transactions.
 
-Postings are WITHOUT ROWID tables keyed (key, owner): a key's owners are one range of the
-primary key, counted or listed without touching another page. A table keeps the high KEY_BITS of
-each 64-bit key (schema 3): SQLite stores an integer in the fewest of 1, 2, 3, 4, 6 or 8 bytes, so
-a 32-bit key takes 4 bytes where the hash took 8 (a row's payload 9 bytes instead of 13). Keys
-whose high bits collide share owners: that can add a candidate (which the judge then compares like
-any other) or, more rarely, push a key's count of owners over its cap so that it is ignored.
+A posting table keeps the high KEY_BITS of each 64-bit key (schema 3): two keys whose high bits
+collide share owners, which can add a candidate (which the judge then compares like any other) or,
+more rarely, push a key's count of owners over its cap so that it is ignored. Schema 4 packs the
+postings into buckets (``index_<kind> (bucket INTEGER PRIMARY KEY, entries BLOB)``): a short key's
+high BUCKET_BITS name its bucket, and the bucket's BLOB lists its (rest of the key, owner) entries
+in order, a few bytes each (``_pack``), where a (key, owner) row cost about 13 bytes with its
+SQLite cell. The same keys and owners, so the same answers; adding an owner rewrites the buckets of
+its keys (one SELECT and one INSERT per article and kind).
 
-Vectors are float32 BLOBs; the whole matrix is also held in memory once read (an exact
-dot-product scan per query: an ANN index can replace it later, measured), and dropped by
-``forget`` when a transaction rolls back.
+Lead vectors are kept as ``encode/leads.pack`` gives them (schema 4: 388 bytes of 8-bit levels and a
+scale; float32 for a vector that was not rounded so), their top cosines as float32; the whole matrix
+is also held in memory once read (an exact dot-product scan per query: an ANN index can replace it
+later, measured), and dropped by ``forget`` when a transaction rolls back.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import sys
+from bisect import bisect_left, bisect_right
 
 import numpy as np
 
+from ..encode import leads
 from .storage import VectorRows
 
 KINDS = ("ngrams", "bands", "terms")
@@ -26,14 +32,21 @@ _CHUNK = 500  # keys per statement (SQLite caps bound parameters)
 # only after MIN_SHARED_SAMPLED_NGRAMS / MIN_SHARED_KEY_TERMS shared keys, and 32 bits keep stray
 # collisions rare (measured at 2,000 and 5,000 articles as expected from 2^32; projected: about 0.9
 # stray (key, owner) hits among a query's ~150 n-grams at 200,000 articles, 4.6 at 1M; BENCHMARKS.md,
-# "Store size, schema 3"); bands: one shared band is a candidate, so they keep 48 bits (6 bytes), a
-# collision then being ~1e-6 a query at 200,000 articles. Changing a width changes what stored keys
+# "Store size, schema 3"); bands: one shared band is a candidate, so they keep 48 bits (16 naming
+# the bucket, 4 bytes in its entry), a collision then being ~1e-6 a query at 200,000 articles. Changing a width changes what stored keys
 # mean: bump store/schema.SCHEMA_VERSION and migrate.
 KEY_BITS = {"ngrams": 32, "bands": 48, "terms": 32}
+# the high bits of a short key that name its bucket (schema 4), leaving 16 bits of an n-gram or
+# term key and 32 of a band key in the entry. About 150 n-gram, 40 term and 30 band postings an
+# article: 2^16 n-gram buckets hold ~11 entries each at 5,000 articles and ~460 (2.3 KB) at
+# 200,000. Fewer buckets leave less per-row overhead (about 10 bytes a bucket), more keep a
+# bucket's rewrite and read small. Changing one changes where stored postings are: bump
+# store/schema.SCHEMA_VERSION and migrate. Measured: BENCHMARKS.md, "Store size, schema 4".
+BUCKET_BITS = {"ngrams": 16, "bands": 16, "terms": 16}
 
 SCHEMA = [
-    *(f"CREATE TABLE IF NOT EXISTS index_{kind} (key INTEGER NOT NULL, owner INTEGER NOT NULL, "
-      f"PRIMARY KEY (key, owner)) WITHOUT ROWID" for kind in KINDS),
+    *(f"CREATE TABLE IF NOT EXISTS index_{kind} (bucket INTEGER PRIMARY KEY, entries BLOB NOT NULL)"
+      for kind in KINDS),
     "CREATE TABLE IF NOT EXISTS index_values (kind TEXT NOT NULL, owner INTEGER NOT NULL, value, "
     "PRIMARY KEY (kind, owner)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS index_vectors (owner INTEGER PRIMARY KEY, vector BLOB NOT NULL, "
@@ -65,26 +78,63 @@ class SqliteStorage:
 
     # ---- postings
     def add_postings(self, kind: str, owner: int, keys: np.ndarray) -> None:
-        self.db.executemany(f"INSERT OR IGNORE INTO index_{_kind(kind)} (key, owner) VALUES (?, ?)",
-                            [(k, owner) for k in short_keys(kind, keys.tolist())])
+        owner = int(owner)  # a numpy integer has no to_bytes
+        by_bucket: dict[int, set[int]] = {}
+        bits = _rest_bits(kind)
+        for short in set(short_keys(kind, keys.tolist())):
+            unsigned = short & ((1 << KEY_BITS[kind]) - 1)
+            by_bucket.setdefault(unsigned >> bits, set()).add(unsigned & ((1 << bits) - 1))
+        found = self._blobs(kind, list(by_bucket))
+        rows = []
+        for bucket, rests in by_bucket.items():
+            blob = found.get(bucket)
+            if len(rests) == 1 and FAST_INSERT:  # nearly always: one key of the article in this bucket
+                entries = _insert_one(kind, blob, next(iter(rests)), owner)
+                if entries is not None:
+                    if entries:
+                        rows.append((bucket, entries))
+                    continue
+            old_rests, old_owners = _unpack(kind, blob) if blob is not None else _EMPTY
+            have = set(old_rests[old_owners == owner].tolist())
+            new = sorted(rests - have)
+            if new:
+                rows.append((bucket, _pack(kind, np.concatenate((old_rests, np.array(new, np.uint64))),
+                                           np.concatenate((old_owners, np.full(len(new), owner, np.int64))))))
+        self.db.executemany(f"INSERT OR REPLACE INTO index_{kind} (bucket, entries) VALUES (?, ?)", rows)
 
     def posting_stats(self, kind: str, keys: np.ndarray) -> dict[int, tuple[int, int]]:
-        full = _by_short(kind, keys.tolist())
         out = {}
-        for chunk in _chunks(list(full)):
-            for short, n, first in self.db.execute(
-                    f"SELECT key, COUNT(*), MIN(owner) FROM index_{_kind(kind)} WHERE key IN ({_marks(chunk)}) "
-                    f"GROUP BY key", chunk):
-                out.update((k, (n, first)) for k in full[short])
+        for key, owners in self._owners(kind, keys.tolist()).items():
+            if len(owners):
+                out[key] = (len(owners), int(owners.min()))
         return out
 
     def posting_owners(self, kind: str, keys: list[int]) -> list[tuple[int, int]]:
-        full = _by_short(kind, keys)
-        out = []
-        for chunk in _chunks(list(full)):
-            for short, owner in self.db.execute(
-                    f"SELECT key, owner FROM index_{_kind(kind)} WHERE key IN ({_marks(chunk)})", chunk):
-                out += [(k, owner) for k in full[short]]
+        return [(key, o) for key, owners in self._owners(kind, keys).items() for o in owners.tolist()]
+
+    def _owners(self, kind: str, keys: list[int]) -> dict[int, np.ndarray]:
+        """Each given key (deduplicated, in order) -> the owners of its short key."""
+        keys = list(dict.fromkeys(keys))
+        bits = _rest_bits(kind)
+        places = []
+        for short in short_keys(kind, keys):
+            unsigned = short & ((1 << KEY_BITS[kind]) - 1)
+            places.append((unsigned >> bits, unsigned & ((1 << bits) - 1)))
+        found = self._buckets(kind, sorted({b for b, _ in places}))
+        out = {}
+        for key, (bucket, rest) in zip(keys, places):
+            rests, owners = found.get(bucket, _EMPTY)
+            out[key] = owners[rests == rest]
+        return out
+
+    def _buckets(self, kind: str, buckets: list[int]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        return {bucket: _unpack(kind, blob) for bucket, blob in self._blobs(kind, buckets).items()}
+
+    def _blobs(self, kind: str, buckets: list[int]) -> dict[int, bytes]:
+        out = {}
+        for chunk in _chunks(buckets):
+            out.update(self.db.execute(
+                f"SELECT bucket, entries FROM index_{_kind(kind)} WHERE bucket IN ({_marks(chunk)})", chunk))
         return out
 
     # ---- values
@@ -102,7 +152,7 @@ class SqliteStorage:
     # ---- vectors
     def add_vector(self, owner: int, vector: np.ndarray, top: np.ndarray, floor: float) -> None:
         self.db.execute("INSERT INTO index_vectors (owner, vector, top, floor) VALUES (?, ?, ?, ?)",
-                        (owner, _blob(vector), _blob(top), float(floor)))
+                        (owner, leads.pack(vector), _blob(top), float(floor)))
         if self._matrix is not None:
             self._matrix.append(owner, vector, floor)
 
@@ -110,7 +160,7 @@ class SqliteStorage:
         if self._matrix is None:
             rows = VectorRows(self.dimensions)
             for owner, vector, floor in self.db.execute("SELECT owner, vector, floor FROM index_vectors ORDER BY owner"):
-                rows.append(owner, np.frombuffer(vector, np.float32), floor)
+                rows.append(owner, leads.unpack(vector, self.dimensions), floor)
             self._matrix = rows
         return self._matrix.view()
 
@@ -118,7 +168,7 @@ class SqliteStorage:
         if self._matrix is not None:
             return self._matrix.vector_of(owner)
         row = self.db.execute("SELECT vector FROM index_vectors WHERE owner = ?", (owner,)).fetchone()
-        return None if row is None else np.frombuffer(row[0], np.float32).copy()
+        return None if row is None else leads.unpack(row[0], self.dimensions)
 
     def tops(self, owners: list[int]) -> list[np.ndarray]:
         found = {}
@@ -141,13 +191,97 @@ def short_keys(kind: str, keys: list[int]) -> list[int]:
     return [k >> shift for k in keys]
 
 
-def _by_short(kind: str, keys: list[int]) -> dict[int, list[int]]:
-    """Short key -> the given keys that have it (more than one only when their high bits collide)."""
-    out: dict[int, list[int]] = {}
-    keys = list(dict.fromkeys(keys))
-    for key, short in zip(keys, short_keys(kind, keys)):
-        out.setdefault(short, []).append(key)
-    return out
+_EMPTY = (np.zeros(0, np.uint64), np.zeros(0, np.int64))
+
+
+def bucket_rows(kind: str, keys: np.ndarray, owners: np.ndarray) -> list[tuple[int, bytes]]:
+    """(bucket, entries) rows holding these (short key, owner) postings: every posting of a bucket
+    must be among them (store/schema.py's migration from the (key, owner) rows of schema 3)."""
+    bits = _rest_bits(kind)
+    unsigned = np.asarray(keys, np.int64).view(np.uint64) & np.uint64((1 << KEY_BITS[kind]) - 1)
+    buckets = (unsigned >> np.uint64(bits)).astype(np.int64)
+    rests = unsigned & np.uint64((1 << bits) - 1)
+    owners = np.asarray(owners, np.int64)
+    order = np.argsort(buckets, kind="stable")
+    buckets, rests, owners = buckets[order], rests[order], owners[order]
+    starts = np.flatnonzero(np.r_[True, buckets[1:] != buckets[:-1]]) if len(buckets) else np.zeros(0, np.int64)
+    ends = np.r_[starts[1:], len(buckets)]
+    return [(int(buckets[a]), _pack(kind, rests[a:b], owners[a:b])) for a, b in zip(starts.tolist(), ends.tolist())]
+
+
+def _rest_bits(kind: str) -> int:
+    """Bits of a short key left after its bucket: they are kept in the bucket's entries."""
+    return KEY_BITS[_kind(kind)] - BUCKET_BITS[kind]
+
+
+def _rest_type(kind: str) -> np.dtype:
+    bits = _rest_bits(kind)
+    return np.dtype("<u2" if bits <= 16 else "<u4" if bits <= 32 else "<u8")
+
+
+def _pack(kind: str, rests: np.ndarray, owners: np.ndarray) -> bytes:
+    """A bucket's entries, in (rest, owner) order: one byte giving the owners' width (3 bytes while
+    the owners are below 2^24, else 4 or 8), the rests (2, 4 or 8 bytes each), the owners."""
+    order = np.lexsort((owners, rests))
+    rests, owners = rests[order], owners[order].astype("<u8")
+    top = int(owners.max()) if len(owners) else 0
+    width = 3 if top < 1 << 24 else 4 if top < 1 << 32 else 8
+    return (bytes([width]) + rests.astype(_rest_type(kind)).tobytes()
+            + owners.view(np.uint8).reshape(-1, 8)[:, :width].tobytes())
+
+
+# add_postings inserts one entry into a bucket's bytes directly (_insert_one) instead of unpacking
+# and packing it: the same bytes (tests/test_index.py checks it), in about half the time on a 5,000
+# store (BENCHMARKS.md, "Store size, schema 4")
+FAST_INSERT = sys.byteorder == "little"
+_FORMATS = {2: "H", 4: "I", 8: "Q"}
+
+
+def _owner_width(owner: int) -> int:
+    return 3 if owner < 1 << 24 else 4 if owner < 1 << 32 else 8
+
+
+def _insert_one(kind: str, blob: bytes | None, rest: int, owner: int) -> bytes | None:
+    """``blob`` with the entry (rest, owner) in its place, as _pack would give it; b"" when it is
+    already there; None when this cannot be done in place (the owners would need wider bytes)."""
+    size = _rest_type(kind).itemsize
+    if blob is None:
+        width = _owner_width(owner)
+        return bytes([width]) + rest.to_bytes(size, "little") + owner.to_bytes(width, "little")
+    width = blob[0]
+    if _owner_width(owner) > width:
+        return None
+    n = (len(blob) - 1) // (size + width)
+    rests = memoryview(blob)[1:1 + n * size].cast(_FORMATS[size])
+    low, high = bisect_left(rests, rest), bisect_right(rests, rest)
+    start = 1 + n * size  # the owners
+
+    def held(i: int) -> int:
+        return int.from_bytes(blob[start + i * width:start + (i + 1) * width], "little")
+
+    place = high  # entries of an equal rest are in owner order: binary search (a new owner is most often the last)
+    if low < high and held(high - 1) >= owner:
+        while low < high:
+            middle = (low + high) // 2
+            if held(middle) < owner:
+                low = middle + 1
+            else:
+                high = middle
+        if low < n and held(low) == owner and rests[low] == rest:
+            return b""
+        place = low
+    return (blob[:1 + place * size] + rest.to_bytes(size, "little") + blob[1 + place * size:start + place * width]
+            + owner.to_bytes(width, "little") + blob[start + place * width:])
+
+
+def _unpack(kind: str, blob: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """(rests as uint64, owners as int64) of a bucket's BLOB."""
+    width, rest_type = blob[0], _rest_type(kind)
+    n = (len(blob) - 1) // (rest_type.itemsize + width)
+    rests = np.frombuffer(blob, rest_type, n, 1).astype(np.uint64)
+    wide = np.zeros((n, 8), np.uint8)
+    wide[:, :width] = np.frombuffer(blob, np.uint8, n * width, 1 + n * rest_type.itemsize).reshape(n, width)
+    return rests, wide.view("<u8").ravel().astype(np.int64)
 
 
 def _kind(kind: str) -> str:

@@ -38,6 +38,16 @@ _KNOWN_INDEX = {s: i for i, s in enumerate(KNOWN)}
 LAYOUTS = (("lead_cosine", "tfidf_cosine", "term_overlap", "number_overlap", "days_apart", "event_similarity",
             "same_event"),)
 _LAYOUT_INDEX = {keys: i for i, keys in enumerate(LAYOUTS)}
+# a pair's relation as table pair_rows keeps it (schema 4): its index here, a relation not listed as
+# its text; the ``pairs`` view (schema.py) gives the text back. `related` is 0: SQLite stores the
+# integers 0 and 1 in no bytes, so most pairs' relation costs nothing. Appending is safe, as for KNOWN.
+RELATIONS = ("related", "duplicate", "version", "rewrite", "partial", "same_event")
+_RELATION_INDEX = {r: i for i, r in enumerate(RELATIONS)}
+
+
+def relation_code(relation: str) -> int | str:
+    """A relation as pair_rows keeps it."""
+    return _RELATION_INDEX.get(relation, relation)
 MAX_DENOMINATOR = 86400  # days apart are seconds / 86400
 
 _NONE, _FALSE, _TRUE, _ZERO, _ONE, _FLOAT, _INT, _KNOWN, _STR, _JSON, _FLOAT32, _RATIO = range(12)

@@ -10,7 +10,7 @@ import json
 import zlib
 
 from ..model import Article, Coverage, Pair, Passage
-from .codec import pack_pair_data, unpack_pair_data
+from .codec import pack_pair_data, relation_code, unpack_pair_data
 
 _SPANS = ("furniture", "headings")
 
@@ -79,10 +79,10 @@ def direction_code(a: str, b: str, source: str | None, derived: str | None) -> i
 
 
 def pair_row(pair: Pair, batch: int, numbers: dict[str, int], meaning: bool = False) -> tuple:
-    """Columns of table pair_rows: a, b (article numbers), relation, similarity, own, direction,
-    data, batch. ``numbers``: article id -> number."""
+    """Columns of table pair_rows: a, b (article numbers), relation (codec.relation_code), similarity,
+    own, direction, data, batch. ``numbers``: article id -> number."""
     code = direction_code(pair.a, pair.b, pair.source, pair.derived)
-    return (numbers[pair.a], numbers[pair.b], pair.relation, pair.similarity, code, code,
+    return (numbers[pair.a], numbers[pair.b], relation_code(pair.relation), pair.similarity, code, code,
             pair_data(pair, meaning), batch)
 
 

@@ -32,7 +32,7 @@ from ..judge.event import FEATURES, get_event_model
 from ..model import Coverage
 from ..judge.relate import REUSE_RELATIONS, article_similarity, event_relation, reuse_relation
 from . import stats
-from .codec import pack_pair_data, unpack_pair_data
+from .codec import pack_pair_data, relation_code, unpack_pair_data
 from .store import Store
 
 REJUDGE_CHUNK = 20_000  # pairs re-judged at a time (their articles' bags and TF-IDF rows in memory)
@@ -105,7 +105,7 @@ def _rejudge_rows(store: Store, batch: int, weights: stats.Weights, model, rows)
             new = event
         similarity = article_similarity(new, *coverage, event_similarity, model.same_event_threshold)
         evidence.update(tfidf_cosine=cosine, event_similarity=event_similarity, same_event=event == "same_event")
-        updates.append((new, similarity, pack_pair_data(data), batch, numbers[a], numbers[b]))
+        updates.append((relation_code(new), similarity, pack_pair_data(data), batch, numbers[a], numbers[b]))
         if new != relation:
             changed.update((a, b))
     store.db.executemany("UPDATE pair_rows SET relation = ?, similarity = ?, data = ?, batch = ? WHERE a = ? AND b = ?",

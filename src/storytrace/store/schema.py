@@ -12,16 +12,34 @@ import sqlite3
 from pathlib import Path
 
 from ..index.sqlite_storage import SCHEMA as INDEX_SCHEMA
+from .codec import RELATIONS
 
 APPLICATION_ID = 0x53545243  # "STRC"
+PAIR_TABLES = [
+    "CREATE TABLE pair_rows (a INTEGER NOT NULL, b INTEGER NOT NULL, relation NOT NULL, "
+    "similarity REAL NOT NULL, own INTEGER NOT NULL, direction INTEGER NOT NULL, data BLOB NOT NULL, "
+    "batch INTEGER NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID",
+    "CREATE INDEX pair_rows_b ON pair_rows (b)",
+    "CREATE INDEX pair_rows_batch ON pair_rows (batch)",  # rejudge.py reads a batch's pairs
+    # the pairs as readers want them, by article id and relation name (writers write pair_rows)
+    "CREATE VIEW pairs (a, b, relation, similarity, own_source, own_derived, source, derived, data, batch) AS "
+    "SELECT x.id, y.id, CASE p.relation " + " ".join(f"WHEN {i} THEN '{r}'" for i, r in enumerate(RELATIONS)) +
+    " ELSE p.relation END, p.similarity, "
+    + ", ".join(f"CASE p.{column} {op} 3 WHEN 1 THEN x.id WHEN 2 THEN y.id END"
+                for column in ("own", "direction") for op in ("/", "%")) +
+    ", p.data, p.batch FROM pair_rows p JOIN articles x ON x.no = p.a JOIN articles y ON y.no = p.b",
+]
 # bytes per database page of a new store: rows of 1.6 KB (a lead vector) or ~2 KB (a compressed
 # text) fill a 16 KB page to within 1-7%, a 4 KB page (SQLite's default) to within 20-27%.
 # Measured: BENCHMARKS.md, "Store size, schema 3". A store keeps the page size it was made with.
 PAGE_SIZE = 16384
 # 2: pairs by article number, their data and bags of words in compact binary (issue 13);
 # 3: article texts and bags' counts zlib-compressed (records.pack_text, stats.pack_bag), postings
-# keyed by their keys' high bits (index/sqlite_storage.KEY_BITS). A store of schema 2 is migrated on open.
-SCHEMA_VERSION = 3
+# keyed by their keys' high bits (index/sqlite_storage.KEY_BITS); 4: lead vectors rounded to 8 bits
+# (encode/leads.py: 388 bytes a vector instead of 1,536), postings packed into buckets of their keys
+# (index/sqlite_storage.BUCKET_BITS), relations as small integers (codec.relation_code). A store of
+# schema 2 or 3 is migrated on open.
+SCHEMA_VERSION = 4
 
 TABLES = [
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -31,20 +49,12 @@ TABLES = [
     "version INTEGER NOT NULL, text BLOB NOT NULL, text_hash BLOB NOT NULL, record TEXT NOT NULL, "
     "batch INTEGER NOT NULL)",
     "CREATE INDEX articles_base ON articles (base_id)",
-    # a < b by id, as analyze gives them, each as its article's number; own = the pair's own
-    # direction, direction = after the family's evidence (orient_by_credited_copies), each coded
-    # records.direction_code; data = coverage, passages, evidence (codec.py)
-    "CREATE TABLE pair_rows (a INTEGER NOT NULL, b INTEGER NOT NULL, relation TEXT NOT NULL, "
-    "similarity REAL NOT NULL, own INTEGER NOT NULL, direction INTEGER NOT NULL, data BLOB NOT NULL, "
-    "batch INTEGER NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID",
-    "CREATE INDEX pair_rows_b ON pair_rows (b)",
-    "CREATE INDEX pair_rows_batch ON pair_rows (batch)",  # rejudge.py reads a batch's pairs
-    # the pairs as readers want them, by article id (writers write pair_rows)
-    "CREATE VIEW pairs (a, b, relation, similarity, own_source, own_derived, source, derived, data, batch) AS "
-    "SELECT x.id, y.id, p.relation, p.similarity, "
-    + ", ".join(f"CASE p.{column} {op} 3 WHEN 1 THEN x.id WHEN 2 THEN y.id END"
-                for column in ("own", "direction") for op in ("/", "%")) +
-    ", p.data, p.batch FROM pair_rows p JOIN articles x ON x.no = p.a JOIN articles y ON y.no = p.b",
+    # a < b by id, as analyze gives them, each as its article's number; relation = codec.relation_code
+    # (no column type: an integer, or the text of a relation codec.RELATIONS does not list);
+    # own = the pair's own direction, direction = after the family's evidence
+    # (orient_by_credited_copies), each coded records.direction_code; data = coverage, passages,
+    # evidence (codec.py)
+    *PAIR_TABLES,
     "CREATE TABLE stories (no INTEGER PRIMARY KEY, origin TEXT NOT NULL, title TEXT, articles TEXT NOT NULL, "
     "claims BLOB NOT NULL)",  # claims: records.pack_claims
     "CREATE TABLE story_of (article TEXT PRIMARY KEY, story INTEGER NOT NULL) WITHOUT ROWID",
@@ -178,8 +188,87 @@ def _to_3(db: sqlite3.Connection) -> None:
     _compress_counts(db)
 
 
+def _round_vectors(db: sqlite3.Connection) -> None:
+    """3 -> 4: the lead vectors rounded as ``prepared.prepare`` now rounds them (encode/leads.py) and
+    packed in 388 bytes; each one's top cosines and floor computed again from the rounded vectors
+    (the top VECTOR_NEIGHBOURS cosines with every other stored vector, as ``VectorIndex.insert``
+    keeps them). The pairs already stored keep the evidence they were judged with."""
+    import numpy as np
+
+    from ..encode.embed import DIMENSIONS
+    from ..encode.leads import pack, round_leads, unpack
+    from ..index.vectors import OPEN
+    from ..thresholds import VECTOR_NEIGHBOURS
+
+    rows = db.execute("SELECT owner, vector FROM index_vectors ORDER BY owner").fetchall()
+    if not rows:
+        return
+    owners = [owner for owner, _ in rows]
+    matrix = round_leads(np.stack([unpack(v, DIMENSIONS) for _, v in rows]))
+    updates = []
+    for first in range(0, len(owners), _ROUND_BLOCK):
+        sims = matrix[first:first + _ROUND_BLOCK] @ matrix.T
+        for i, row in enumerate(sims, start=first):
+            row[i] = -np.inf  # not its own neighbour
+            k = min(VECTOR_NEIGHBOURS, len(owners) - 1)
+            top = np.sort(np.partition(row, len(row) - k)[len(row) - k:])[::-1] if k else row[:0]
+            floor = float(top[-1]) if len(top) == VECTOR_NEIGHBOURS else OPEN
+            updates.append((pack(matrix[i]), np.ascontiguousarray(top, np.float32).tobytes(), floor, owners[i]))
+        db.executemany("UPDATE index_vectors SET vector = ?, top = ?, floor = ? WHERE owner = ?", updates)
+        updates = []
+
+
+_ROUND_BLOCK = 256  # vectors whose cosines with all the others are computed at once (256 x N float32)
+
+
+def _bucket_postings(db: sqlite3.Connection) -> None:
+    """3 -> 4: each posting table's (key, owner) rows packed into buckets (index/sqlite_storage.py),
+    read a sixteenth of the key space at a time."""
+    import numpy as np
+
+    from ..index.sqlite_storage import KEY_BITS, bucket_rows
+
+    for kind, bits in KEY_BITS.items():
+        db.execute(f"ALTER TABLE index_{kind} RENAME TO old_{kind}")
+        db.execute(f"CREATE TABLE index_{kind} (bucket INTEGER PRIMARY KEY, entries BLOB NOT NULL)")
+        step = 1 << (bits - 4)
+        for first in range(0, 1 << bits, step):  # unsigned ranges, each within one sign of the stored keys
+            low = first if first < 1 << (bits - 1) else first - (1 << bits)
+            rows = db.execute(f"SELECT key, owner FROM old_{kind} WHERE key BETWEEN ? AND ?",
+                              (low, low + step - 1)).fetchall()
+            if rows:
+                keys, owners = np.array(rows, np.int64).T
+                db.executemany(f"INSERT INTO index_{kind} (bucket, entries) VALUES (?, ?)",
+                               bucket_rows(kind, keys, owners))
+        db.execute(f"DROP TABLE old_{kind}")
+
+
+def _code_relations(db: sqlite3.Connection) -> None:
+    """3 -> 4: table pair_rows anew, each relation as codec.relation_code gives it (the old column
+    had TEXT affinity, which would turn a code back into text), and the view that names them."""
+    db.execute("DROP VIEW pairs")
+    db.execute("ALTER TABLE pair_rows RENAME TO old_pair_rows")
+    db.execute("DROP INDEX pair_rows_b")
+    db.execute("DROP INDEX pair_rows_batch")
+    for statement in PAIR_TABLES:
+        if statement.startswith("CREATE TABLE"):
+            db.execute(statement)
+            codes = " ".join(f"WHEN '{r}' THEN {i}" for i, r in enumerate(RELATIONS))
+            db.execute(f"INSERT INTO pair_rows SELECT a, b, CASE relation {codes} ELSE relation END, similarity, own, "
+                       f"direction, data, batch FROM old_pair_rows ORDER BY a, b")
+            db.execute("DROP TABLE old_pair_rows")
+        else:
+            db.execute(statement)
+
+
+def _to_4(db: sqlite3.Connection) -> None:
+    _round_vectors(db)
+    _bucket_postings(db)
+    _code_relations(db)
+
+
 # schema version -> the step that makes it the next one
-MIGRATIONS = {2: _to_3}
+MIGRATIONS = {2: _to_3, 3: _to_4}
 
 
 def _create(db: sqlite3.Connection) -> None:

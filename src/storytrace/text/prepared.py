@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import thresholds as T
 from ..encode.embed import get_encoder
+from ..encode.leads import round_leads
 from .fingerprint import key_terms, token_hashes
 from ..model import Article, Doc
 from ..judge.paraphrase import sentence_vectors
@@ -71,7 +72,7 @@ def prepare(articles: list[Article], progress: Progress | None = None) -> list[P
     prepared: list[Prepared] = []
 
     def finish(docs: list[Doc], prints: list[tuple], leads) -> None:
-        prepared.extend(Prepared(d, h, t, v) for d, (h, t), v in zip(docs, prints, leads.result()))
+        prepared.extend(Prepared(d, h, t, v) for d, (h, t), v in zip(docs, prints, round_leads(leads.result())))
         if progress:
             progress("prepare", len(prepared), len(articles))
 
