@@ -95,40 +95,26 @@ def strongest_per_document(pairs: np.ndarray, scores: np.ndarray, per_document: 
 
 def vector_neighbour_candidates(vectors: np.ndarray) -> np.ndarray:
     """Pairs (i < j, distinct, sorted) whose article vectors are among each other's top-k neighbours
-    above a cosine floor. Blocked so memory stays O(block x N) whatever the corpus size.
-
-    Each cosine is computed once (a block of rows against the rows from its own first one on: the
-    upper triangle, half the products of a full square), and only cosines at the floor or above are
-    kept: the top k of a row are then chosen among those few (an article has a handful of
-    neighbours above the floor), not by a partition of the whole row. Among equal cosines at a
-    row's k-th place the lower index is taken (a partition took any)."""
+    above a cosine floor. Blocked so memory stays O(block x N) whatever the corpus size."""
     n = len(vectors)
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
     k = min(T.VECTOR_NEIGHBOURS, n - 1)
 
-    def close_pairs(start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        sims = vectors[start : start + _BLOCK] @ vectors[start:].T
+    def neighbours(start: int) -> np.ndarray:
+        sims = vectors[start : start + _BLOCK] @ vectors.T
         rows = np.arange(sims.shape[0])
-        sims[:, :sims.shape[0]][np.tril_indices(sims.shape[0])] = -1.0  # itself, and pairs counted once (j > i)
-        i, j = np.nonzero(sims >= T.MIN_ARTICLE_COSINE)
-        return start + rows[i], start + j, sims[i, j]
+        sims[rows, start + rows] = -1.0  # not its own neighbour
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < n else np.argsort(-sims, axis=1)[:, :k]
+        close = np.take_along_axis(sims, top, axis=1) >= T.MIN_ARTICLE_COSINE
+        i = np.broadcast_to((start + rows)[:, None], top.shape)[close]
+        j = top[close]
+        return np.stack([np.minimum(i, j), np.maximum(i, j)], axis=1)
 
-    # numpy releases the GIL in the product and the comparison: blocks run on all cores
+    # numpy releases the GIL in the product and the partition: blocks run on all cores
     with ThreadPoolExecutor(min(default_cores(), -(-n // _BLOCK))) as pool:
-        found = list(pool.map(close_pairs, range(0, n, _BLOCK)))
-    first = np.concatenate([f[0] for f in found]).astype(np.int64)
-    second = np.concatenate([f[1] for f in found]).astype(np.int64)
-    cosine = np.concatenate([f[2] for f in found])
-    # each pair is a neighbour of both its ends: rank every row's neighbours, strongest first
-    row, other, both = np.r_[first, second], np.r_[second, first], np.r_[cosine, cosine]
-    order = np.lexsort((other, -both, row))
-    row, other = row[order], other[order]
-    starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]]) if len(row) else np.zeros(0, np.int64)
-    rank = np.arange(len(row)) - np.repeat(starts, np.diff(np.r_[starts, len(row)]))
-    top = rank < k
-    i, j = row[top], other[top]
-    return unique_pairs(np.stack([np.minimum(i, j), np.maximum(i, j)], axis=1), n)
+        found = list(pool.map(neighbours, range(0, n, _BLOCK)))
+    return unique_pairs(np.concatenate(found), n)
 
 
 def unique_pairs(pairs: np.ndarray, n: int) -> np.ndarray:
