@@ -57,8 +57,9 @@ def _prepare(corpus: Path, out: Path) -> None:
           f"(peak {_peak_mb():,.0f} MB)", flush=True)
 
 
-def _time(features_file: Path) -> dict:
-    """Each candidate source and the whole candidates stage of the tree on sys.path."""
+def _time(features_file: Path, first: int = 0) -> dict:
+    """Each candidate source and the whole candidates stage of the tree on sys.path (on the first
+    ``first`` articles only, when given)."""
     import numpy as np
 
     from storytrace.engine import pipeline
@@ -69,6 +70,8 @@ def _time(features_file: Path) -> dict:
 
     with open(features_file, "rb") as f:
         features, matrix = pickle.load(f)
+    if first:
+        features, matrix = features[:first], matrix[:first]
     seconds, sizes = {}, {}
     for name, index in (("ngrams", NgramIndex), ("bands", BandIndex), ("terms", TermIndex), ("vectors", VectorIndex)):
         started = time.perf_counter()
@@ -83,9 +86,9 @@ def _time(features_file: Path) -> dict:
     return {"seconds": seconds, "pairs": sizes, "candidates": len(pairs), "digest": digest, "peak_mb": _peak_mb()}
 
 
-def _run(src: Path, features_file: Path) -> dict:
+def _run(src: Path, features_file: Path, first: int = 0) -> dict:
     env = dict(os.environ, PYTHONPATH=str(src))
-    out = subprocess.run([sys.executable, __file__, "--worker", str(features_file)], env=env,
+    out = subprocess.run([sys.executable, __file__, "--worker", str(features_file), str(first)], env=env,
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -96,26 +99,30 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="corpus seed (synthetic.py's default)")
     parser.add_argument("--dir", default="/tmp/storytrace-candidates", help="corpora and kept features")
     parser.add_argument("--baseline", help="another tree's src folder (e.g. a worktree of main)")
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--prefixes-of", type=int, metavar="N",
+                        help="prepare only the N-article corpus and take each size as its first articles "
+                             "(one preparation; the word weights stay those of the N articles)")
+    parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(_time(Path(args.worker))))
+        print(json.dumps(_time(Path(args.worker[0]), int(args.worker[1]))))
         return
     folder = Path(args.dir)
     folder.mkdir(parents=True, exist_ok=True)
     trees = [("this", SRC)] + ([("baseline", Path(args.baseline))] if args.baseline else [])
     first: dict[str, float] = {}
     for n in [int(s) for s in args.sizes.split(",")]:
-        corpus, kept = folder / f"corpus-{n}.jsonl", folder / f"features-{n}.pkl"
+        whole = args.prefixes_of or n
+        corpus, kept = folder / f"corpus-{whole}.jsonl", folder / f"features-{whole}.pkl"
         if not corpus.exists():
-            subprocess.run([sys.executable, str(HERE / "synthetic.py"), str(n), "--seed", str(args.seed),
+            subprocess.run([sys.executable, str(HERE / "synthetic.py"), str(whole), "--seed", str(args.seed),
                             "--out", str(corpus)], check=True, stderr=subprocess.DEVNULL)
         if not kept.exists():
             _prepare(corpus, kept)
-        print(f"{n:,} articles", flush=True)
+        print(f"{n:,} articles" + (f" (the first of {whole:,})" if whole != n else ""), flush=True)
         results = {}
         for name, src in trees:
-            r = results[name] = _run(src, kept)
+            r = results[name] = _run(src, kept, n if whole != n else 0)
             s = r["seconds"]
             first.setdefault(name, s["stage"])
             parts = ", ".join(f"{k} {s[k]:.2f} s ({r['pairs'][k]:,})" for k in ("ngrams", "bands", "terms", "vectors"))
