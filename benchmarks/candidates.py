@@ -39,6 +39,14 @@ def _peak_mb() -> float:
     return 0.0
 
 
+def _rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def _prepare(corpus: Path, out: Path) -> None:
     """Read, clean, prepare and keep the features (this tree's code)."""
     from storytrace.engine.run import StageClock, begin_run, no_progress
@@ -73,6 +81,12 @@ def _time(features_file: Path, first: int = 0) -> dict:
         features, matrix = pickle.load(f)
     if first:
         features, matrix = features[:first], matrix[:first]
+    loaded = _rss_mb()
+    try:  # restart the peak here (Linux), so the stage's own memory shows beside the loaded features
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
+            f.write("5")
+    except OSError:
+        pass
     seconds, sizes = {}, {}
     for name, index in (("ngrams", NgramIndex), ("bands", BandIndex), ("terms", TermIndex), ("vectors", VectorIndex)):
         started = time.perf_counter()
@@ -87,7 +101,8 @@ def _time(features_file: Path, first: int = 0) -> dict:
     seconds["stage"] = sum(seconds.values())
     digest = hashlib.sha256(np.ascontiguousarray(pairs, dtype=np.int64).tobytes()
                             + np.round(cosines, 9).tobytes() + np.asarray(shares, bool).tobytes()).hexdigest()[:16]
-    return {"seconds": seconds, "pairs": sizes, "candidates": len(pairs), "digest": digest, "peak_mb": _peak_mb()}
+    return {"seconds": seconds, "pairs": sizes, "candidates": len(pairs), "digest": digest, "peak_mb": _peak_mb(),
+            "stage_mb": _peak_mb() - loaded}
 
 
 def _run(src: Path, features_file: Path, first: int = 0) -> dict:
@@ -132,7 +147,8 @@ def main() -> None:
             parts = ", ".join(f"{k} {s[k]:.2f} s ({r['pairs'][k]:,})" for k in ("ngrams", "bands", "terms", "vectors"))
             parts += f", rest {s['rest']:.2f} s"
             print(f"  {name:8s} stage {s['stage']:7.2f} s (x{s['stage'] / first[name]:.2f} the first size's), "
-                  f"{r['candidates']:,} candidates, peak {r['peak_mb']:,.0f} MB; {parts}; digest {r['digest']}",
+                  f"{r['candidates']:,} candidates, peak {r['peak_mb']:,.0f} MB (the stage's own "
+                  f"{r.get('stage_mb', 0):,.0f} MB above the loaded features); {parts}; digest {r['digest']}",
                   flush=True)
         if len(results) == 2:
             this, base = results["this"], results["baseline"]
