@@ -60,8 +60,8 @@ class Doc:
     paragraphs: list[Span]
     sentences: list[Sentence]
     norms: list[str]
-    starts: np.ndarray  # int64
-    ends: np.ndarray  # int64
+    starts: np.ndarray  # int32 (int64 for a text of 2**31 characters or more)
+    ends: np.ndarray  # int32 (int64 for a text of 2**31 characters or more)
     body_chars: int  # characters of body text (furniture and whitespace excluded)
     quoted: np.ndarray  # bool per token: inside quotation marks (a speaker's words)
 

@@ -276,10 +276,11 @@ def analyze_articles(client, articles: list[Article], errors: list[str] | None =
         for s in summaries:
             del s["bags"], s["vocabulary"]
         candidates, cosines, shares_text = candidate_pairs(compact, tfidf.matrix)
-        del compact
+        weight = tfidf.weight
+        del compact, tfidf  # the bags of words are not needed past the pair cosines
     results: list = [None] * len(candidates)
     with clock("compare"):
-        weight = client.scatter([tfidf.weight], broadcast=True, hash=False)[0]
+        weight = client.scatter([weight], broadcast=True, hash=False)[0]
         futures = {}
         for pa, pb, idx in _batches(candidates, size):
             local = candidates[idx] - np.array([pa * size, pb * size])

@@ -78,10 +78,12 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
     with clock("candidates"):
         tfidf = corpus_tfidf([p.doc for p in prepared])
         candidates, cosines, shares_text = candidate_pairs(prepared, tfidf.matrix)
+        weight = tfidf.weight
+        del tfidf  # the bags of words (3 KB an article) are not needed past the pair cosines
     progress("candidates", 1, 1)
     progress("compare", 0, len(candidates))
     with clock("compare"):
-        compared = compare_many(prepared, prepared, candidates, cosines, shares_text, tfidf.weight, progress,
+        compared = compare_many(prepared, prepared, candidates, cosines, shares_text, weight, progress,
                                 processes)
     return finish_run(articles, compared, errors, clock, progress, candidate_pairs=len(candidates),
                       encoded_texts=get_encoder().encoded - encoded_before,

@@ -16,6 +16,9 @@ from .. import thresholds as T
 from ..engine.processes import default_cores
 
 _BLOCK = 256  # article vectors compared at a time: memory stays O(block x N) (256: 150 MB at 20k, and faster than 2048)
+_BLOCK_CELLS = _BLOCK * 40_000  # ... and beyond 40k articles fewer at a time, so a block's cosines and
+# partition (12 bytes a cell: 123 MB, per thread) do not grow with the corpus (256 rows at 300k: 0.9 GB).
+_MIN_BLOCK = 32  # Fewer rows cost time (each block packs every vector for the product: at 20k, 51 rows 2.4x slower)
 
 
 def pairs_sharing_keys(keys: np.ndarray, owners: np.ndarray, max_owners: int) -> tuple[np.ndarray, np.ndarray]:
@@ -23,8 +26,7 @@ def pairs_sharing_keys(keys: np.ndarray, owners: np.ndarray, max_owners: int) ->
 
     ``keys`` and ``owners`` are parallel arrays (one row per key an owner has). Keys held by more
     than ``max_owners`` owners are ignored: they are boilerplate or common words, not evidence.
-    Vectorised: pairs are produced by comparing each row with the row ``d`` places later inside
-    its key's group, for d = 1 .. largest group size."""
+    Vectorised: each row is paired with the rows after it inside its key's group."""
     if len(keys) == 0:
         return np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
     order = np.lexsort((owners, keys))
@@ -39,15 +41,17 @@ def pairs_sharing_keys(keys: np.ndarray, owners: np.ndarray, max_owners: int) ->
     keys, owners = keys[keep], owners[keep]
     if len(keys) == 0:
         return np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
-    largest = int(group_size[keep].max())
-    firsts, seconds = [], []
-    for d in range(1, largest):
-        same = keys[d:] == keys[:-d]
-        firsts.append(owners[:-d][same])
-        seconds.append(owners[d:][same])
-    a = np.concatenate(firsts).astype(np.int64)
-    b = np.concatenate(seconds).astype(np.int64)
-    n = int(max(a.max(), b.max())) + 1
+    # every row with each later row of its group: row r at place p of a group of s is the first of
+    # s - 1 - p pairs (generated at once, O(pairs), not a pass over all rows per place)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    sizes = np.diff(np.r_[starts, len(keys)])
+    place = np.arange(len(keys)) - np.repeat(starts, sizes)
+    later = np.repeat(sizes, sizes) - 1 - place
+    first = np.repeat(np.arange(len(keys)), later)
+    second = first + 1 + (np.arange(len(first)) - np.repeat(np.cumsum(later) - later, later))
+    a, b = owners[first].astype(np.int64), owners[second].astype(np.int64)
+    del first, second
+    n = int(b.max()) + 1  # owners are sorted inside a group: b > a
     codes, counts = np.unique(_codes(np.stack([a, b], axis=1), n), return_counts=True)
     return _pairs(codes, n), counts
 
@@ -99,20 +103,22 @@ def vector_neighbour_candidates(vectors: np.ndarray) -> np.ndarray:
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
     k = min(T.VECTOR_NEIGHBOURS, n - 1)
+    block = max(_MIN_BLOCK, min(_BLOCK, _BLOCK_CELLS // n))  # rows are partitioned one by one: the same pairs
 
     def neighbours(start: int) -> np.ndarray:
-        sims = vectors[start : start + _BLOCK] @ vectors.T
+        sims = vectors[start : start + block] @ vectors.T
         rows = np.arange(sims.shape[0])
         sims[rows, start + rows] = -1.0  # not its own neighbour
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < n else np.argsort(-sims, axis=1)[:, :k]
-        close = np.take_along_axis(sims, top, axis=1) >= T.MIN_ARTICLE_COSINE
+        np.negative(sims, out=sims)  # in place: the partition's nearest first, and no copy of the block
+        top = np.argpartition(sims, k - 1, axis=1)[:, :k] if k < n else np.argsort(sims, axis=1)[:, :k]
+        close = np.take_along_axis(sims, top, axis=1) <= -T.MIN_ARTICLE_COSINE
         i = np.broadcast_to((start + rows)[:, None], top.shape)[close]
         j = top[close]
         return np.stack([np.minimum(i, j), np.maximum(i, j)], axis=1)
 
     # numpy releases the GIL in the product and the partition: blocks run on all cores
-    with ThreadPoolExecutor(min(default_cores(), -(-n // _BLOCK))) as pool:
-        found = list(pool.map(neighbours, range(0, n, _BLOCK)))
+    with ThreadPoolExecutor(min(default_cores(), -(-n // block))) as pool:
+        found = list(pool.map(neighbours, range(0, n, block)))
     return unique_pairs(np.concatenate(found), n)
 
 

@@ -193,7 +193,9 @@ def segment(article: Article) -> Doc:
     has_words = size > 0
     first, size = first[has_words], size[has_words]
     keep = np.repeat(first - np.cumsum(size) + size, size) + np.arange(int(size.sum()))
-    starts, ends = all_starts[keep], all_ends[keep]
+    # offsets as int32 when the text allows (every text the input limits let in): 5 KB less an article
+    offset = np.int32 if len(text) < 2**31 else np.int64
+    starts, ends = all_starts[keep].astype(offset), all_ends[keep].astype(offset)
     cursor = np.r_[0, np.cumsum(size)].tolist()
     sents = [Sentence(ss, se, cursor[k], cursor[k + 1], pi)
              for k, ((ss, se), pi) in enumerate(zip(bounds[has_words].tolist(), np.array(owners)[has_words].tolist()))]
