@@ -72,14 +72,14 @@ def rejudge(store: Store, batch: int, weights: stats.Weights) -> set[str]:
 
 def _rejudge_rows(store: Store, batch: int, weights: stats.Weights, model, rows) -> set[str]:
     numbers = store.numbers(sorted({x for a, b, *_ in rows for x in (a, b)}))
-    bags = store.bags(list(numbers.values()))
+    bags = store.bag_rows(list(numbers.values()))
     changed, updates, dropped = set(), [], []
     for a, b, relation, data in rows:
         data = unpack_pair_data(data)
         evidence = data["evidence"]
         if not all(f in evidence for f in FEATURES) or "event_similarity" not in evidence:
             continue  # sentence-sized texts: judged by the paraphrase judge, not by the event model
-        cosine = stats.cosine(weights.bag_vector(*bags[numbers[a]]), weights.bag_vector(*bags[numbers[b]]))
+        cosine = stats.cosine(weights.row(bags[numbers[a]]), weights.row(bags[numbers[b]]))
         features = dict(evidence, tfidf_cosine=cosine)
         event_similarity = model.similarity(features)
         event = event_relation(event_similarity, model.same_event_threshold, model.related_threshold,

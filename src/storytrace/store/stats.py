@@ -209,10 +209,6 @@ class Weights:
             row = self.row(make_bag(doc.id, *bag(doc)))
         return row
 
-    def bag_vector(self, key: str, words: list[str], counts: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        row = self._rows.get(key)
-        return row if row is not None else self.row(make_bag(key, words, counts))
-
     def row(self, bag: Bag) -> tuple[np.ndarray, np.ndarray]:
         """corpus_tfidf's row for a bag of counted words: sublinear term frequency times weight,
         unit length, as sorted word ids (text/vocab.py, this process's) and values."""
