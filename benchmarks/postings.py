@@ -1,6 +1,6 @@
 """The index's posting tables alone: how long one article's queries and inserts take on a kept store.
 
-    PYTHONPATH=SRC python benchmarks/postings.py QUERIES.jsonl STORE.db [--rounds 3]
+    PYTHONPATH=SRC python benchmarks/postings.py QUERIES.jsonl STORE.db [--rounds 3] [--held]
 
 For each article of QUERIES (features computed as ``add`` computes them): query the n-gram, term
 and band postings as the indexes do (``posting_stats`` of its keys, then ``posting_owners`` of
@@ -8,11 +8,17 @@ those held by fewer than 50 articles), then, in a transaction rolled back at the
 round, insert its postings as a new article's. Prints the median and mean milliseconds per
 article of each. The store is opened with plain sqlite3 (no migration), so the code under SRC must
 read its posting layout: run it on a copy. Timing is reported, never asserted.
+
+``--held``: rounds alternate between writing each article's buckets at once and holding them
+through the transaction as ``add`` does (``SqliteStorage.holding``: read once, written once
+before the commit; that final write is timed too, spread over the round's articles). Prints
+both and the ratio held / each, whole rounds (query + insert + final write) per article.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sqlite3
 import statistics
 import time
@@ -23,6 +29,7 @@ def main() -> None:
     parser.add_argument("queries")
     parser.add_argument("db")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--held", action="store_true", help="also hold the buckets through each round, as add does")
     args = parser.parse_args()
 
     from storytrace.index.features import as_keys, features_of
@@ -34,24 +41,37 @@ def main() -> None:
     db = sqlite3.connect(args.db, isolation_level=None)
     storage = SqliteStorage(db)
     features = features_of(prepare(read_inputs([args.queries]).articles))
-    queried, inserted = [], []
-    for _ in range(args.rounds):
+    modes = ("each", "held") if args.held else ("each",)
+    queried, inserted = {m: [] for m in modes}, {m: [] for m in modes}
+    whole = {m: [] for m in modes}
+    for round_ in range(args.rounds * len(modes)):
+        mode = modes[round_ % len(modes)]
         db.execute("BEGIN")
+        holding = storage.holding() if mode == "held" else contextlib.nullcontext()
+        round_started = time.perf_counter()
+        holding.__enter__()
         for n, f in enumerate(features):
             keys = (("ngrams", as_keys(f.sampled)), ("terms", term_keys(f.terms)), ("bands", as_keys(f.bands)))
             started = time.perf_counter()
             for kind, k in keys:
                 stats = storage.posting_stats(kind, k)
                 storage.posting_owners(kind, [key for key, (owners, _) in stats.items() if owners < 50])
-            queried.append(time.perf_counter() - started)
+            queried[mode].append(time.perf_counter() - started)
             started = time.perf_counter()
             for kind, k in keys:
                 storage.add_postings(kind, 10 ** 6 + n, k)  # a new article (below 2^24)
-            inserted.append(time.perf_counter() - started)
+            inserted[mode].append(time.perf_counter() - started)
+        holding.__exit__(None, None, None)  # held: the buckets written now, as before a commit
+        whole[mode].append((time.perf_counter() - round_started) / len(features))
         db.execute("ROLLBACK")
-    for name, times in (("query", queried), ("insert", inserted)):
-        print(f"{name}: median {1000 * statistics.median(times):.2f} ms, mean {1000 * statistics.mean(times):.2f} ms "
-              f"per article ({len(times)} timed)")
+    for mode in modes:
+        for name, times in (("query", queried[mode]), ("insert", inserted[mode])):
+            print(f"{mode} {name}: median {1000 * statistics.median(times):.2f} ms, mean "
+                  f"{1000 * statistics.mean(times):.2f} ms per article ({len(times)} timed)")
+        print(f"{mode} whole rounds: median {1000 * statistics.median(whole[mode]):.2f} ms per article "
+              f"({len(whole[mode])} rounds)")
+    if args.held:
+        print(f"held / each, whole rounds: {statistics.median(whole['held']) / statistics.median(whole['each']):.2f}")
 
 
 if __name__ == "__main__":

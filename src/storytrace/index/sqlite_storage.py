@@ -20,6 +20,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 from bisect import bisect_left, bisect_right
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -28,6 +29,12 @@ from .storage import VectorRows
 
 KINDS = ("ngrams", "bands", "terms")
 _CHUNK = 500  # keys per statement (SQLite caps bound parameters)
+# Inside a transaction (``holding``) the posting buckets read or written stay in memory, decoded,
+# and those written go to the database once, before the commit: a batch of 1,000 articles touches
+# an n-gram bucket about twice (150 keys an article over 2^16 buckets), and each article's query
+# then insert read the same buckets twice. Held buckets are dropped, written first, past this many
+# bytes (the n-gram buckets of a 1M-article store would be about 700 MB).
+HELD_BYTES = 64 << 20
 # the high bits of each kind's keys a table keeps. n-grams and terms: an owner is a candidate
 # only after MIN_SHARED_SAMPLED_NGRAMS / MIN_SHARED_KEY_TERMS shared keys, and 32 bits keep stray
 # collisions rare (measured at 2,000 and 5,000 articles as expected from 2^32; projected: about 0.9
@@ -61,10 +68,31 @@ class SqliteStorage:
         for statement in SCHEMA:
             db.execute(statement)
         self._matrix: VectorRows | None = None
+        self._held: _HeldBuckets | None = None
 
     def forget(self) -> None:
         """Drop what is held in memory (after a rollback it may hold rows the database lost)."""
         self._matrix = None
+        self._held = None
+
+    @contextmanager
+    def holding(self):
+        """Within one transaction: posting buckets read once and written once (HELD_BYTES). The
+        buckets written are in the database when the block ends normally; on an error they are
+        dropped with the transaction that rolls back."""
+        self._held = _HeldBuckets()
+        try:
+            yield
+            self._write_held()
+        finally:
+            self._held = None
+
+    def _write_held(self) -> None:
+        held = self._held
+        for kind in KINDS:
+            rows = [(bucket, held.blobs[(k, bucket)]) for k, bucket in sorted(held.dirty) if k == kind]
+            self.db.executemany(f"INSERT OR REPLACE INTO index_{kind} (bucket, entries) VALUES (?, ?)", rows)
+        held.clear()
 
     def refresh(self) -> None:
         """Drop the vectors held in memory when another process has added to the database since
@@ -100,7 +128,13 @@ class SqliteStorage:
             if new:
                 rows.append((bucket, _pack(kind, np.concatenate((old_rests, np.array(new, np.uint64))),
                                            np.concatenate((old_owners, np.full(len(new), owner, np.int64))))))
-        self.db.executemany(f"INSERT OR REPLACE INTO index_{kind} (bucket, entries) VALUES (?, ?)", rows)
+        if self._held is None:
+            self.db.executemany(f"INSERT OR REPLACE INTO index_{kind} (bucket, entries) VALUES (?, ?)", rows)
+            return
+        for bucket, entries in rows:
+            self._held.write(kind, bucket, entries)
+        if self._held.size > HELD_BYTES:
+            self._write_held()
 
     def posting_stats(self, kind: str, keys: np.ndarray) -> dict[int, tuple[int, int]]:
         out = {}
@@ -128,14 +162,27 @@ class SqliteStorage:
         return out
 
     def _buckets(self, kind: str, buckets: list[int]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-        return {bucket: _unpack(kind, blob) for bucket, blob in self._blobs(kind, buckets).items()}
+        held = self._held
+        if held is None:
+            return {bucket: _unpack(kind, blob) for bucket, blob in self._blobs(kind, buckets).items()}
+        blobs = self._blobs(kind, buckets)
+        return {bucket: held.decoded(kind, bucket, blob) for bucket, blob in blobs.items()}
 
     def _blobs(self, kind: str, buckets: list[int]) -> dict[int, bytes]:
-        out = {}
-        for chunk in _chunks(buckets):
-            out.update(self.db.execute(
+        held = self._held
+        if held is not None:
+            out = {b: held.blobs[(kind, b)] for b in buckets if (kind, b) in held.blobs}
+            missing = [b for b in buckets if (kind, b) not in held.blobs]
+        else:
+            out, missing = {}, buckets
+        for chunk in _chunks(missing):
+            found = dict(self.db.execute(
                 f"SELECT bucket, entries FROM index_{_kind(kind)} WHERE bucket IN ({_marks(chunk)})", chunk))
-        return out
+            out.update(found)
+            if held is not None:
+                for b in chunk:
+                    held.read(kind, b, found.get(b))
+        return {b: blob for b, blob in out.items() if blob is not None}
 
     # ---- values
     def set_value(self, kind: str, owner: int, value) -> None:
@@ -183,6 +230,38 @@ class SqliteStorage:
         if self._matrix is not None:
             for owner, (_, floor) in updates.items():
                 self._matrix.set_floor(owner, floor)
+
+
+class _HeldBuckets:
+    """Posting buckets of one transaction: their bytes (None: no such bucket yet), which were
+    written, and their entries decoded once."""
+
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        self.blobs: dict[tuple[str, int], bytes | None] = {}
+        self.dirty: set[tuple[str, int]] = set()
+        self._decoded: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
+        self.size = 0
+
+    def read(self, kind: str, bucket: int, blob: bytes | None) -> None:
+        self.blobs[(kind, bucket)] = blob
+        self.size += len(blob) if blob else 0
+
+    def write(self, kind: str, bucket: int, blob: bytes) -> None:
+        old = self.blobs.get((kind, bucket))
+        self.size += len(blob) - (len(old) if old else 0)
+        self.blobs[(kind, bucket)] = blob
+        self.dirty.add((kind, bucket))
+        self._decoded.pop((kind, bucket), None)
+
+    def decoded(self, kind: str, bucket: int, blob: bytes) -> tuple[np.ndarray, np.ndarray]:
+        entries = self._decoded.get((kind, bucket))
+        if entries is None:
+            entries = self._decoded[(kind, bucket)] = _unpack(kind, blob)
+            self.size += entries[0].nbytes + entries[1].nbytes  # counted until cleared (a bound, not a tally)
+        return entries
 
 
 def short_keys(kind: str, keys: list[int]) -> list[int]:

@@ -131,7 +131,8 @@ class Store:
             raise
         self.storage.refresh()
         try:
-            yield
+            with self.storage.holding():  # the batch's posting buckets written once, before the commit
+                yield
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
