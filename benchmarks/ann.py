@@ -12,14 +12,18 @@ exact vector pairs (each article's 20 nearest above the cosine floor) by the app
 With ``--features`` (the first N articles of the kept features), also what the rest of the
 candidates stage (``engine.pipeline.candidate_pairs``: the TF-IDF filter and each article's
 strongest) keeps from each: how many of the exact run's final candidates the approximate run
-misses, and how many it adds. The baseline is the exact product, run in the same command."""
+misses, and how many it adds. With ``--analysis`` (the ``storytrace analyze --json`` output of
+the same corpus, whose sorted article ids are the features' order), also the relations that
+analysis gave the missed candidates. The baseline is the exact product, run in the same command."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import pickle
 import statistics
 import time
+from collections import Counter
 
 import numpy as np
 
@@ -89,6 +93,14 @@ def final_candidates(features, matrix, vector_pairs: np.ndarray) -> set[int]:
     return set((pairs[:, 0] * n + pairs[:, 1]).tolist())
 
 
+def _relations(path: str) -> tuple[list[str], dict[tuple[str, str], str]]:
+    """Sorted article ids and {(a, b): relation} of an analyze JSON (a < b)."""
+    with open(path, encoding="utf-8") as f:
+        result = json.load(f)
+    ids = sorted(a["id"] for a in result["articles"])
+    return ids, {tuple(sorted((p["a"], p["b"]))): p["relation"] for p in result["pairs"]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="20000,50000")
@@ -99,7 +111,10 @@ def main() -> None:
     parser.add_argument("--features", help="a features pickle kept by benchmarks/candidates.py: its lead vectors "
                                            "(the first N for each size) instead of clustered ones, and the final "
                                            "candidates compared")
+    parser.add_argument("--analysis", help="with --features: an analyze JSON of the same corpus, for the relations "
+                                           "of the missed candidates")
     args = parser.parse_args()
+    relations = _relations(args.analysis) if args.analysis else None
     kept = None
     if args.features:
         with open(args.features, "rb") as f:
@@ -122,6 +137,10 @@ def main() -> None:
         if kept:
             before, after = final_candidates(features, matrix, exact), final_candidates(features, matrix, approx)
             line += f" {len(before):,} | {len(before - after):,} | {len(after - before):,} |"
+            if relations is not None:
+                ids, by_pair = relations
+                lost = Counter(by_pair.get((ids[c // n], ids[c % n]), "none") for c in before - after)
+                line += " missed candidates' relations: " + ", ".join(f"{r} {k:,}" for r, k in lost.most_common())
         print(line, flush=True)
 
 
