@@ -7,7 +7,7 @@ postings into buckets (``index_<kind> (bucket INTEGER PRIMARY KEY, entries BLOB)
 high BUCKET_BITS name its bucket, and the bucket's BLOB lists its (rest of the key, owner) entries
 in order, a few bytes each (``_pack``), where a (key, owner) row cost about 13 bytes with its
 SQLite cell. The same keys and owners, so the same answers; adding an owner rewrites the buckets of
-its keys (one SELECT and one INSERT per article and kind).
+its keys, which a transaction holds in memory and writes once, before its commit (``holding``).
 
 Lead vectors are kept as ``encode/leads.pack`` gives them (schema 4: 388 bytes of 8-bit levels and a
 scale; float32 for a vector that was not rounded so), their top cosines as float32; the whole matrix
