@@ -13,6 +13,12 @@ read its posting layout: run it on a copy. Timing is reported, never asserted.
 through the transaction as ``add`` does (``SqliteStorage.holding``: read once, written once
 before the commit; that final write is timed too, spread over the round's articles). Prints
 both and the ratio held / each, whole rounds (query + insert + final write) per article.
+
+``--vectors``: instead, the lead vectors' query and insert (``VectorIndex``) of the same articles,
+rounds alternating between one scan of the stored vectors an article and the batch expected
+(``VectorIndex.expecting``: cosines a block of EXPECTED_BLOCK articles at a time, as ``add``
+does); prints milliseconds an article of each and the ratio, and whether both found the same
+candidates.
 """
 
 from __future__ import annotations
@@ -30,7 +36,11 @@ def main() -> None:
     parser.add_argument("db")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--held", action="store_true", help="also hold the buckets through each round, as add does")
+    parser.add_argument("--vectors", action="store_true", help="time the lead vectors' scans instead")
     args = parser.parse_args()
+    if args.vectors:
+        _vectors(args)
+        return
 
     from storytrace.index.features import as_keys, features_of
     from storytrace.index.sqlite_storage import SqliteStorage
@@ -72,6 +82,38 @@ def main() -> None:
               f"({len(whole[mode])} rounds)")
     if args.held:
         print(f"held / each, whole rounds: {statistics.median(whole['held']) / statistics.median(whole['each']):.2f}")
+
+
+def _vectors(args) -> None:
+    from storytrace.index.sqlite_storage import SqliteStorage
+    from storytrace.index.features import features_of
+    from storytrace.index.vectors import VectorIndex
+    from storytrace.ingest import read_inputs
+    from storytrace.text.prepared import prepare
+
+    db = sqlite3.connect(args.db, isolation_level=None)
+    storage = SqliteStorage(db)
+    features = features_of(prepare(read_inputs([args.queries]).articles))
+    seconds, found = {"scan": [], "expected": []}, {}
+    for round_ in range(2 * args.rounds):
+        mode = ("scan", "expected")[round_ % 2]
+        db.execute("BEGIN")
+        index = VectorIndex(storage)
+        storage.vectors()  # loaded before the clock starts, as a warm store has it
+        started = time.perf_counter()
+        with (index.expecting([f.lead for f in features]) if mode == "expected" else contextlib.nullcontext()):
+            candidates = []
+            for n, f in enumerate(features):
+                candidates.append(index.query(f))
+                index.insert(10 ** 6 + n, f)
+        seconds[mode].append((time.perf_counter() - started) / len(features))
+        found[mode] = candidates
+        db.execute("ROLLBACK")
+        storage.forget()
+    for mode, times in seconds.items():
+        print(f"{mode}: median {1000 * statistics.median(times):.2f} ms an article ({len(times)} rounds)")
+    print(f"expected / scan: {statistics.median(seconds['expected']) / statistics.median(seconds['scan']):.2f}; "
+          f"same candidates: {found['scan'] == found['expected']}")
 
 
 if __name__ == "__main__":

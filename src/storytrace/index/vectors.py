@@ -11,6 +11,8 @@ vector.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 
 from .. import thresholds as T
@@ -24,9 +26,54 @@ OPEN = -2.0  # the floor of a vector with fewer than k neighbours: any newcomer 
 TIE = 1e-5
 
 
+# A batch's articles (``expect``) take their cosines with the vectors stored before them in matrix
+# products of this many rows instead of one matrix-vector scan each: the same sums, read from memory
+# once a block instead of once an article (at 200,000 stored vectors a scan reads 300 MB). 64 rows
+# against 200,000 vectors hold 51 MB of cosines.
+EXPECTED_BLOCK = 64
+
+
+class _Expected:
+    """The leads of a batch about to be queried and inserted in this order, and the cosines of the
+    current block of them with every vector stored before the block."""
+
+    def __init__(self, leads: list[np.ndarray], stored: int) -> None:
+        self.leads, self.stored = leads, stored
+        self.matrix = np.stack(leads).astype(np.float32, copy=False) if leads else np.zeros((0, 0), np.float32)
+        self.first = -1  # the block's first article (-1: none computed)
+        self.before = self.within = None
+
+    def similarities(self, k: int, lead: np.ndarray, matrix: np.ndarray) -> np.ndarray | None:
+        """Cosines of article k of the batch with the ``matrix`` rows (the stored vectors and the
+        batch's first k), or None when this is not what was expected."""
+        if k >= len(self.leads) or self.leads[k] is not lead or len(matrix) != self.stored + k:
+            return None
+        first = k - k % EXPECTED_BLOCK
+        if first != self.first:
+            block = self.matrix[first:first + EXPECTED_BLOCK]
+            self.before = block @ matrix[:self.stored + first].T if self.stored + first else \
+                np.zeros((len(block), 0), np.float32)
+            self.within = block @ block.T
+            self.first = first
+        return np.r_[self.before[k - first], self.within[k - first, :k - first]].astype(np.float32, copy=False)
+
+
 class VectorIndex:
     def __init__(self, storage) -> None:
         self.storage = storage
+        self._expected: _Expected | None = None
+        self._next = 0
+
+    @contextmanager
+    def expecting(self, leads: list[np.ndarray]):
+        """Within the block, the batch with these leads is queried and inserted one by one in this
+        order: each takes its cosines from a block's matrix product (EXPECTED_BLOCK). A query that
+        is not the next expected one scans as usual."""
+        self._expected, self._next = _Expected(leads, len(self.storage.vectors()[0])), 0
+        try:
+            yield
+        finally:
+            self._expected = None
 
     @staticmethod
     def self_join(features: list[Features]) -> np.ndarray:
@@ -42,7 +89,13 @@ class VectorIndex:
         last = self._last
         if last is not None and last[0] is lead and last[1] == len(owners):
             return owners, last[2], floors
-        sims = matrix @ lead if len(owners) else np.zeros(0, np.float32)
+        sims = None
+        if self._expected is not None:
+            sims = self._expected.similarities(self._next, lead, matrix)
+            if sims is not None:
+                self._next += 1
+        if sims is None:
+            sims = matrix @ lead if len(owners) else np.zeros(0, np.float32)
         self._last = (lead, len(owners), sims)
         return owners, sims, floors
 

@@ -160,17 +160,18 @@ def _candidates(store: Store, new, prepared, features, numbers, weights, segment
     by_meaning: set[tuple[int, int]] = set()
     batch = dict(zip(numbers, zip(prepared, features)))
     previous = store.numbers([prev for *_, prev in new if prev])
-    for (_, _, _, prev), no, p, f in zip(new, numbers, prepared, features):
-        candidates = store.index.query(f)
-        for other in candidates.text:
-            found[(other, no)] = True
-        if prev:  # a new version is always compared with the one before
-            found[(previous[prev], no)] = True
-        meaning = [o for o in candidates.meaning if (o, no) not in found]
-        for o, shares in _meaning_kept(store, p, f, meaning, batch, weights, segmented):
-            found[(o, no)] = shares
-            by_meaning.add((o, no))
-        store.index.insert(no, f)
+    with store.index.vectors.expecting([f.lead for f in features]):  # vector scans a block at a time
+        for (_, _, _, prev), no, p, f in zip(new, numbers, prepared, features):
+            candidates = store.index.query(f)
+            for other in candidates.text:
+                found[(other, no)] = True
+            if prev:  # a new version is always compared with the one before
+                found[(previous[prev], no)] = True
+            meaning = [o for o in candidates.meaning if (o, no) not in found]
+            for o, shares in _meaning_kept(store, p, f, meaning, batch, weights, segmented):
+                found[(o, no)] = shares
+                by_meaning.add((o, no))
+            store.index.insert(no, f)
     return [(a, b, s) for (a, b), s in sorted(found.items())], by_meaning
 
 
