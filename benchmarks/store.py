@@ -26,7 +26,8 @@ from planted reuse families and half at random, are held out as queries and the 
 ``--against DB QUERIES --baseline SRC`` compares two versions of storytrace on a kept store:
 warm traces of the same queries in alternating processes (this checkout's ``src`` and ``SRC``, e.g.
 an older commit's ``git archive``), ``--rounds`` times each, timed by the wall clock and by the
-process's CPU time (all its threads: on a machine shared with other work, the steadier figure);
+process's CPU time (all its threads; on a shared machine contention slows the work too, so it
+varies less than wall time but still varies: ``trace_lockstep.py`` compares under one load);
 with ``--add CORPUS``, one batch of those articles added by each to its own copy of DB. It prints medians of each and their ratio, and
 whether both gave the same traces (a digest of each trace document) and the same stored pairs.
 
@@ -103,7 +104,7 @@ def worker_trace(queries: str, db: str, count: str = "0", own_encoded: str = "")
             started, started_cpu = time.perf_counter(), time.process_time()
             result = trace_article(store, article)
             latencies.append(time.perf_counter() - started)
-            cpu.append(time.process_time() - started_cpu)  # all the process's threads: steadier than wall time on a busy machine
+            cpu.append(time.process_time() - started_cpu)  # all the process's threads (the encoder's too)
             related += bool(result["pairs"])
             digest.update(json.dumps(result, sort_keys=True).encode())
     latencies.sort()
