@@ -25,8 +25,10 @@ from planted reuse families and half at random, are held out as queries and the 
 
 ``--against DB QUERIES --baseline SRC`` compares two versions of storytrace on a kept store:
 warm traces of the same queries in alternating processes (this checkout's ``src`` and ``SRC``, e.g.
-an older commit's ``git archive``), ``--rounds`` times each, and with ``--add CORPUS`` one batch of
-those articles added by each to its own copy of DB. It prints medians of each and their ratio, and
+an older commit's ``git archive``), ``--rounds`` times each, timed by the wall clock and by the
+process's CPU time (all its threads; on a shared machine contention slows the work too, so it
+varies less than wall time but still varies: ``trace_lockstep.py`` compares under one load);
+with ``--add CORPUS``, one batch of those articles added by each to its own copy of DB. It prints medians of each and their ratio, and
 whether both gave the same traces (a digest of each trace document) and the same stored pairs.
 
 Timing is reported, never asserted.
@@ -92,25 +94,29 @@ def worker_trace(queries: str, db: str, count: str = "0", own_encoded: str = "")
     articles = read_inputs([queries]).articles
     if int(count):
         articles = articles[:int(count) + 1]
-    latencies, related, digest = [], 0, hashlib.sha256()
+    latencies, cpu, related, digest = [], [], 0, hashlib.sha256()
     query = _encode_own_texts() if own_encoded else None
     with Store(db, create=False) as store:
         trace_article(store, articles[0])  # warm-up: encoder, index matrix, caches
         for article in articles[1:]:
             if query is not None:
                 query.article = article
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             result = trace_article(store, article)
             latencies.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)  # all the process's threads (the encoder's too)
             related += bool(result["pairs"])
             digest.update(json.dumps(result, sort_keys=True).encode())
     latencies.sort()
+    cpu.sort()
 
-    def quantile(q: float) -> float:
-        return latencies[min(len(latencies) - 1, int(q * len(latencies)))]
+    def quantile(values: list[float], q: float) -> float:
+        return values[min(len(values) - 1, int(q * len(values)))]
 
-    return {"p50_ms": 1000 * quantile(0.5), "p99_ms": 1000 * quantile(0.99), "max_ms": 1000 * latencies[-1],
-            "mean_ms": 1000 * sum(latencies) / len(latencies), "queries": len(latencies), "with_relations": related,
+    return {"p50_ms": 1000 * quantile(latencies, 0.5), "p99_ms": 1000 * quantile(latencies, 0.99),
+            "max_ms": 1000 * latencies[-1], "mean_ms": 1000 * sum(latencies) / len(latencies),
+            "cpu_p50_ms": 1000 * quantile(cpu, 0.5), "cpu_p99_ms": 1000 * quantile(cpu, 0.99),
+            "cpu_mean_ms": 1000 * sum(cpu) / len(cpu), "queries": len(latencies), "with_relations": related,
             "digest": digest.hexdigest()}
 
 
@@ -192,15 +198,14 @@ def against(db: str, queries: str, baseline: str, rounds: int, count: int, add: 
                     print(name, "add", json.dumps(adds[name][-1]), file=sys.stderr)
                     for extra in Path(tmp).glob("copy.db*"):
                         extra.unlink()
-    med = {k: {f: statistics.median(r[f] for r in v) for f in ("p50_ms", "p99_ms", "mean_ms")} for k, v in runs.items()}
-    print("| code | trace warm p50 ms | p99 ms | mean ms | same traces |")
-    print("|---|---|---|---|---|")
+    fields = ("p50_ms", "p99_ms", "mean_ms", "cpu_p50_ms", "cpu_p99_ms", "cpu_mean_ms")
+    med = {k: {f: statistics.median(r[f] for r in v) for f in fields} for k, v in runs.items()}
+    print("| code | trace warm p50 ms | p99 ms | mean ms | CPU p50 ms | CPU p99 ms | CPU mean ms | same traces |")
+    print("|---|---|---|---|---|---|---|---|")
     same = len({r["digest"] for v in runs.values() for r in v}) == 1
     for name in ("baseline", "this"):
-        m = med[name]
-        print(f"| {name} | {m['p50_ms']:.0f} | {m['p99_ms']:.0f} | {m['mean_ms']:.0f} | {same} |")
-    print(f"| ratio this / baseline | {med['this']['p50_ms'] / med['baseline']['p50_ms']:.2f} | "
-          f"{med['this']['p99_ms'] / med['baseline']['p99_ms']:.2f} | {med['this']['mean_ms'] / med['baseline']['mean_ms']:.2f} | |")
+        print(f"| {name} | " + " | ".join(f"{med[name][f]:.0f}" for f in fields) + f" | {same} |")
+    print("| ratio this / baseline | " + " | ".join(f"{med['this'][f] / med['baseline'][f]:.2f}" for f in fields) + " | |")
     if add:
         per_s = {k: statistics.median(r["per_s"] for r in v) for k, v in adds.items()}
         same_pairs = len({r["digest"] for v in adds.values() for r in v}) == 1

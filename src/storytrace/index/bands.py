@@ -28,8 +28,8 @@ class BandIndex:
     def query(self, features: Features) -> list[int]:
         if features.shingles == 0:
             return []
-        stats = self.storage.posting_stats("bands", as_keys(features.bands))
-        found = {first for owners, first in stats.values() if owners + 1 > T.NEARDUP_MAX_BUCKET}
-        small = [k for k, (owners, _) in stats.items() if owners + 1 <= T.NEARDUP_MAX_BUCKET]
-        found.update(owner for _, owner in self.storage.posting_owners("bands", small))
+        postings = self.storage.postings("bands", as_keys(features.bands))
+        found = {int(owners.min()) for owners in postings.values() if len(owners) + 1 > T.NEARDUP_MAX_BUCKET}
+        found.update(owner for owners in postings.values() if len(owners) + 1 <= T.NEARDUP_MAX_BUCKET
+                     for owner in owners.tolist())
         return sorted(found)

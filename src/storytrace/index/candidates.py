@@ -43,6 +43,14 @@ class CandidateIndex:
         return text, pair_difference(meaning, text, n)
 
     def query(self, features: Features) -> Candidates:
+        return self.with_lead(*self.query_text(features), features)
+
+    def query_text(self, features: Features) -> tuple[set[int], set[int]]:
+        """What ``query`` finds before it needs the lead vector: (those sharing text, those sharing
+        names and numbers)."""
         text = set(self.ngrams.query(features)) | set(self.bands.query(features))
-        meaning = (set(self.terms.query(features)) | set(self.vectors.query(features))) - text
-        return Candidates(sorted(text), sorted(meaning))
+        return text, set(self.terms.query(features))
+
+    def with_lead(self, text: set[int], terms: set[int], features: Features) -> Candidates:
+        """``query``'s answer from ``query_text``'s and the lead vector's nearest."""
+        return Candidates(sorted(text), sorted((terms | set(self.vectors.query(features))) - text))

@@ -27,9 +27,9 @@ class NgramIndex:
         self.storage.set_value("ngrams", owner, len(features.sampled))
 
     def query(self, features: Features) -> list[int]:
-        stats = self.storage.posting_stats("ngrams", as_keys(features.sampled))
-        kept = [k for k, (owners, _) in stats.items() if owners + 1 <= T.MAX_NGRAM_DOCUMENT_FREQUENCY]
-        shared = Counter(owner for _, owner in self.storage.posting_owners("ngrams", kept))
+        postings = self.storage.postings("ngrams", as_keys(features.sampled))
+        shared = Counter(owner for owners in postings.values() if len(owners) + 1 <= T.MAX_NGRAM_DOCUMENT_FREQUENCY
+                         for owner in owners.tolist())
         owners = sorted(shared)
         mine = len(features.sampled)
         # a short article shares few sampled n-grams even when copied whole: the bar scales down

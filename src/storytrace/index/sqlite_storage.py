@@ -146,6 +146,11 @@ class SqliteStorage:
     def posting_owners(self, kind: str, keys: list[int]) -> list[tuple[int, int]]:
         return [(key, o) for key, owners in self._owners(kind, keys).items() for o in owners.tolist()]
 
+    def postings(self, kind: str, keys: np.ndarray) -> dict[int, np.ndarray]:
+        """key -> its owners for the keys that have any: posting_stats and posting_owners from one
+        read of the buckets (a query needs both; reading them twice was a second SELECT and unpacking)."""
+        return {key: owners for key, owners in self._owners(kind, keys.tolist()).items() if len(owners)}
+
     def _owners(self, kind: str, keys: list[int]) -> dict[int, np.ndarray]:
         """Each given key (deduplicated, in order) -> the owners of its short key."""
         keys = list(dict.fromkeys(keys))

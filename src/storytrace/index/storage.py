@@ -34,6 +34,12 @@ class MemoryStorage:
         table = self._postings.get(kind, {})
         return [(k, o) for k in keys for o in table.get(k, ())]
 
+    def postings(self, kind: str, keys: np.ndarray) -> dict[int, np.ndarray]:
+        """key -> its owners (int64) for the keys that have any: what posting_stats and
+        posting_owners tell, read once (a query needs both)."""
+        table = self._postings.get(kind, {})
+        return {k: np.array(table[k], dtype=np.int64) for k in keys.tolist() if k in table}
+
     # ---- values
     def set_value(self, kind: str, owner: int, value) -> None:
         self._values.setdefault(kind, {})[owner] = value

@@ -25,7 +25,7 @@ class TermIndex:
         self.storage.add_postings("terms", owner, term_keys(features.terms))
 
     def query(self, features: Features) -> list[int]:
-        stats = self.storage.posting_stats("terms", term_keys(features.terms))
-        kept = [k for k, (owners, _) in stats.items() if owners + 1 <= T.MAX_TERM_OWNERS]
-        shared = Counter(owner for _, owner in self.storage.posting_owners("terms", kept))
+        postings = self.storage.postings("terms", term_keys(features.terms))
+        shared = Counter(owner for owners in postings.values() if len(owners) + 1 <= T.MAX_TERM_OWNERS
+                         for owner in owners.tolist())
         return sorted(o for o, n in shared.items() if n >= T.MIN_SHARED_KEY_TERMS)

@@ -129,9 +129,9 @@ _SUFFIXES = ("ingly", "edly", "ings", "ing", "ied", "ies", "ed", "es", "s", "ly"
 @lru_cache(maxsize=200_000)
 def _rarity(word: str) -> float:
     """IDF-like weight from general English frequency: 7 - zipf, floored at 0.3 (unknown words: 7)."""
-    from wordfreq import zipf_frequency
+    from ..text.zipf import zipf_en
 
-    return max(0.3, 7.0 - zipf_frequency(word, "en"))
+    return max(0.3, 7.0 - zipf_en(word))
 
 
 @lru_cache(maxsize=200_000)

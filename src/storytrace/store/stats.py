@@ -86,11 +86,18 @@ class Bag:
     order: np.ndarray
 
 
+# 1 + log(count) for the counts a bag nearly always has, computed as make_bag did one by one (math.log)
+_SUBLINEAR = np.array([0.0] + [1.0 + math.log(c) for c in range(1, 256)])
+
+
 def make_bag(key: str, words: list[str], counts: list[int]) -> Bag:
     ids = word_ids(words)
     order = np.argsort(ids)
-    return Bag(key, [WORDS[i] for i in ids.tolist()], np.array([1.0 + math.log(c) for c in counts]),
-               ids[order], order)
+    if counts and max(counts) < len(_SUBLINEAR):
+        tf = _SUBLINEAR[counts]
+    else:
+        tf = np.array([1.0 + math.log(c) for c in counts])
+    return Bag(key, [WORDS[i] for i in ids.tolist()], tf, ids[order], order)
 
 
 class WordCache:

@@ -10,13 +10,21 @@ stages), so tracing and then adding an article give it the same pairs.
 from __future__ import annotations
 
 import dataclasses
+from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
+
+from .. import thresholds as T
 from ..claims import find_claims
+from ..encode.embed import DIMENSIONS, get_encoder
+from ..encode.leads import round_leads
 from ..provenance.family import orient_by_credited_copies
 from ..index import features_of
 from ..model import Article, Story
 from ..output.result import SCHEMA, article_json
-from ..text.prepared import prepare
+from ..text.fingerprint import key_terms, token_hashes
+from ..text.prepared import Prepared, lead_text
+from ..text.segment import segment
 from ..provenance.sources import attach_sources
 from ..provenance.stories import LINKING, group_stories
 from . import stats
@@ -68,12 +76,10 @@ def _trace(store: Store, article: Article) -> dict:
         if bytes(stored_hash) != text_hash(article.text):  # another text under a stored id: keep the two apart
             article, itself = dataclasses.replace(article, id=f"{article.id}@trace"), None
     mark_batch(store.db, [article], store.articles)
-    [p] = prepare([article])
-    [f] = features_of([p])
+    p, f, candidates = _prepare_and_query(store, article)
     count = store.count()
     documents = count + (itself is None)  # weights count the traced article, as add would
     plus = stats.counted(p.doc) if itself is None else set()
-    candidates = store.index.query(f)
     # an article traced as it is stored is traced against the others
     pairs = {(o, -1): True for o in candidates.text if o != itself}
     meaning = [o for o in candidates.meaning if o != itself]
@@ -101,6 +107,23 @@ def _trace(store: Store, article: Article) -> dict:
             "pairs": [q.to_json() for q in mine],
             "stories": [dict(story.to_json(), joins=joined)],
             "claims": claims}
+
+
+def _prepare_and_query(store: Store, article: Article):
+    """``prepare([article])``, its ``features_of`` and ``store.index.query``, the same values, with
+    the lead encoded on a thread while the text and term indexes are read: the encoder releases
+    the interpreter lock, and only the vector index needs the lead."""
+    doc = segment(article)
+    with ThreadPoolExecutor(1, thread_name_prefix="storytrace-lead") as encoding:
+        lead = encoding.submit(get_encoder().encode, [lead_text(doc)], T.LEAD_WORD_PIECES)
+        hashes, terms = token_hashes(doc), key_terms(doc)
+        # features_of reads the lead only to copy it: a placeholder until the encoder is done
+        [unled] = features_of([Prepared(doc, hashes, terms, np.zeros(DIMENSIONS, np.float32))])
+        text, named = store.index.query_text(unled)
+        [vector] = round_leads(lead.result())
+    p = Prepared(doc, hashes, terms, vector)
+    f = dataclasses.replace(unled, lead=np.asarray(vector, dtype=np.float32))
+    return p, f, store.index.with_lead(text, named, f)
 
 
 def _story(store: Store, article: Article, pairs) -> tuple[Story, list[str]]:

@@ -15,18 +15,18 @@ from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
-from wordfreq import zipf_frequency
 
 from .. import thresholds as T
 from ..model import Doc
 from .vocab import is_counted, weights_of
+from .zipf import zipf_en
 
 
 @lru_cache(maxsize=1 << 20)
 def rarity(word: str) -> float:
     if word[:1].isdigit():
         return 3.0
-    return max(0.5, 7.0 - zipf_frequency(word, "en"))
+    return max(0.5, 7.0 - zipf_en(word))
 
 
 @dataclass
