@@ -139,11 +139,10 @@ def test_sqlite_postings_keep_the_high_bits_and_a_collision_only_adds_owners():
     assert dict(db.execute("SELECT bucket, length(entries) FROM index_ngrams")) == {0x1234: 1 + 2 * 5, 0xFFFF: 1 + 5}
     storage.add_postings("ngrams", 2, keys[[1]])  # already there: nothing added
     assert postings(db, "ngrams") == [(-7, 1), (0x1234_5678, 1), (0x1234_5678, 2)]
-    assert storage.posting_stats("ngrams", keys) == {int(keys[0]): (2, 1), int(keys[1]): (2, 1), int(keys[2]): (1, 1)}
-    assert sorted(storage.posting_owners("ngrams", keys.tolist())) == \
-        sorted([(int(keys[0]), 1), (int(keys[0]), 2), (int(keys[1]), 1), (int(keys[1]), 2), (int(keys[2]), 1)])
-    assert storage.posting_owners("bands", [int(keys[1])]) == [(int(keys[1]), 3)]  # 48 bits: these still collide
-    assert storage.posting_owners("bands", [high | 1 << 40]) == []  # ... these do not
+    owners = {k: v.tolist() for k, v in storage.postings("ngrams", keys).items()}
+    assert owners == {int(keys[0]): [1, 2], int(keys[1]): [1, 2], int(keys[2]): [1]}
+    assert {k: v.tolist() for k, v in storage.postings("bands", keys[[1]]).items()} == {int(keys[1]): [3]}  # 48 bits: these still collide
+    assert storage.postings("bands", np.array([high | 1 << 40], np.int64)) == {}  # ... these do not
 
 
 def postings(db, kind: str) -> list[tuple[int, int]]:
@@ -204,7 +203,7 @@ def test_buckets_held_through_a_transaction_give_the_same_answers_and_tables(hel
         with (storage.holding() if hold else contextlib.nullcontext()):
             for owner, keys in steps:
                 for kind in ("ngrams", "bands"):
-                    answers.append((storage.posting_stats(kind, keys), storage.posting_owners(kind, keys.tolist())))
+                    answers.append({k: v.tolist() for k, v in storage.postings(kind, keys).items()})
                     storage.add_postings(kind, owner, keys)
         tables = [db.execute(f"SELECT bucket, entries FROM index_{kind} ORDER BY bucket").fetchall()
                   for kind in ("ngrams", "bands")]

@@ -136,19 +136,9 @@ class SqliteStorage:
         if self._held.size > HELD_BYTES:
             self._write_held()
 
-    def posting_stats(self, kind: str, keys: np.ndarray) -> dict[int, tuple[int, int]]:
-        out = {}
-        for key, owners in self._owners(kind, keys.tolist()).items():
-            if len(owners):
-                out[key] = (len(owners), int(owners.min()))
-        return out
-
-    def posting_owners(self, kind: str, keys: list[int]) -> list[tuple[int, int]]:
-        return [(key, o) for key, owners in self._owners(kind, keys).items() for o in owners.tolist()]
-
     def postings(self, kind: str, keys: np.ndarray) -> dict[int, np.ndarray]:
-        """key -> its owners for the keys that have any: posting_stats and posting_owners from one
-        read of the buckets (a query needs both; reading them twice was a second SELECT and unpacking)."""
+        """key -> its owners for the keys that have any, from one read of their buckets (a query
+        needs their count and who they are)."""
         return {key: owners for key, owners in self._owners(kind, keys.tolist()).items() if len(owners)}
 
     def _owners(self, kind: str, keys: list[int]) -> dict[int, np.ndarray]:

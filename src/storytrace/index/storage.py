@@ -25,18 +25,9 @@ class MemoryStorage:
         for key in keys.tolist():
             table.setdefault(key, []).append(owner)
 
-    def posting_stats(self, kind: str, keys: np.ndarray) -> dict[int, tuple[int, int]]:
-        """key -> (owners, smallest owner) for the keys that have any."""
-        table = self._postings.get(kind, {})
-        return {k: (len(table[k]), min(table[k])) for k in keys.tolist() if k in table}
-
-    def posting_owners(self, kind: str, keys: list[int]) -> list[tuple[int, int]]:
-        table = self._postings.get(kind, {})
-        return [(k, o) for k in keys for o in table.get(k, ())]
-
     def postings(self, kind: str, keys: np.ndarray) -> dict[int, np.ndarray]:
-        """key -> its owners (int64) for the keys that have any: what posting_stats and
-        posting_owners tell, read once (a query needs both)."""
+        """key -> its owners (int64) for the keys that have any (a query needs their count and
+        who they are: one read)."""
         table = self._postings.get(kind, {})
         return {k: np.array(table[k], dtype=np.int64) for k in keys.tolist() if k in table}
 
