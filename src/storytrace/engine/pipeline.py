@@ -85,11 +85,21 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
     with clock("compare"):
         compared = compare_many(prepared, prepared, candidates, cosines, shares_text, weight, progress,
                                 processes)
+    docs = claim_docs(prepared, compared)
+    del prepared  # lead vectors, terms and the other documents: done with
     return finish_run(articles, compared, errors, clock, progress, candidate_pairs=len(candidates),
                       encoded_texts=get_encoder().encoded - encoded_before,
                       stored_vectors_used=get_encoder().from_store - stored_before,
                       encoder=get_encoder().backend, engine={"name": "local", "processes": processes},
-                      docs={p.doc.id: p.doc for p in prepared})
+                      docs=docs)
+
+
+def claim_docs(prepared: list[Prepared], compared: list[Pair | None]) -> dict:
+    """The segmented articles claims may read (those of pairs of one event), by id: the others are
+    let go before the run's last stages (claims segments again any it is not given)."""
+    wanted = {aid for p in compared if p is not None and p.relation not in ("related", "unrelated")
+              for aid in (p.a, p.b)}
+    return {p.doc.id: p.doc for p in prepared if p.doc.id in wanted}
 
 
 def analyze(inputs: Iterable | str, progress: Progress | None = None, processes: int | None = None) -> Result:
