@@ -26,12 +26,13 @@ from .run import StageClock, begin_run, finish_run, no_progress
 from .threads import with_single_threaded_blas
 
 
-def candidate_pairs(prepared: list[Prepared], tfidf) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def candidate_pairs(prepared: list[Prepared] | None, tfidf,
+                    features: list | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Index pairs to compare, with their TF-IDF cosines and whether they share text: the candidate
     sources' self-join (index/: the same objects the store inserts into and queries). Pairs sharing
     text are always compared; pairs found by meaning or by shared names must also share vocabulary
-    (one sparse product)."""
-    features = features_of(prepared)
+    (one sparse product). ``features``: the articles' ``features_of``, when made elsewhere."""
+    features = features_of(prepared) if features is None else features
     # the n-gram index ignores n-grams in over 100 documents: copies of a story syndicated wider
     # are found by the near-duplicate sketches
     text_pairs, meaning_pairs = CandidateIndex.self_join(features)
