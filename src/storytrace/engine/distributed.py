@@ -30,11 +30,12 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from ..index import features_of
+from ..index import CandidateIndex, features_of
+from ..index.features import sketches_of
 from ..ingest import IngestResult, input_files, read_inputs
 from ..model import Article
 from ..judge import compare_many
-from .pipeline import candidate_pairs
+from .pipeline import ranked_candidates
 from ..text.prepared import Progress, prepare
 from ..output.result import Result
 from .run import StageClock, begin_run, finish_run, no_progress
@@ -264,13 +265,16 @@ def analyze_articles(client, articles: list[Article], errors: list[str] | None =
         del summary_futures, sizes  # the workers keep only the prepared partitions
     encoded = sum((s["encoded"] for s in summaries), np.zeros(2, np.int64))  # texts run, vectors from the store
     with clock("candidates"):
-        tfidf = corpus_tfidf(_Bags(summaries))
         features = [f for s in summaries for f in s.pop("features")]
+        found = CandidateIndex.self_join(features)
+        sketches = sketches_of(features)
+        del features  # of the features, only the sketches are read again
+        tfidf = corpus_tfidf(_Bags(summaries))
         for s in summaries:
             del s["bags"], s["vocabulary"]
-        candidates, cosines, shares_text = candidate_pairs(None, tfidf.matrix, features)
+        candidates, cosines, shares_text = ranked_candidates(found, sketches, tfidf.matrix)
         weight = tfidf.weight
-        del features, tfidf  # the bags of words are not needed past the pair cosines
+        del found, sketches, tfidf  # the bags of words are not needed past the pair cosines
     results: list = [None] * len(candidates)
     with clock("compare"):
         weight = client.scatter([weight], broadcast=True, hash=False)[0]
