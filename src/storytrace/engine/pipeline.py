@@ -57,7 +57,9 @@ def ranked_candidates(found: tuple[np.ndarray, np.ndarray], sketches,
     return pairs[order], cosines[order], shares_text[order]
 
 
-def _share_sketch_bins(sketches, pairs: np.ndarray, chunk: int = 65536) -> np.ndarray:
+def _share_sketch_bins(sketches, pairs: np.ndarray, chunk: int = 8192) -> np.ndarray:
+    # a chunk's two sketch rows a pair are copies: 16 MB at 8,192 pairs (65,536 took 134 MB, the
+    # candidates stage's peak at 20k)
     out = np.zeros(len(pairs), bool)
     usable = sketches.shingles > 0
     for first in range(0, len(pairs), chunk):
