@@ -1,5 +1,6 @@
 """Process-wide integer ids for normalised words, so word arithmetic over a pair of documents (bags,
-overlaps) runs in numpy instead of dictionaries. Ids are only compared inside one process. A lock
+overlaps) runs in numpy instead of dictionaries, and a document keeps its words as 4-byte ids
+(``model.Doc.words``, taken when it is segmented). Ids are only compared inside one process. A lock
 guards every growth: dask workers may run several tasks on threads of one process."""
 
 from __future__ import annotations
