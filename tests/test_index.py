@@ -260,3 +260,33 @@ def test_a_batch_expected_by_the_vector_index_finds_what_one_scan_each_finds():
         assert runs[1][2][-1] == len(leads) - stored  # every article took the block's cosines
         assert len(leads) - stored > 2 * vector_module.EXPECTED_BLOCK  # blocks' edges crossed
         assert any(len(f) for f in runs[0][0])
+
+
+def test_shared_text_candidates_count_keys_over_every_hash_range():
+    """The n-gram self-join runs a range of hash values at a time and adds the ranges' counts up: its
+    pairs are those a count over all pairs gives (keys over the whole hash space, some held by more
+    documents than the cap, short documents with their lower bar)."""
+    from storytrace.index.candidate_pairs import shared_text_candidates
+
+    rng = np.random.default_rng(7)
+    pool = rng.integers(0, 2**64, size=400, dtype=np.uint64)  # every top-bit range is drawn from
+    common = pool[:3]  # in every document: over the cap, so never evidence
+    docs = [np.unique(np.r_[rng.choice(pool[3:], size=int(rng.integers(0, 40))), common])
+            for _ in range(T.MAX_NGRAM_DOCUMENT_FREQUENCY + 30)]
+    docs[5] = docs[6][:2].copy()  # a short document: shares 1 key with docs[6], its bar is 1
+    holders: dict[int, set[int]] = {}
+    for d, keys in enumerate(docs):
+        for k in keys.tolist():
+            holders.setdefault(k, set()).add(d)
+    expected = []
+    for a in range(len(docs)):
+        for b in range(a + 1, len(docs)):
+            shared = sum(1 for k in set(docs[a].tolist()) & set(docs[b].tolist())
+                         if len(holders[k]) <= T.MAX_NGRAM_DOCUMENT_FREQUENCY)
+            need = min(T.MIN_SHARED_SAMPLED_NGRAMS, max(1, min(len(docs[a]), len(docs[b])) // 2))
+            if shared and shared >= need:
+                expected.append((a, b))
+    found = shared_text_candidates(docs)
+    assert len({int(k) >> 61 for k in pool.tolist()}) == 8
+    assert [tuple(p) for p in found.tolist()] == expected and len(expected) > 50
+    assert (5, 6) in expected

@@ -60,13 +60,28 @@ def test_furniture_sentences_leave_no_tokens():
 
 
 def test_word_ids_stay_in_their_process():
-    """Word ids index this process's vocabulary: a pickled Doc (sent to a dask worker) drops them and
-    computes its own there."""
+    """Word ids index this process's vocabulary: a pickled Doc (sent to a dask worker) carries its
+    words as strings and takes the ids of the process it arrives in."""
+    import os
     import pickle
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import storytrace
 
     doc = segment(Article("t", "Kyiv said on Thursday that Kyiv would answer."))
     ids = doc.word_ids
     assert ids[0] == ids[5] and len(set(ids.tolist())) == len(set(doc.norms))
     copy = pickle.loads(pickle.dumps(doc))
-    assert "word_ids" not in copy.__dict__ and copy.norms == doc.norms
-    assert copy.word_ids.tolist() == ids.tolist()  # same process, same vocabulary
+    assert list(copy.norms) == list(doc.norms) and copy.word_ids.tolist() == ids.tolist()  # same vocabulary
+    # another process, whose vocabulary met other words first: other ids, the same words
+    script = ("import pickle, sys; from storytrace.model import Article; from storytrace.text.segment import segment; "
+              "segment(Article('x', 'Zebras answer slowly on Thursday.')); "
+              "d = pickle.loads(sys.stdin.buffer.read()); print(' '.join(d.norms)); print(d.word_ids.tolist())")
+    env = dict(os.environ, PYTHONPATH=str(Path(storytrace.__file__).parents[1]))
+    out = subprocess.run([sys.executable, "-c", script], input=pickle.dumps(doc), capture_output=True, check=True,
+                         env=env).stdout.decode().splitlines()
+    assert out[0] == " ".join(doc.norms) == "kyiv said on thursday that kyiv would answer"
+    there = eval(out[1])
+    assert there != ids.tolist() and there[0] == there[5] and there[3] == 4  # "thursday": that process's 5th word

@@ -6,10 +6,12 @@ the article's text exactly as it was read.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
+
+from .text import vocab
 
 Span = tuple[int, int]
 
@@ -49,17 +51,84 @@ class Sentence:
     paragraph: int
 
 
+class Rows(Sequence):
+    """Small records as the rows of one integer array instead of one object each (a corpus has
+    millions of sentences and paragraphs): ``record`` builds one from a row when it is asked for."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: np.ndarray) -> None:
+        self.rows = rows
+
+    def __reduce__(self):
+        return type(self), (self.rows,)
+
+    @staticmethod
+    def record(row: list[int]):
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self.record(r) for r in self.rows[k].tolist()]
+        return self.record(self.rows[k].tolist())
+
+    def __iter__(self):
+        return map(self.record, self.rows.tolist())
+
+
+class Sentences(Rows):
+    """Rows (start, end, first_token, last_token, paragraph): 20 bytes a sentence where a Sentence
+    object with its five ints took ~150."""
+
+    @staticmethod
+    def record(row: list[int]) -> Sentence:
+        return Sentence(*row)
+
+
+class Spans(Rows):
+    """Rows (start, end), given as tuples: 8 bytes a span where a tuple of two ints took ~120."""
+
+    @staticmethod
+    def record(row: list[int]) -> Span:
+        return tuple(row)
+
+
+class Words(Sequence):
+    """A document's normalised words, read as strings from its word ids (text/vocab.py): 4 bytes a
+    token where a list of str took 8 and more. Slices give lists of str."""
+
+    __slots__ = ("ids",)
+
+    def __init__(self, ids: np.ndarray) -> None:
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return list(map(vocab.WORDS.__getitem__, self.ids[k].tolist()))
+        return vocab.WORDS[self.ids[k]]
+
+    def __iter__(self):
+        return map(vocab.WORDS.__getitem__, self.ids.tolist())
+
+
 @dataclass
 class Doc:
     """An article segmented: paragraphs, sentences and tokens of its body (furniture excluded).
 
-    Tokens are parallel arrays, not objects (a corpus has millions): ``norms[i]`` is token i's
-    normalised form, ``starts[i]``/``ends[i]`` its character span in ``article.text``."""
+    Tokens are parallel arrays, not objects (a corpus has millions): ``words[i]`` is the id of token
+    i's normalised form in this process's vocabulary (text/vocab.py; ``norms[i]`` the form itself),
+    ``starts[i]``/``ends[i]`` its character span in ``article.text``."""
 
     article: Article
-    paragraphs: list[Span]
-    sentences: list[Sentence]
-    norms: list[str]
+    paragraphs: Spans
+    sentences: Sentences
+    words: np.ndarray  # int32 word ids, this process's (text/vocab.py)
     starts: np.ndarray  # int32 (int64 for a text of 2**31 characters or more)
     ends: np.ndarray  # int32 (int64 for a text of 2**31 characters or more)
     body_chars: int  # characters of body text (furniture and whitespace excluded)
@@ -71,7 +140,12 @@ class Doc:
 
     def __len__(self) -> int:
         """Number of tokens."""
-        return len(self.norms)
+        return len(self.words)
+
+    @property
+    def norms(self) -> Words:
+        """The normalised words, as a sequence of str."""
+        return Words(self.words)
 
     @property
     def tokens(self) -> list[Token]:
@@ -82,36 +156,39 @@ class Doc:
         s = self.sentences[index]
         return self.article.text[s.start : s.end]
 
-    # Derived per-token arrays, computed on first use (only documents in aligned pairs need them).
-    # Word ids are this process's (text/vocab.py): a Doc pickled to another process leaves them behind.
-    _PROCESS_LOCAL = ("word_ids", "alphabetic", "alphanumeric")
-
+    # Word ids are this process's: a Doc pickled to another process (a dask worker) carries its
+    # words as strings, once each, and takes that process's ids for them on arrival.
     def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k not in self._PROCESS_LOCAL}
+        state = {k: v for k, v in self.__dict__.items() if k != "words"}
+        distinct, inverse = np.unique(self.words, return_inverse=True)
+        state["words"] = (list(Words(distinct)), inverse.astype(np.int32))
+        return state
 
-    @cached_property
+    def __setstate__(self, state: dict) -> None:
+        distinct, inverse = state["words"]
+        self.__dict__.update(state, words=vocab.word_ids(distinct).astype(np.int32)[inverse])
+
+    @property
     def word_ids(self) -> np.ndarray:
-        from .text.vocab import word_ids
-        return word_ids(self.norms)
+        return self.words
 
-    @cached_property
+    @property
     def alphabetic(self) -> np.ndarray:
         """Tokens that bags of words count (vocab.is_counted)."""
-        from .text.vocab import ALPHABETIC
-        return ALPHABETIC[self.word_ids]
+        return vocab.ALPHABETIC[self.words]
 
-    @cached_property
+    @property
     def alphanumeric(self) -> np.ndarray:
-        from .text.vocab import ALPHANUMERIC
-        return ALPHANUMERIC[self.word_ids]
+        return vocab.ALPHANUMERIC[self.words]
 
-    @cached_property
+    @property
     def sentence_firsts(self) -> np.ndarray:
-        return np.array([s.first_token for s in self.sentences], dtype=np.int64)
+        return self.sentences.rows[:, 2].astype(np.int64)
 
-    @cached_property
+    @property
     def sentence_sizes(self) -> np.ndarray:
-        return np.array([s.last_token - s.first_token for s in self.sentences], dtype=np.int64)
+        rows = self.sentences.rows
+        return (rows[:, 3] - rows[:, 2]).astype(np.int64)
 
 
 @dataclass

@@ -8,7 +8,8 @@ Nothing is re-implemented here; this module only decides where each stage runs:
 * workers ``prepare`` contiguous partitions of the sorted articles (segmentation, fingerprints,
   lead vectors; the encoder loads once per worker process) and keep them in memory;
 * the client builds the corpus TF-IDF and the candidate pairs from compact data the workers send
-  back (token hashes, key terms, lead vectors, word counts), with the same functions;
+  back (each article's candidate features -- sampled n-grams, sketch, key terms, lead vector -- and
+  word counts), with the same functions;
 * workers run ``compare_many`` on batches of pairs, each batch reading the one or two prepared
   partitions its pairs fall in (dask moves a partition to a worker at most once);
 * the client groups stories and attaches sources.
@@ -29,10 +30,12 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
+from ..index import CandidateIndex, features_of
+from ..index.features import sketches_of
 from ..ingest import IngestResult, input_files, read_inputs
 from ..model import Article
 from ..judge import compare_many
-from .pipeline import candidate_pairs
+from .pipeline import ranked_candidates
 from ..text.prepared import Progress, prepare
 from ..output.result import Result
 from .run import StageClock, begin_run, finish_run, no_progress
@@ -160,15 +163,6 @@ def _vector_counts() -> np.ndarray:
     return np.array([_encoder().encoded, _encoder().from_store], dtype=np.int64)
 
 
-@dataclasses.dataclass
-class _Compact:
-    """What candidate generation reads of a prepared article."""
-
-    hashes: np.ndarray
-    terms: set[str]
-    lead: np.ndarray
-
-
 def _summary(part: tuple) -> dict:
     """What the client needs of a prepared partition: candidate inputs, and each document's words
     with their counts in order of first appearance (all the TF-IDF reads of a document)."""
@@ -181,7 +175,7 @@ def _summary(part: tuple) -> dict:
             k = vocabulary.setdefault(w, len(vocabulary))
             counts[k] = counts.get(k, 0) + 1
         bags.append((np.fromiter(counts, np.int32, len(counts)), np.fromiter(counts.values(), np.int32, len(counts))))
-    return {"compact": [_Compact(p.hashes, p.terms, p.lead) for p in prepared],
+    return {"features": features_of(prepared),
             "vocabulary": list(vocabulary), "bags": bags, "encoded": encoded, "encoder": backend}
 
 
@@ -271,13 +265,16 @@ def analyze_articles(client, articles: list[Article], errors: list[str] | None =
         del summary_futures, sizes  # the workers keep only the prepared partitions
     encoded = sum((s["encoded"] for s in summaries), np.zeros(2, np.int64))  # texts run, vectors from the store
     with clock("candidates"):
+        features = [f for s in summaries for f in s.pop("features")]
+        found = CandidateIndex.self_join(features)
+        sketches = sketches_of(features)
+        del features  # of the features, only the sketches are read again
         tfidf = corpus_tfidf(_Bags(summaries))
-        compact = [c for s in summaries for c in s.pop("compact")]
         for s in summaries:
             del s["bags"], s["vocabulary"]
-        candidates, cosines, shares_text = candidate_pairs(compact, tfidf.matrix)
+        candidates, cosines, shares_text = ranked_candidates(found, sketches, tfidf.matrix)
         weight = tfidf.weight
-        del compact, tfidf  # the bags of words are not needed past the pair cosines
+        del found, sketches, tfidf  # the bags of words are not needed past the pair cosines
     results: list = [None] * len(candidates)
     with clock("compare"):
         weight = client.scatter([weight], broadcast=True, hash=False)[0]

@@ -26,15 +26,24 @@ from .run import StageClock, begin_run, finish_run, no_progress
 from .threads import with_single_threaded_blas
 
 
-def candidate_pairs(prepared: list[Prepared], tfidf) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def candidate_pairs(prepared: list[Prepared] | None, tfidf,
+                    features: list | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Index pairs to compare, with their TF-IDF cosines and whether they share text: the candidate
-    sources' self-join (index/: the same objects the store inserts into and queries). Pairs sharing
-    text are always compared; pairs found by meaning or by shared names must also share vocabulary
-    (one sparse product)."""
-    features = features_of(prepared)
+    sources' self-join (index/: the same objects the store inserts into and queries), then
+    ``ranked_candidates``. ``features``: the articles' ``features_of``, when made elsewhere."""
+    features = features_of(prepared) if features is None else features
+    return ranked_candidates(CandidateIndex.self_join(features), sketches_of(features), tfidf)
+
+
+def ranked_candidates(found: tuple[np.ndarray, np.ndarray], sketches,
+                      tfidf) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The self-join's (text pairs, meaning pairs) made candidates: pairs sharing text are always
+    compared; pairs found by meaning or by shared names must also share vocabulary (one sparse
+    product). The engines build the TF-IDF bags only once the self-join is done, so the two do not
+    add up in the stage's peak."""
     # the n-gram index ignores n-grams in over 100 documents: copies of a story syndicated wider
     # are found by the near-duplicate sketches
-    text_pairs, meaning_pairs = CandidateIndex.self_join(features)
+    text_pairs, meaning_pairs = found
     meaning_cos = pair_cosines(tfidf, meaning_pairs)
     keep = meaning_cos >= T.MIN_CANDIDATE_TFIDF
     keep[keep] = strongest_per_document(meaning_pairs[keep], meaning_cos[keep], T.MEANING_CANDIDATES_PER_ARTICLE)
@@ -43,12 +52,14 @@ def candidate_pairs(prepared: list[Prepared], tfidf) -> tuple[np.ndarray, np.nda
     cosines = np.r_[pair_cosines(tfidf, text_pairs), meaning_cos[keep]]
     # a pair found by meaning may still share text the n-gram index could not see (n-grams too
     # common to index): one equal sketch bin is enough to have it aligned verbatim
-    shares_text = np.r_[np.ones(len(text_pairs), bool), _share_sketch_bins(sketches_of(features), meaning_pairs)]
+    shares_text = np.r_[np.ones(len(text_pairs), bool), _share_sketch_bins(sketches, meaning_pairs)]
     order = np.lexsort((pairs[:, 1], pairs[:, 0])) if len(pairs) else np.zeros(0, dtype=np.int64)
     return pairs[order], cosines[order], shares_text[order]
 
 
-def _share_sketch_bins(sketches, pairs: np.ndarray, chunk: int = 65536) -> np.ndarray:
+def _share_sketch_bins(sketches, pairs: np.ndarray, chunk: int = 8192) -> np.ndarray:
+    # a chunk's two sketch rows a pair are copies: 16 MB at 8,192 pairs (65,536 took 134 MB, the
+    # candidates stage's peak at 20k)
     out = np.zeros(len(pairs), bool)
     usable = sketches.shingles > 0
     for first in range(0, len(pairs), chunk):
@@ -76,20 +87,34 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
         prepared = prepare(articles, progress)
     progress("candidates", 0, 1)
     with clock("candidates"):
+        features = features_of(prepared)
+        found = CandidateIndex.self_join(features)
+        sketches = sketches_of(features)
+        del features  # of the features, only the sketches are read again
         tfidf = corpus_tfidf([p.doc for p in prepared])
-        candidates, cosines, shares_text = candidate_pairs(prepared, tfidf.matrix)
+        candidates, cosines, shares_text = ranked_candidates(found, sketches, tfidf.matrix)
         weight = tfidf.weight
-        del tfidf  # the bags of words (3 KB an article) are not needed past the pair cosines
+        del tfidf, found, sketches  # the bags of words (3 KB an article) are not needed past the pair cosines
     progress("candidates", 1, 1)
     progress("compare", 0, len(candidates))
     with clock("compare"):
         compared = compare_many(prepared, prepared, candidates, cosines, shares_text, weight, progress,
                                 processes)
+    docs = claim_docs(prepared, compared)
+    del prepared  # lead vectors, terms and the other documents: done with
     return finish_run(articles, compared, errors, clock, progress, candidate_pairs=len(candidates),
                       encoded_texts=get_encoder().encoded - encoded_before,
                       stored_vectors_used=get_encoder().from_store - stored_before,
                       encoder=get_encoder().backend, engine={"name": "local", "processes": processes},
-                      docs={p.doc.id: p.doc for p in prepared})
+                      docs=docs)
+
+
+def claim_docs(prepared: list[Prepared], compared: list[Pair | None]) -> dict:
+    """The segmented articles claims may read (those of pairs of one event), by id: the others are
+    let go before the run's last stages (claims segments again any it is not given)."""
+    wanted = {aid for p in compared if p is not None and p.relation not in ("related", "unrelated")
+              for aid in (p.a, p.b)}
+    return {p.doc.id: p.doc for p in prepared if p.doc.id in wanted}
 
 
 def analyze(inputs: Iterable | str, progress: Progress | None = None, processes: int | None = None) -> Result:

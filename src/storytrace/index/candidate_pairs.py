@@ -56,12 +56,32 @@ def pairs_sharing_keys(keys: np.ndarray, owners: np.ndarray, max_owners: int) ->
     return _pairs(codes, n), counts
 
 
+_KEY_RANGES = 8  # the sampled n-grams are self-joined an eighth of their hash space at a time
+
+
 def shared_text_candidates(sampled: list[np.ndarray]) -> np.ndarray:
-    """Document index pairs sharing at least T.MIN_SHARED_SAMPLED_NGRAMS sampled n-grams."""
-    owners = np.repeat(np.arange(len(sampled), dtype=np.int64), [len(s) for s in sampled])
+    """Document index pairs sharing at least T.MIN_SHARED_SAMPLED_NGRAMS sampled n-grams.
+
+    A key belongs to one range of hash values, so the pairs of each range, with how many keys they
+    share there, add up to those of all keys at once; a range's sort and key tables are an eighth as
+    large (at 100,000 articles the tables of one pass held ~1 GB). Hashes are avalanched
+    (fingerprint.ngram_hashes): their top bits split the keys evenly."""
+    sizes = np.array([len(s) for s in sampled], dtype=np.int64)
+    n = max(1, len(sampled))
+    owners = np.repeat(np.arange(len(sampled), dtype=np.int32), sizes)
     keys = np.concatenate(sampled) if sampled else np.zeros(0, dtype=np.uint64)
-    pairs, counts = pairs_sharing_keys(keys, owners, T.MAX_NGRAM_DOCUMENT_FREQUENCY)
-    sizes = np.array([len(s) for s in sampled])
+    ranges = (keys >> np.uint64(64 - 3)).astype(np.int8)  # 3 bits: _KEY_RANGES
+    found, shared = [], []
+    for r in range(_KEY_RANGES):
+        take = ranges == r
+        pairs, counts = pairs_sharing_keys(keys[take], owners[take], T.MAX_NGRAM_DOCUMENT_FREQUENCY)
+        found.append(_codes(pairs, n))
+        shared.append(counts)
+    del keys, owners, ranges
+    codes, where = np.unique(np.concatenate(found), return_inverse=True)
+    counts = np.zeros(len(codes), dtype=np.int64)
+    np.add.at(counts, where, np.concatenate(shared))
+    pairs = _pairs(codes, n)
     # a short article shares few sampled n-grams even when copied whole: scale the bar down for it
     need = np.minimum(T.MIN_SHARED_SAMPLED_NGRAMS,
                       np.maximum(1, np.minimum(sizes[pairs[:, 0]], sizes[pairs[:, 1]]) // 2)) if len(pairs) else []

@@ -26,12 +26,21 @@ class Features:
         return band_keys(self.sketch[None, :], T.NEARDUP_BANDS, T.NEARDUP_ROWS)[0]
 
 
+_BATCH = 256  # articles whose token hashes are looked up at once (8 bytes a token, not kept)
+
+
 def features_of(prepared: list) -> list[Features]:
-    """Features of ``prepared.Prepared`` articles (sketched together: the same values one by one)."""
-    sketches = sketch_word_hashes([p.hashes for p in prepared], T.SHINGLE_WORDS, T.NEARDUP_BINS)
-    return [Features(sampled_ngrams(p.hashes, T.SHINGLE_WORDS, T.NGRAM_SAMPLE_MODULUS), sketches.values[k],
-                     int(sketches.shingles[k]), p.terms, np.asarray(p.lead, dtype=np.float32))
-            for k, p in enumerate(prepared)]
+    """Features of ``prepared.Prepared`` articles, a batch at a time (sketched together: the same
+    values one by one)."""
+    out: list[Features] = []
+    for first in range(0, len(prepared), _BATCH):
+        batch = prepared[first:first + _BATCH]
+        hashes = [p.hashes for p in batch]
+        sketches = sketch_word_hashes(hashes, T.SHINGLE_WORDS, T.NEARDUP_BINS)
+        out += [Features(sampled_ngrams(h, T.SHINGLE_WORDS, T.NGRAM_SAMPLE_MODULUS), sketches.values[k],
+                         int(sketches.shingles[k]), p.terms, np.asarray(p.lead, dtype=np.float32))
+                for k, (p, h) in enumerate(zip(batch, hashes))]
+    return out
 
 
 def sketches_of(features: list[Features]) -> Sketches:

@@ -11,12 +11,15 @@ from pathlib import Path
 
 def write_json(data, target: str) -> bool:
     """``data`` as indented JSON into the file ``target``, or stdout for ``-``; True for stdout
-    (the caller then prints no summary there)."""
-    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    (the caller then prints no summary there). Written as it is encoded: ``json.dumps`` would first
+    hold every piece of the text in a list (~7 times the file's size: 0.5 GB at 20,000 articles)."""
     if target == "-":
-        sys.stdout.write(text)
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
         return True
-    Path(target).write_text(text, encoding="utf-8")
+    with open(target, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False, indent=1)
+        f.write("\n")
     return False
 
 

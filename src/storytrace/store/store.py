@@ -12,7 +12,7 @@ from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..text.fingerprint import key_terms, token_hashes
+from ..text.fingerprint import key_terms
 from ..index import CandidateIndex, SqliteStorage, features_of
 from ..model import Article, Pair
 from ..text.prepared import Prepared
@@ -185,7 +185,7 @@ class Store:
         missing = [n for n in numbers if n not in self._prepared]
         for n, article in zip(missing, self.articles(missing)):
             doc = segment(article)
-            self._prepared[n] = Prepared(doc, token_hashes(doc), key_terms(doc), self.storage.vector_of(n))
+            self._prepared[n] = Prepared(doc, key_terms(doc), self.storage.vector_of(n))
         out = []
         for n in numbers:
             self._prepared.move_to_end(n)

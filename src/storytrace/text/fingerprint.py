@@ -12,6 +12,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..model import Doc
+from .vocab import PerWord
 
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant: mixes positions into the n-gram hash
 
@@ -21,8 +22,12 @@ def word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
+# each word's hash, by word id: a document's token hashes are one lookup, so they need not be kept
+_WORD_HASHES = PerWord(word_hash, np.uint64)
+
+
 def token_hashes(doc: Doc) -> np.ndarray:
-    return np.fromiter(map(word_hash, doc.norms), dtype=np.uint64, count=len(doc.norms))
+    return _WORD_HASHES[doc.words]
 
 
 def ngram_hashes(hashes: np.ndarray, n: int) -> np.ndarray:

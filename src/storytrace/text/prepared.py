@@ -27,9 +27,13 @@ class Prepared:
     """A segmented article with its fingerprints; sentence vectors are computed on first need."""
 
     doc: Doc
-    hashes: np.ndarray
     terms: set[str]
     lead: np.ndarray
+
+    @property
+    def hashes(self) -> np.ndarray:
+        """Each token's word hash: a lookup by word id, not kept (8 bytes a token)."""
+        return token_hashes(self.doc)
 
     @property
     def body_vector(self) -> np.ndarray:
@@ -71,8 +75,8 @@ def prepare(articles: list[Article], progress: Progress | None = None) -> list[P
     on a thread while the next chunk is segmented."""
     prepared: list[Prepared] = []
 
-    def finish(docs: list[Doc], prints: list[tuple], leads) -> None:
-        prepared.extend(Prepared(d, h, t, v) for d, (h, t), v in zip(docs, prints, round_leads(leads.result())))
+    def finish(docs: list[Doc], terms: list[set[str]], leads) -> None:
+        prepared.extend(Prepared(d, t, v) for d, t, v in zip(docs, terms, round_leads(leads.result())))
         if progress:
             progress("prepare", len(prepared), len(articles))
 
@@ -81,10 +85,10 @@ def prepare(articles: list[Article], progress: Progress | None = None) -> list[P
         for first in range(0, len(articles), _PREPARE_CHUNK):
             docs = [segment(a) for a in articles[first:first + _PREPARE_CHUNK]]
             leads = lead_encoder.submit(get_encoder().encode, [lead_text(d) for d in docs], T.LEAD_WORD_PIECES)
-            prints = [(token_hashes(d), key_terms(d)) for d in docs]
+            terms = [key_terms(d) for d in docs]
             if waiting:
                 finish(*waiting)
-            waiting = (docs, prints, leads)
+            waiting = (docs, terms, leads)
         if waiting:
             finish(*waiting)
     return prepared

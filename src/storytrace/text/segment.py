@@ -13,7 +13,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..model import Article, Doc, Sentence, Span, Token
+from ..model import Article, Doc, Sentences, Span, Spans, Token
+from .vocab import word_ids
 
 # Words, numbers with inner separators ("2.5", "1,000", "155-mm"), and contractions.
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[’'.,\-][^\W_]+)*", re.UNICODE)
@@ -196,12 +197,14 @@ def segment(article: Article) -> Doc:
     # offsets as int32 when the text allows (every text the input limits let in): 5 KB less an article
     offset = np.int32 if len(text) < 2**31 else np.int64
     starts, ends = all_starts[keep].astype(offset), all_ends[keep].astype(offset)
-    cursor = np.r_[0, np.cumsum(size)].tolist()
-    sents = [Sentence(ss, se, cursor[k], cursor[k + 1], pi)
-             for k, ((ss, se), pi) in enumerate(zip(bounds[has_words].tolist(), np.array(owners)[has_words].tolist()))]
-    body_chars = sum(len("".join(text[s.start:s.end].split())) for s in sents)
+    cursor = np.r_[0, np.cumsum(size)]
+    rows = np.c_[bounds[has_words], cursor[:-1], cursor[1:], np.array(owners, dtype=np.int64)[has_words]]
+    sents = Sentences(rows.astype(offset))
+    body_chars = sum(len("".join(text[s:e].split())) for s, e in bounds[has_words].tolist())
     norms = list(map(normalise, map(text.__getitem__, map(slice, starts.tolist(), ends.tolist()))))
-    return Doc(article, paras, sents, norms, starts, ends, body_chars, quoted_tokens(text, paras, starts))
+    words = word_ids(norms).astype(np.int32)
+    return Doc(article, Spans(np.array(paras, dtype=offset).reshape(-1, 2)), sents, words, starts, ends, body_chars,
+               quoted_tokens(text, paras, starts))
 
 
 _OPEN_QUOTES, _CLOSE_QUOTES = "“«„", "”»“"

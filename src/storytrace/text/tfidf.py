@@ -9,6 +9,7 @@ a word's weight is also capped by its IDF in that corpus.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,14 +37,15 @@ class CorpusTfidf:
 
 
 def corpus_tfidf(docs: list[Doc]) -> CorpusTfidf:
-    """Weighted bags of words of all documents (words of two or more letters)."""
+    """Weighted bags of words of all documents (words of two or more letters). The bags are gathered
+    into two flat int32 buffers (4 bytes a column and a count), not two arrays a document (16 bytes
+    an entry and 224 a document, then copied whole into one)."""
     vocabulary: dict[str, int] = {}
     column: dict[str, int] = {}  # every word seen: its column, or -1 when it is not counted
     weights: list[float] = []  # rarity of each vocabulary word, by column
-    indptr, indices, values = [0], [], []
+    indptr, columns, frequencies = array("q", [0]), array("i"), array("i")
     for doc in docs:
         counts = Counter(doc.norms)  # in order of first appearance, so columns are too
-        cols, tf = [], []
         for w, c in counts.items():
             k = column.get(w)
             if k is None:
@@ -52,21 +54,22 @@ def corpus_tfidf(docs: list[Doc]) -> CorpusTfidf:
                     k = column[w] = vocabulary[w] = len(weights)
                     weights.append(rarity(w))
             if k >= 0:
-                cols.append(k)
-                tf.append(c)
-        indices.append(np.array(cols, dtype=np.int64))
-        values.append(np.array(tf, dtype=np.float64))
-        indptr.append(indptr[-1] + len(cols))
+                columns.append(k)
+                frequencies.append(c)
+        indptr.append(len(columns))
+    cols = np.array(columns, dtype=np.int32)
+    del columns
     weight_of = np.array(weights)
-    cols = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
     if len(docs) >= T.MIN_DOCUMENTS_FOR_CORPUS_IDF and len(cols):
         # a word in most of this corpus says little here, however rare in English at large
         # (the topic of a themed collection, or any word of a language wordfreq does not know)
         df = np.bincount(cols, minlength=len(weights))
         corpus_idf = np.log((len(docs) + 1) / (df + 1)) + 1.0
         weight_of = np.minimum(weight_of, corpus_idf)
-    data = (1.0 + np.log(np.concatenate(values))) * weight_of[cols] if len(cols) else np.zeros(0)
+    data = (1.0 + np.log(np.array(frequencies, dtype=np.float64))) * weight_of[cols] if len(cols) else np.zeros(0)
+    del frequencies
     matrix = sparse.csr_matrix((data, cols, np.array(indptr)), shape=(len(docs), max(1, len(vocabulary))))
+    del data, cols
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return CorpusTfidf(sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix), dict(zip(vocabulary, weight_of.tolist())))
@@ -97,4 +100,4 @@ def pair_cosines(matrix: sparse.csr_matrix, pairs: np.ndarray) -> np.ndarray:
     return out
 
 
-_PAIR_CHUNK = 16384
+_PAIR_CHUNK = 4096  # pairs a chunk: the chunk's rows are copied twice, and multiplied (16,384: ~100 MB at 20k)

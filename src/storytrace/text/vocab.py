@@ -1,5 +1,6 @@
 """Process-wide integer ids for normalised words, so word arithmetic over a pair of documents (bags,
-overlaps) runs in numpy instead of dictionaries. Ids are only compared inside one process. A lock
+overlaps) runs in numpy instead of dictionaries, and a document keeps its words as 4-byte ids
+(``model.Doc.words``, taken when it is segmented). Ids are only compared inside one process. A lock
 guards every growth: dask workers may run several tasks on threads of one process."""
 
 from __future__ import annotations
@@ -31,20 +32,25 @@ def word_ids(words: list[str]) -> np.ndarray:
     return np.array(ids, dtype=np.int64)
 
 
-class _PerWord:
-    """A value per word id, computed once per word and kept in a growing array."""
+class PerWord:
+    """A value per word id, computed once per word and kept in an array grown by doubling (words
+    arrive a few at a time, article by article: copying the whole array for each would be quadratic)."""
 
     def __init__(self, compute, dtype) -> None:
-        self._compute, self._values = compute, np.zeros(0, dtype=dtype)
+        self._compute, self._values, self._count = compute, np.zeros(0, dtype=dtype), 0
 
     def __getitem__(self, ids: np.ndarray) -> np.ndarray:
-        values = self._values
-        if len(values) < len(WORDS):
+        if self._count < len(WORDS):
             with _LOCK:
-                values = self._values
-                new = [self._compute(w) for w in WORDS[len(values):]]
-                values = self._values = np.r_[values, np.array(new, dtype=values.dtype)]
-        return values[ids]
+                count, values = self._count, self._values
+                new = np.array([self._compute(w) for w in WORDS[count:]], dtype=values.dtype)
+                if count + len(new) > len(values):
+                    grown = np.zeros(max(2 * len(values), count + len(new), 1024), dtype=values.dtype)
+                    grown[:count] = values[:count]
+                    values = self._values = grown
+                values[count:count + len(new)] = new
+                self._count = count + len(new)  # last: a reader outside the lock sees only filled values
+        return self._values[ids]
 
 
 def is_counted(word: str) -> bool:
@@ -52,8 +58,8 @@ def is_counted(word: str) -> bool:
     return len(word) > 1 and word.isalpha()
 
 
-ALPHABETIC = _PerWord(is_counted, bool)
-ALPHANUMERIC = _PerWord(str.isalnum, bool)
+ALPHABETIC = PerWord(is_counted, bool)
+ALPHANUMERIC = PerWord(str.isalnum, bool)
 
 _weights: tuple[dict | None, np.ndarray] = (None, np.zeros(0))
 

@@ -1,0 +1,188 @@
+"""Where `analyze`'s memory goes (issue 13): what a prepared article holds, field by field; what
+each step of the candidates stage adds; and this process's RSS as each stage of a whole run starts.
+
+    python benchmarks/memory.py fields CORPUS.jsonl          # tracemalloc over prepare, bytes by field
+    python benchmarks/memory.py candidates CORPUS.jsonl      # each step of the candidates stage
+    python benchmarks/memory.py stages CORPUS.jsonl OUT.json # a whole local run, as the CLI makes it
+
+``--src OTHER/src`` measures another source tree (``fields`` and ``stages``; ``candidates`` needs
+this tree's ``pipeline.ranked_candidates``).
+
+CORPUS: e.g. ``python benchmarks/synthetic.py 2000 --out /tmp/mem/c2000.jsonl``. ``fields`` and
+``candidates`` read, clean and prepare the corpus first (the vector store serves leads encoded
+before: set STORYTRACE_CACHE_DIR to choose it). ``stages`` writes the JSON as ``storytrace analyze
+--json`` does and prints the peak RSS (VmHWM) of this process at the end; forked workers are not in
+it (watch them with ``/usr/bin/time -v`` or /proc). Memory figures are reliable on a loaded
+machine; the seconds printed are not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+
+
+def _status_mb(field: str) -> float:
+    """VmRSS (now) or VmHWM (peak) of this process, in MB."""
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _articles(corpus: str) -> list:
+    from storytrace.engine.run import StageClock, begin_run, no_progress
+    from storytrace.ingest import read_inputs
+
+    return begin_run(read_inputs([corpus]).articles, StageClock(), no_progress)
+
+
+def _deep_size(obj, seen: set[int]) -> int:
+    """Bytes of ``obj`` and everything it holds that ``seen`` does not hold yet (shared objects, such
+    as one word string in many documents, count once)."""
+    if id(obj) in seen:
+        return 0
+    seen.add(id(obj))
+    size = sys.getsizeof(obj)
+    if isinstance(obj, np.ndarray):
+        return size + (_deep_size(obj.base, seen) if obj.base is not None else 0)
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return size + sum(_deep_size(x, seen) for x in obj)
+    if isinstance(obj, dict):
+        return size + sum(_deep_size(k, seen) + _deep_size(v, seen) for k, v in obj.items())
+    if hasattr(obj, "__dict__") and not isinstance(obj, type):
+        size += _deep_size(obj.__dict__, seen)
+    for name in getattr(type(obj), "__slots__", ()):
+        if hasattr(obj, name):
+            size += _deep_size(getattr(obj, name), seen)
+    return size
+
+
+def fields(corpus: str) -> None:
+    """tracemalloc over ``prepare`` (what it leaves allocated, caches included), then each field's bytes."""
+    from storytrace.text.prepared import prepare
+
+    articles = _articles(corpus)
+    n = len(articles)
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.take_snapshot()
+    prepared = prepare(articles)
+    gc.collect()
+    after = tracemalloc.take_snapshot()
+    kept = sum(s.size_diff for s in after.compare_to(before, "filename"))
+    tracemalloc.stop()
+    print(f"{n:,} articles: prepare leaves {kept / n / 1024:.1f} KB an article allocated (tracemalloc)")
+    print("  largest allocation sites:")
+    for s in after.compare_to(before, "lineno")[:8]:
+        print(f"    {s}")
+    seen: set[int] = set()
+    for a in articles:  # the articles are not the prepared articles' cost
+        _deep_size(a, seen)
+    sizes: dict[str, int] = {}
+    for p in prepared:
+        d = p.doc
+        for obj in (p, p.__dict__, d, d.__dict__):
+            seen.add(id(obj))
+            sizes["objects (Prepared, Doc, their dicts)"] = sizes.get("objects (Prepared, Doc, their dicts)", 0) \
+                + sys.getsizeof(obj)
+        for name, value in d.__dict__.items():
+            if name not in ("article", "body_chars"):
+                sizes[f"doc.{name}"] = sizes.get(f"doc.{name}", 0) + _deep_size(value, seen)
+        for name, value in p.__dict__.items():
+            if name != "doc":
+                sizes[name] = sizes.get(name, 0) + _deep_size(value, seen)
+    print("  by field (KB an article):")
+    for name, size in sorted(sizes.items(), key=lambda kv: -kv[1]):
+        print(f"    {name:38s} {size / n / 1024:6.2f}")
+    print(f"    {'sum':38s} {sum(sizes.values()) / n / 1024:6.2f}   ({sum(len(p.doc) for p in prepared) / n:.0f} tokens, "
+          f"{sum(len(p.doc.sentences) for p in prepared) / n:.1f} sentences an article)")
+
+
+def candidates(corpus: str) -> None:
+    """Each step of the candidates stage, as the local engine runs them: tracemalloc's peak above
+    what was allocated when the step began, and what the step leaves."""
+    from storytrace.engine import pipeline
+    from storytrace.index import CandidateIndex, features_of
+    from storytrace.index.features import sketches_of
+    from storytrace.text.prepared import prepare
+    from storytrace.text.tfidf import corpus_tfidf
+
+    prepared = prepare(_articles(corpus))
+    n = len(prepared)
+    gc.collect()
+    print(f"{n:,} articles prepared: RSS {_status_mb('VmRSS'):,.0f} MB")
+    tracemalloc.start()
+
+    def step(name: str, make):
+        gc.collect()
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        started = time.perf_counter()
+        out = make()
+        now, peak = tracemalloc.get_traced_memory()
+        print(f"  {name:16s} peak +{(peak - base) / 2**20:7.1f} MB ({(peak - base) / n / 1024:5.2f} KB an article), "
+              f"leaves +{(now - base) / 2**20:7.1f} MB; {time.perf_counter() - started:5.1f} s")
+        return out
+
+    features = step("features_of", lambda: features_of(prepared))
+    found = step("self-join", lambda: CandidateIndex.self_join(features))
+    sketches = sketches_of(features)
+    del features
+    tfidf = step("TF-IDF bags", lambda: corpus_tfidf([p.doc for p in prepared]))
+    pairs = step("ranking", lambda: pipeline.ranked_candidates(found, sketches, tfidf.matrix))
+    print(f"  {len(pairs[0]):,} candidates; RSS {_status_mb('VmRSS'):,.0f} MB, peak {_status_mb('VmHWM'):,.0f} MB")
+
+
+def stages(corpus: str, out: str) -> None:
+    """A whole local run: this process's RSS as each stage starts, and its peak at the end."""
+    from storytrace.engine import pipeline
+    from storytrace.output.paths import write_json
+
+    started, seen = time.perf_counter(), []
+
+    def line(what: str) -> None:
+        print(f"  {time.perf_counter() - started:7.1f} s  {what:22s} RSS {_status_mb('VmRSS'):6,.0f} MB, "
+              f"peak so far {_status_mb('VmHWM'):6,.0f} MB", flush=True)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if not seen or seen[-1] != stage:
+            seen.append(stage)
+            line(f"{stage} starts")
+
+    result = pipeline.analyze([corpus], progress)
+    line("result ready")
+    data = result.to_json()
+    line("JSON document built")
+    write_json(data, out)
+    line("JSON written")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("fields", "candidates", "stages"):
+        p = sub.add_parser(name)
+        p.add_argument("corpus")
+        if name == "stages":
+            p.add_argument("out")
+        p.add_argument("--src", default=str(SRC), help="the source tree to measure (default: this checkout's)")
+    args = parser.parse_args()
+    sys.path.insert(0, args.src)
+    if args.command == "stages":
+        stages(args.corpus, args.out)
+    else:
+        globals()[args.command](args.corpus)
+
+
+if __name__ == "__main__":
+    main()
