@@ -135,7 +135,7 @@ def candidates(corpus: str) -> None:
         return out
 
     features = step("features_of", lambda: features_of(prepared))
-    found = step("self-join", lambda: CandidateIndex.self_join(features))
+    found = step("self-join", lambda kept=features: CandidateIndex.self_join(kept))
     sketches = sketches_of(features)
     del features
     tfidf = step("TF-IDF bags", lambda: corpus_tfidf([p.doc for p in prepared]))
