@@ -22,7 +22,7 @@ from ..provenance.family import orient_by_credited_copies
 from ..index import features_of
 from ..model import Article, Story
 from ..output.result import SCHEMA, article_json
-from ..text.fingerprint import key_terms, token_hashes
+from ..text.fingerprint import key_terms
 from ..text.prepared import Prepared, lead_text
 from ..text.segment import segment
 from ..provenance.sources import attach_sources
@@ -116,12 +116,12 @@ def _prepare_and_query(store: Store, article: Article):
     doc = segment(article)
     with ThreadPoolExecutor(1, thread_name_prefix="storytrace-lead") as encoding:
         lead = encoding.submit(get_encoder().encode, [lead_text(doc)], T.LEAD_WORD_PIECES)
-        hashes, terms = token_hashes(doc), key_terms(doc)
+        terms = key_terms(doc)
         # features_of reads the lead only to copy it: a placeholder until the encoder is done
-        [unled] = features_of([Prepared(doc, hashes, terms, np.zeros(DIMENSIONS, np.float32))])
+        [unled] = features_of([Prepared(doc, terms, np.zeros(DIMENSIONS, np.float32))])
         text, named = store.index.query_text(unled)
         [vector] = round_leads(lead.result())
-    p = Prepared(doc, hashes, terms, vector)
+    p = Prepared(doc, terms, vector)
     f = dataclasses.replace(unled, lead=np.asarray(vector, dtype=np.float32))
     return p, f, store.index.with_lead(text, named, f)
 
