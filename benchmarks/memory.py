@@ -28,15 +28,8 @@ from pathlib import Path
 import numpy as np
 
 SRC = Path(__file__).resolve().parent.parent / "src"
-
-
-def _status_mb(field: str) -> float:
-    """VmRSS (now) or VmHWM (peak) of this process, in MB."""
-    with open("/proc/self/status", encoding="ascii") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from candidates import _status_mb  # noqa: E402  (VmRSS now, VmHWM peak, in MB)
 
 
 def _articles(corpus: str) -> list:
