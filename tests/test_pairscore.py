@@ -155,3 +155,24 @@ def test_alignment_severity_and_sequence_features():
                                              "The minister resigned on Friday.", 0.9)))
     assert days["date_mismatch"] == 1.0 and same["date_mismatch"] == 0.0
     assert days["prefix_ratio"] == 0.8 and days["soft_min_cos"] < 1.0
+
+
+def test_the_word_vectors_kept_are_bounded_and_dropping_them_changes_no_feature(monkeypatch):
+    """Every caller of the scorer (analyze as well as the store) keeps at most WORD_VECTOR_CACHE
+    word vectors, the most recent; a word encoded again gives the same vector, so features do not
+    depend on what was dropped."""
+    from storytrace.judge import pairscore
+
+    pairs = [(PARA_A, PARA_B), (PARA_A, UNRELATED), (FIFTY, UNRELATED)]
+    cosines = [0.9, 0.1, 0.2]
+    monkeypatch.setattr(pairscore, "_WORD_CACHE", (None, {}))
+    unbounded = features_batch(pairs, cosines)
+    words = len(pairscore._WORD_CACHE[1])
+    assert words > 12
+    monkeypatch.setattr(pairscore, "WORD_VECTOR_CACHE", 5)
+    monkeypatch.setattr(pairscore, "_WORD_CACHE", (None, {}))
+    bounded = features_batch(pairs, cosines)
+    kept = pairscore._WORD_CACHE[1]
+    assert len(kept) == 5
+    assert np.array_equal(bounded, unbounded)
+    assert np.array_equal(features_batch(pairs, cosines), unbounded)  # encoded again, the same

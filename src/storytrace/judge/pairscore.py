@@ -371,6 +371,10 @@ def _pair(a: _Side, b: _Side, cosine: float) -> list[float]:
 # ---------------------------------------------------------------- word vectors and soft alignment
 
 _WORD_CACHE: tuple[object, dict[str, np.ndarray]] = (None, {})
+# word vectors kept, the most recently encoded (about 80 MB): a bound for every caller (analyze,
+# add, trace, compare), since the words of a large corpus's compared pairs have no bound of their
+# own. A vector is the word's alone (each text one model run), so what is dropped comes back equal.
+WORD_VECTOR_CACHE = 50_000
 
 
 def _attach_vectors(sides) -> None:
@@ -390,6 +394,9 @@ def _attach_vectors(sides) -> None:
     for s in sides:
         if s.vectors is None:
             s.vectors = np.stack([cache[w] for w in s.words]) if s.words else np.zeros((0, 1), np.float32)
+    if len(cache) > WORD_VECTOR_CACHE:  # the oldest go (a dict keeps insertion order)
+        for w in list(itertools.islice(cache, len(cache) - WORD_VECTOR_CACHE)):
+            del cache[w]
 
 
 def _soft(a: _Side, b: _Side) -> list[float]:

@@ -5,7 +5,6 @@ encoding it again."""
 
 from __future__ import annotations
 
-import itertools
 import json
 import sqlite3
 from collections import OrderedDict
@@ -24,7 +23,6 @@ from .schema import connect
 DEFAULT_PATH = "storytrace.db"
 PREPARED_CACHE = 4096  # stored articles kept segmented in memory (bounded: a long-running process stays small)
 ENCODER_CACHE = 50_000  # sentence vectors kept in memory between batches (about 80 MB)
-WORD_VECTOR_CACHE = 50_000  # words' vectors of the sentence-pair scorer (judge/pairscore.py; about 80 MB)
 _CHUNK = 500
 
 
@@ -109,16 +107,11 @@ class Store:
     def bound_caches(self) -> None:
         """What a long-running process keeps between calls: at most PREPARED_CACHE stored articles
         segmented (and their sketches), stats.WORD_CACHE words' weights, stats.BAG_CACHE stored
-        bags of words, ENCODER_CACHE sentence vectors and WORD_VECTOR_CACHE word vectors; the lead
+        bags of words, ENCODER_CACHE sentence vectors and pairscore.WORD_VECTOR_CACHE word vectors; the lead
         vectors of the exact scan (1.5 KB per stored article) are the index itself."""
         from ..encode.embed import get_encoder
-        from ..judge import pairscore
 
-        get_encoder().trim(ENCODER_CACHE)
-        words = pairscore._WORD_CACHE[1]
-        if len(words) > WORD_VECTOR_CACHE:  # the oldest go (a dict keeps insertion order)
-            for word in list(itertools.islice(words, len(words) - WORD_VECTOR_CACHE)):
-                del words[word]
+        get_encoder().trim(ENCODER_CACHE)  # the scorer's word vectors bound themselves (pairscore.WORD_VECTOR_CACHE)
 
     @contextmanager
     def transaction(self):
