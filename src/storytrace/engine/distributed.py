@@ -30,12 +30,11 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from ..index import CandidateIndex, features_of
-from ..index.features import sketches_of
+from ..index import features_of
 from ..ingest import IngestResult, input_files, read_inputs
 from ..model import Article
 from ..judge import compare_many
-from .pipeline import ranked_candidates
+from .pipeline import candidate_stage
 from ..text.prepared import Progress, prepare
 from ..output.result import Result
 from .run import StageClock, begin_run, finish_run, no_progress
@@ -163,6 +162,14 @@ def _vector_counts() -> np.ndarray:
     return np.array([_encoder().encoded, _encoder().from_store], dtype=np.int64)
 
 
+def _tfidf_of(summaries: list[dict]):
+    """The corpus TF-IDF from the workers' word counts, which are then let go."""
+    tfidf = corpus_tfidf(_Bags(summaries))
+    for s in summaries:
+        del s["bags"], s["vocabulary"]
+    return tfidf
+
+
 def _summary(part: tuple) -> dict:
     """What the client needs of a prepared partition: candidate inputs, and each document's words
     with their counts in order of first appearance (all the TF-IDF reads of a document)."""
@@ -265,16 +272,8 @@ def analyze_articles(client, articles: list[Article], errors: list[str] | None =
         del summary_futures, sizes  # the workers keep only the prepared partitions
     encoded = sum((s["encoded"] for s in summaries), np.zeros(2, np.int64))  # texts run, vectors from the store
     with clock("candidates"):
-        features = [f for s in summaries for f in s.pop("features")]
-        found = CandidateIndex.self_join(features)
-        sketches = sketches_of(features)
-        del features  # of the features, only the sketches are read again
-        tfidf = corpus_tfidf(_Bags(summaries))
-        for s in summaries:
-            del s["bags"], s["vocabulary"]
-        candidates, cosines, shares_text = ranked_candidates(found, sketches, tfidf.matrix)
-        weight = tfidf.weight
-        del found, sketches, tfidf  # the bags of words are not needed past the pair cosines
+        candidates, cosines, shares_text, weight = candidate_stage(
+            [f for s in summaries for f in s.pop("features")], lambda: _tfidf_of(summaries))
     results: list = [None] * len(candidates)
     with clock("compare"):
         weight = client.scatter([weight], broadcast=True, hash=False)[0]

@@ -26,13 +26,25 @@ from .run import StageClock, begin_run, finish_run, no_progress
 from .threads import with_single_threaded_blas
 
 
-def candidate_pairs(prepared: list[Prepared] | None, tfidf,
-                    features: list | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def candidate_pairs(prepared: list[Prepared] | None, tfidf) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Index pairs to compare, with their TF-IDF cosines and whether they share text: the candidate
     sources' self-join (index/: the same objects the store inserts into and queries), then
-    ``ranked_candidates``. ``features``: the articles' ``features_of``, when made elsewhere."""
-    features = features_of(prepared) if features is None else features
+    ``ranked_candidates``."""
+    features = features_of(prepared)
     return ranked_candidates(CandidateIndex.self_join(features), sketches_of(features), tfidf)
+
+
+def candidate_stage(features: list, make_tfidf) -> tuple[np.ndarray, np.ndarray, np.ndarray, object]:
+    """Both engines' candidates stage: the self-join over ``features`` (emptied once read: of them
+    only the sketches are read again), then ``make_tfidf()``, the corpus TF-IDF, built only now so
+    that it and the self-join do not add up in the stage's peak, then ``ranked_candidates``.
+    (candidates, their cosines, whether they share text, the TF-IDF word weight); the bags of words
+    are let go past the pair cosines."""
+    found = CandidateIndex.self_join(features)
+    sketches = sketches_of(features)
+    features.clear()
+    tfidf = make_tfidf()
+    return (*ranked_candidates(found, sketches, tfidf.matrix), tfidf.weight)
 
 
 def ranked_candidates(found: tuple[np.ndarray, np.ndarray], sketches,
@@ -87,14 +99,8 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
         prepared = prepare(articles, progress)
     progress("candidates", 0, 1)
     with clock("candidates"):
-        features = features_of(prepared)
-        found = CandidateIndex.self_join(features)
-        sketches = sketches_of(features)
-        del features  # of the features, only the sketches are read again
-        tfidf = corpus_tfidf([p.doc for p in prepared])
-        candidates, cosines, shares_text = ranked_candidates(found, sketches, tfidf.matrix)
-        weight = tfidf.weight
-        del tfidf, found, sketches  # the bags of words (3 KB an article) are not needed past the pair cosines
+        candidates, cosines, shares_text, weight = candidate_stage(
+            features_of(prepared), lambda kept=prepared: corpus_tfidf([p.doc for p in kept]))
     progress("candidates", 1, 1)
     progress("compare", 0, len(candidates))
     with clock("compare"):

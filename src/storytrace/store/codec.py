@@ -48,6 +48,8 @@ _RELATION_INDEX = {r: i for i, r in enumerate(RELATIONS)}
 def relation_code(relation: str) -> int | str:
     """A relation as pair_rows keeps it."""
     return _RELATION_INDEX.get(relation, relation)
+
+
 MAX_DENOMINATOR = 86400  # days apart are seconds / 86400
 
 _NONE, _FALSE, _TRUE, _ZERO, _ONE, _FLOAT, _INT, _KNOWN, _STR, _JSON, _FLOAT32, _RATIO = range(12)

@@ -14,16 +14,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from .. import thresholds as T
 from ..claims import find_claims
-from ..encode.embed import DIMENSIONS, get_encoder
-from ..encode.leads import round_leads
+from ..encode.embed import DIMENSIONS
 from ..provenance.family import orient_by_credited_copies
 from ..index import features_of
 from ..model import Article, Story
 from ..output.result import SCHEMA, article_json
 from ..text.fingerprint import key_terms
-from ..text.prepared import Prepared, lead_text
+from ..text.prepared import Prepared, submit_leads
 from ..text.segment import segment
 from ..provenance.sources import attach_sources
 from ..provenance.stories import LINKING, group_stories
@@ -115,12 +113,12 @@ def _prepare_and_query(store: Store, article: Article):
     the interpreter lock, and only the vector index needs the lead."""
     doc = segment(article)
     with ThreadPoolExecutor(1, thread_name_prefix="storytrace-lead") as encoding:
-        lead = encoding.submit(get_encoder().encode, [lead_text(doc)], T.LEAD_WORD_PIECES)
+        lead = submit_leads(encoding, [doc])
         terms = key_terms(doc)
         # features_of reads the lead only to copy it: a placeholder until the encoder is done
         [unled] = features_of([Prepared(doc, terms, np.zeros(DIMENSIONS, np.float32))])
         text, named = store.index.query_text(unled)
-        [vector] = round_leads(lead.result())
+        [vector] = lead.result()
     p = Prepared(doc, terms, vector)
     f = dataclasses.replace(unled, lead=np.asarray(vector, dtype=np.float32))
     return p, f, store.index.with_lead(text, named, f)

@@ -3,7 +3,7 @@ batch engines (engine/pipeline.py, engine/distributed.py), the store and the pai
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable
@@ -69,6 +69,13 @@ def lead_text(doc: Doc) -> str:
 _PREPARE_CHUNK = 256  # articles per progress step of ``prepare``
 
 
+def submit_leads(pool: ThreadPoolExecutor, docs: list[Doc]) -> Future:
+    """The documents' lead vectors, encoded on ``pool`` (the encoder releases the interpreter lock,
+    so the caller goes on meanwhile) and rounded as they leave the encoder (encode/leads.py)."""
+    texts = [lead_text(d) for d in docs]
+    return pool.submit(lambda: round_leads(get_encoder().encode(texts, T.LEAD_WORD_PIECES)))
+
+
 def prepare(articles: list[Article], progress: Progress | None = None) -> list[Prepared]:
     """Segment, fingerprint and encode the leads of the articles, a chunk at a time so a progress
     display can follow. The encoder (which releases the interpreter lock) works on one chunk's leads
@@ -76,7 +83,7 @@ def prepare(articles: list[Article], progress: Progress | None = None) -> list[P
     prepared: list[Prepared] = []
 
     def finish(docs: list[Doc], terms: list[set[str]], leads) -> None:
-        prepared.extend(Prepared(d, t, v) for d, t, v in zip(docs, terms, round_leads(leads.result())))
+        prepared.extend(Prepared(d, t, v) for d, t, v in zip(docs, terms, leads.result()))
         if progress:
             progress("prepare", len(prepared), len(articles))
 
@@ -84,7 +91,7 @@ def prepare(articles: list[Article], progress: Progress | None = None) -> list[P
         waiting = None
         for first in range(0, len(articles), _PREPARE_CHUNK):
             docs = [segment(a) for a in articles[first:first + _PREPARE_CHUNK]]
-            leads = lead_encoder.submit(get_encoder().encode, [lead_text(d) for d in docs], T.LEAD_WORD_PIECES)
+            leads = submit_leads(lead_encoder, docs)
             terms = [key_terms(d) for d in docs]
             if waiting:
                 finish(*waiting)
