@@ -3,6 +3,7 @@
     python benchmarks/storylines.py [--data ../shared/data]            # the report (locked part once)
     python benchmarks/storylines.py --select [--data ../shared/data]   # the selection, on the rest only
     python benchmarks/storylines.py --speed [N]                         # cost on the example and N synthetic
+    python benchmarks/storylines.py --undated [--data ../shared/data]  # undated stories joining dated ones, on the rest
 
 Rows named "locked" analyse only the locked part (reported once: nothing is selected on it); rows
 named "all" analyse the whole sets, selection data included (information).
@@ -204,6 +205,37 @@ def select(data: Path, out=print) -> tuple[float, float]:
     return event, lead
 
 
+def undated(data: Path, out=print) -> None:
+    """Whether an undated story joins a dated one (``T.STORYLINE_UNDATED_JOINS_DATED``), on the unlocked
+    70% only: both settings on the same analysis, the SemEval pairs split by how many of their two
+    articles are dated (the mixed pairs are the ones the setting decides)."""
+    wiki_locked, sem_locked = locked_ids()
+    run = evaluate(data, lambda i: i not in wiki_locked, lambda p: p not in sem_locked)
+    dated = {a.id: a.published is not None for r in (run["wiki"], run["sem"]) for a in r.articles}
+    kinds = {"both dated": 2, "one dated": 1, "neither": 0}
+    saved = T.STORYLINE_UNDATED_JOINS_DATED
+    try:
+        for setting in (True, False):
+            T.STORYLINE_UNDATED_JOINS_DATED = setting
+            for name in ("wiki", "sem"):
+                run[name].storylines = group_storylines(run[name].articles, run[name].stories, run[name].pairs)
+            w = wikiref_figures(line_of(run["wiki"]), run["topic"])
+            s = semeval_figures(run["sem"], run["rated"], line_of(run["sem"]))
+            out(f"undated joins dated = {setting}: WikiRef F1 {w['f1']:.3f} (P {w['precision']:.3f} R {w['recall']:.3f}, "
+                f"large-topic joins {w['large_joins']}, {sum(dated[i] for i in run['topic'])} of "
+                f"{len(run['topic'])} articles dated); SemEval F1 {s['f1']:.3f} (P {s['precision']:.3f} "
+                f"R {s['recall']:.3f}, {s['pairs']} pairs)")
+            for kind, n in kinds.items():
+                rated = [r for r in run["rated"] if dated[r[0]] + dated[r[1]] == n]
+                if rated:
+                    k = semeval_figures(run["sem"], rated, line_of(run["sem"]), graded=False)
+                    joined = sum(line_of(run["sem"])[a] == line_of(run["sem"])[b] for a, b, _ in rated)
+                    out(f"    SemEval pairs {kind}: {len(rated)} ({k['same']} with Narrative <= {NARRATIVE_SAME}), "
+                        f"{joined} in one storyline: F1 {k['f1']:.3f} (P {k['precision']:.3f} R {k['recall']:.3f})")
+    finally:
+        T.STORYLINE_UNDATED_JOINS_DATED = saved
+
+
 def speed(n: int, out=print) -> None:
     """What storylines add to ``analyze``: median seconds of ``group_storylines`` over 5 runs on the
     example corpus and on ``n`` synthetic articles (benchmarks/synthetic.py, seed 0), beside the
@@ -284,7 +316,12 @@ def main(argv=None) -> int:
     parser.add_argument("--select", action="store_true", help="the selection grid, on the unlocked 70%% only")
     parser.add_argument("--speed", type=int, nargs="?", const=2000, metavar="N",
                         help="time storylines on the example corpus and N synthetic articles (default 2000)")
+    parser.add_argument("--undated", action="store_true",
+                        help="undated stories joining dated ones or not, on the unlocked 70%% only")
     args = parser.parse_args(argv)
+    if args.undated:
+        undated(args.data)
+        return 0
     if args.speed:
         speed(args.speed)
         return 0

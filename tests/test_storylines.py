@@ -117,6 +117,33 @@ def test_example_corpus_other_event_has_a_storyline_of_its_own_when_dated():
                               "004_77716409017abaf9")} == {line["000_a37f6e7e984c68d0"]}
 
 
+def test_example_corpus_undated_other_event_has_a_storyline_of_its_own():
+    """The file of 003 states no date, the Kyiv story is dated (001's date line): nothing shows 003
+    within the window, so it is not joined, however alike its subject (issue 11's acceptance)."""
+    result = analyze_articles(read_inputs([CORPUS]).articles).to_json()
+    dated = {a["id"][:3]: a["published"] for a in result["articles"]}
+    assert dated["001"] is not None and dated["003"] is None
+    line = storyline_of(result)
+    assert len(result["storylines"]) == 2
+    assert line["003_811dcac62ff5ac35"] != line["000_a37f6e7e984c68d0"]
+
+
+def test_undated_stories_join_each_other_but_not_a_dated_one():
+    dates = {"a": "2024-03-04", "b": "2024-03-09", "c": None, "d": None}
+    articles = [Article(k, f"Text {k}.", published=d) for k, d in dates.items()]
+    stories = [Story(f"story-{n}", [k], k, None) for n, k in enumerate(dates, 1)]
+
+    def link(a: str, b: str) -> Pair:
+        return Pair(a, b, "related", 0.6, Coverage(), Coverage(), [],
+                    evidence={"event_similarity": 0.6, "lead_cosine": 0.6, "days_apart": None})
+
+    lines = group_storylines(articles, stories, [link("a", "b"), link("b", "c"), link("c", "d")])
+    assert [sl.stories for sl in lines] == [["story-1", "story-2"], ["story-3", "story-4"]]
+    articles[2].published = "2024-03-12"  # dated within the window: joined through it
+    lines = group_storylines(articles, stories, [link("a", "b"), link("b", "c"), link("c", "d")])
+    assert [sl.stories for sl in lines] == [["story-1", "story-2", "story-3"], ["story-4"]]
+
+
 def test_sentence_sized_pairs_link_no_storylines():
     """A pair judged by the paraphrase judge carries no event evidence: its stories stay apart."""
     stories = [Story("story-1", ["a"], "a", None), Story("story-2", ["b"], "b", None)]

@@ -150,6 +150,12 @@ STORYLINE_MAX_DAYS = 30           # stories further apart (both dated: days from
                                   # of the later) link no storylines: a rule, not calibrated
                                   # (the SemEval pairs are days apart, WikiRef is undated); a month holds a tender's
                                   # announcement, bidders and bid, and keeps the same subject months later apart
+STORYLINE_UNDATED_JOINS_DATED = False  # a story no article of which is dated is not linked to a dated one: nothing
+                                  # shows it within STORYLINE_MAX_DAYS of it (the same subject ten months earlier
+                                  # reads the same). Undated stories still link to each other (an undated corpus
+                                  # gets topic-level storylines). A rule, then checked on the SemEval pairs of
+                                  # which one article is dated and the other not (benchmarks/storylines.py
+                                  # --undated, development 70% only): see README "Storylines"
 
 # ---- claims (claims/): quotes, figures and hedges compared across a story -------------------
 # Chosen on written test texts and the example corpus's known cases, then checked (never tuned)

@@ -10,8 +10,11 @@ closer) with lead vectors (title and first words: what the article is about) at 
 least ``T.STORYLINE_MIN_LEAD_COSINE`` -- shared names alone (the same port director running a
 marathon and awarding a bridge contract) are the same actors, not the same subject -- and the
 stories are at most ``T.STORYLINE_MAX_DAYS`` apart. A story's dates are its dated articles' (one
-dated copy dates the story: an undated rewrite of a dated report is as old as the report); stories
-with no dated article have no time evidence and are linked on the content alone.
+dated copy dates the story: an undated rewrite of a dated report is as old as the report). A story
+with no dated article has no time evidence: it is linked to other undated stories on the content
+alone (an undated corpus gets topic-level storylines), but not to a dated story, since nothing shows
+it within the window (``T.STORYLINE_UNDATED_JOINS_DATED``: the same ministers on the same subject
+ten months earlier read the same).
 Storylines are the connected components of those links (a developing topic moves on: the bidders'
 story links to the tender's, the joint bid's to the bidders'). Only compared pairs are read, so the
 work is linear in the reported pairs, never in all pairs of stories.
@@ -75,6 +78,8 @@ def story_links(articles: list[Article], stories: list[Story], pairs: list[Pair]
             continue
         if p.evidence.get("lead_cosine", 0.0) < T.STORYLINE_MIN_LEAD_COSINE:
             continue
+        if (spans[sa] is None) != (spans[sb] is None) and not T.STORYLINE_UNDATED_JOINS_DATED:
+            continue  # one dated, one not: nothing shows the undated story within the window
         days = days_between(spans[sa], spans[sb])
         if days is not None and days > T.STORYLINE_MAX_DAYS:
             continue
