@@ -50,3 +50,14 @@ def test_reuse_similarity_ranks_copies_first():
     assert reuse_similarity(cov(1.0), cov(1.0)) == 1.0
     assert reuse_similarity(cov(0.5), cov(0.5)) > reuse_similarity(cov(0.0, 0.5), cov(0.0, 0.5)) >= 0.5
     assert reuse_similarity(cov(0.0), cov(0.0)) == 0.5  # the floor: reuse ranks above no reuse
+
+
+def test_a_same_event_pair_never_scores_as_the_same_text():
+    """The event model's clipped score reaches 1.0 for close reports of one event; only the same text
+    scores 1.0, and a pair sharing no text ranks under every duplicate."""
+    from storytrace.judge.relate import article_similarity
+    least_duplicate = reuse_similarity(cov(T.DUPLICATE_VERBATIM), cov(T.DUPLICATE_VERBATIM))
+    same_event = article_similarity("same_event", cov(0.0), cov(0.0), 1.0, 0.6)
+    assert 0.6 < same_event < least_duplicate < 1.0
+    assert article_similarity("same_event", cov(0.0), cov(0.0), 0.8, 0.6) == 0.8  # below the cap: as the model says
+    assert article_similarity("duplicate", cov(1.0), cov(1.0), 1.0, 0.6) == 1.0

@@ -12,7 +12,7 @@ from .event import event_features_batch, get_event_model
 from ..model import Coverage, Pair
 from ..text.prepared import Prepared, Progress
 from ..engine.processes import MIN_PAIRS, can_fork, chunked, map_chunks
-from .relate import event_relation, related_similarity
+from .relate import event_relation, event_similarity_of
 from .alignment import NeedsEncoder, is_short
 from .restated import short_paragraphs
 from .pair import compare_prepared, salad_event
@@ -58,7 +58,7 @@ def judge_by_event(left: list[Prepared], right: list[Prepared], pairs: np.ndarra
             out.append(None)
             continue
         evidence = dict(f, **evidence, event_similarity=sim, same_event=relation == "same_event")
-        score = related_similarity(sim, model.same_event_threshold) if relation == "related" else sim
+        score = event_similarity_of(relation, sim, model.same_event_threshold)
         out.append(Pair(left[i].doc.id, right[j].doc.id, relation, score, Coverage(), Coverage(), [], None, None,
                         evidence))
     return out

@@ -57,17 +57,27 @@ def related_similarity(similarity: float, same_event_threshold: float) -> float:
 
 
 RELATED_BELOW = 1e-4  # how far under the same-event threshold a related pair is capped
+# The least similarity of a duplicate (reuse_similarity with each side DUPLICATE_VERBATIM covered):
+# a pair that shares no substantial text ranks under every duplicate, and never reaches 1.0, the
+# same text's (the event model's clipped score reaches 1.0 for close reports of one event).
+SAME_EVENT_BELOW = 0.5 + 0.5 * T.DUPLICATE_VERBATIM - RELATED_BELOW
+
+
+def event_similarity_of(relation: str, similarity: float, same_event_threshold: float) -> float:
+    """The graded similarity of a pair judged by the event model alone (same_event or related)."""
+    if relation == "related":
+        return related_similarity(similarity, same_event_threshold)
+    return min(similarity, SAME_EVENT_BELOW)
 
 
 def article_similarity(relation: str, cov_a: Coverage, cov_b: Coverage, event_similarity: float,
                        same_event_threshold: float) -> float:
     """The graded similarity of two articles, agreeing with their relation: a related pair below
     every same-event pair; reuse never below what its event evidence alone would give it as a
-    related pair, nor a same-event one below the same-event threshold; 1.0 stays the same text's.
+    related pair, nor a same-event one below the same-event threshold; 1.0 stays the same text's, and
+    a same-event pair stays under every duplicate.
     One function for the judge and for the store's re-judging, so both give one figure."""
-    if relation == "related":
-        return related_similarity(event_similarity, same_event_threshold)
     if relation not in REUSE_RELATIONS:
-        return event_similarity
+        return event_similarity_of(relation, event_similarity, same_event_threshold)
     return max(reuse_similarity(cov_a, cov_b), min(event_similarity, same_event_threshold))
 
