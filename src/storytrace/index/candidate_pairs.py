@@ -117,29 +117,119 @@ def strongest_per_document(pairs: np.ndarray, scores: np.ndarray, per_document: 
 
 
 def vector_neighbour_candidates(vectors: np.ndarray) -> np.ndarray:
-    """Pairs (i < j, distinct, sorted) whose article vectors are among each other's top-k neighbours
-    above a cosine floor. Blocked so memory stays O(block x N) whatever the corpus size."""
+    """Pairs (i < j, distinct, sorted) where j is among i's T.VECTOR_NEIGHBOURS nearest article
+    vectors (by dot product, the cosine of unit vectors) or i among j's, at a cosine of at least
+    T.MIN_ARTICLE_COSINE. Equal cosines are ranked by article index, lower first, so the pairs are
+    the same on every run whatever the threads and the BLAS do (copies of one text share a lead
+    vector: such ties are common).
+
+    Identical vectors are compared once: the (block x distinct) matrix products and partitions run
+    over the distinct vectors only, and each distinct vector's nearest are expanded to the articles
+    holding them (an article's nearest among the distinct vectors, and the other holders of its own
+    vector, at their own cosine). Blocked so memory stays O(block x N) whatever the corpus size."""
+    vectors = np.asarray(vectors)
     n = len(vectors)
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
     k = min(T.VECTOR_NEIGHBOURS, n - 1)
-    block = max(_MIN_BLOCK, min(_BLOCK, _BLOCK_CELLS // n))  # rows are partitioned one by one: the same pairs
+    distinct, holders, first_holder, held = _distinct_rows(vectors)
+    m = len(distinct)
+    kk = min(k, m - 1)  # distinct others a row needs: each is held by one article at least
+    block = max(_MIN_BLOCK, min(_BLOCK, _BLOCK_CELLS // m))
 
     def neighbours(start: int) -> np.ndarray:
-        sims = vectors[start : start + block] @ vectors.T
+        sims = distinct[start:start + block] @ distinct.T
         rows = np.arange(sims.shape[0])
-        sims[rows, start + rows] = -1.0  # not its own neighbour
-        np.negative(sims, out=sims)  # in place: the partition's nearest first, and no copy of the block
-        top = np.argpartition(sims, k - 1, axis=1)[:, :k] if k < n else np.argsort(sims, axis=1)[:, :k]
-        close = np.take_along_axis(sims, top, axis=1) <= -T.MIN_ARTICLE_COSINE
-        i = np.broadcast_to((start + rows)[:, None], top.shape)[close]
-        j = top[close]
-        return np.stack([np.minimum(i, j), np.maximum(i, j)], axis=1)
+        own = sims[rows, start + rows].copy()  # the cosine of a vector with itself: its other holders'
+        sims[rows, start + rows] = -np.inf  # the distinct vector itself is not among its distinct others
+        if 0 < kk < m - 1:
+            np.negative(sims, out=sims)  # in place: the partition's nearest first, and no copy of the block
+            # the kk nearest and the next one: a row ties across the kk-th place only when the next
+            # is as close, and then every distinct vector as close as the kk-th is taken
+            top = np.argpartition(sims, kk, axis=1)[:, :kk + 1]
+            near = np.take_along_axis(sims, top, axis=1)
+            bar = near[:, :kk].max(axis=1)  # minus the kk-th nearest cosine
+            tied = near[:, kk] <= bar
+            r = np.repeat(rows, kk)
+            c = top[:, :kk].ravel()
+            if tied.any():
+                untied = np.repeat(~tied, kk)
+                tr, tc = np.nonzero(sims[tied] <= bar[tied, None])
+                r, c = np.r_[r[untied], rows[tied][tr]], np.r_[c[untied], tc]
+            value = -sims[r, c]
+        elif kk > 0:  # every distinct other
+            r, c = np.nonzero(sims > -np.inf)
+            value = sims[r, c]
+        else:
+            r, c, value = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, sims.dtype)
+        # the row's own vector, for its other holders
+        r = np.r_[r, rows]
+        c = np.r_[c, start + rows]
+        value = np.r_[value, own]
+        return _expand(start + r, c, value, k, holders, first_holder, held)
 
     # numpy releases the GIL in the product and the partition: blocks run on all cores
-    with ThreadPoolExecutor(min(default_cores(), -(-n // block))) as pool:
-        found = list(pool.map(neighbours, range(0, n, block)))
+    with ThreadPoolExecutor(min(default_cores(), -(-m // block))) as pool:
+        found = list(pool.map(neighbours, range(0, m, block)))
     return unique_pairs(np.concatenate(found), n)
+
+
+def _distinct_rows(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(distinct rows, in the order of their first holder; the articles holding each, grouped by
+    distinct row in that order and ascending inside a group; where each group starts in it; how
+    many hold each). Rows are equal when their bytes are (so -0.0 and 0.0 differ: harmless)."""
+    rows = np.ascontiguousarray(vectors)
+    keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")  # distinct rows in the order of their first holder
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    group = rank[inverse.ravel()]
+    holders = np.argsort(group, kind="stable")  # ascending article index inside each group
+    held = np.bincount(group, minlength=len(order))
+    first_holder = np.cumsum(held) - held
+    return rows[np.sort(first)], holders, first_holder, held
+
+
+def _expand(r: np.ndarray, c: np.ndarray, value: np.ndarray, k: int, holders: np.ndarray,
+            first_holder: np.ndarray, held: np.ndarray) -> np.ndarray:
+    """Article pairs from distinct-vector neighbours: (r, c, value) lists, for distinct rows r, the
+    distinct vectors c at least as close as their k-th nearest distinct other (and r itself, at its
+    own cosine). Each holder i of r takes the k nearest articles other than itself, ranked by
+    cosine then article index, at the cosine floor. Pairs (min, max)."""
+    # every holder of each listed distinct vector, then ranked inside each row r
+    count = held[c]
+    r, value = np.repeat(r, count), np.repeat(value, count)
+    place = np.arange(len(r)) - np.repeat(np.cumsum(count) - count, count)
+    j = holders[np.repeat(first_holder[c], count) + place]
+    order = np.lexsort((j, -value.astype(np.float64), r))
+    r, value, j = r[order], value[order], j[order]
+    starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
+    sizes = np.diff(np.r_[starts, len(r)])
+    position = np.arange(len(r)) - np.repeat(starts, sizes)
+    keep = position <= k  # k + 1 articles a row: each of its holders drops itself or the last
+    r, value, j, position = r[keep], value[keep], j[keep], position[keep]
+    # each holder i of row r with each listed article j: rank of j among the articles other than i
+    count = held[r] if len(r) else np.zeros(0, np.int64)
+    i = holders[np.repeat(first_holder[r], count) + (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count))]
+    r, value, j, position = np.repeat(r, count), np.repeat(value, count), np.repeat(j, count), np.repeat(position, count)
+    # where i itself sits in its row's list (k + 1: not in it)
+    own = np.full(len(i), k + 1, dtype=np.int64)
+    mine = j == i
+    # the position of i in row r, spread to every (i, r) entry
+    key = r.astype(np.int64) * (int(i.max()) + 1 if len(i) else 1) + i
+    own_key = key[mine]
+    own_pos = position[mine]
+    if len(own_key):
+        sorter = np.argsort(own_key)
+        at = np.searchsorted(own_key[sorter], key)
+        at = np.minimum(at, len(own_key) - 1)
+        found = own_key[sorter][at] == key
+        own[found] = own_pos[sorter][at[found]]
+    rank = position - (own < position)
+    keep = ~mine & (rank < k) & (value >= T.MIN_ARTICLE_COSINE)
+    i, j = i[keep], j[keep]
+    return np.stack([np.minimum(i, j), np.maximum(i, j)], axis=1)
 
 
 def unique_pairs(pairs: np.ndarray, n: int) -> np.ndarray:
