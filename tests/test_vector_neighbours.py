@@ -171,3 +171,24 @@ def test_many_tied_distinct_vectors_go_to_the_lowest_indices(monkeypatch, seed):
     pairs = found(vectors)
     assert {j for i, j in pairs if i == 0} == {first_tied, nearest[0]}
     assert pairs == brute_force(vectors)
+
+
+def test_distinct_rows_group_copies_even_after_a_hash_collision(monkeypatch):
+    rng = np.random.default_rng(2)
+    vectors = clustered_exact(rng, 200)
+    vectors[7] = vectors[3][::-1]  # the same components in another order (another vector)
+    assert not np.array_equal(vectors[7], vectors[3])
+    expected = candidate_pairs._distinct_rows_sorted(np.ascontiguousarray(vectors))
+    for a, b in zip(candidate_pairs._distinct_rows(vectors), expected):
+        assert np.array_equal(a, b)
+    # multipliers all 1: a row's hashes are the sums of its words, so rows 3 and 7 collide; the
+    # check sees them unequal and the rows are grouped by sorting instead
+    monkeypatch.setattr(np.random, "default_rng", lambda seed: type("Ones", (), {
+        "integers": lambda self, low, high, size, dtype: np.ones(size, dtype)})())
+    sorted_calls = []
+    real = candidate_pairs._distinct_rows_sorted
+    monkeypatch.setattr(candidate_pairs, "_distinct_rows_sorted", lambda rows: sorted_calls.append(1) or real(rows))
+    for a, b in zip(candidate_pairs._distinct_rows(vectors), expected):
+        assert np.array_equal(a, b)
+    assert sorted_calls
+    assert found(vectors) == brute_force(vectors)

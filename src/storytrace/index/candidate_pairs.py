@@ -177,18 +177,56 @@ def vector_neighbour_candidates(vectors: np.ndarray) -> np.ndarray:
 def _distinct_rows(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(distinct rows, in the order of their first holder; the articles holding each, grouped by
     distinct row in that order and ascending inside a group; where each group starts in it; how
-    many hold each). Rows are equal when their bytes are (so -0.0 and 0.0 differ: harmless)."""
+    many hold each). Rows are equal when their bytes are (so -0.0 and 0.0 differ: harmless).
+
+    Rows are grouped by two 64-bit hashes of their bytes, made a chunk of rows at a time, and each
+    row is then checked equal to its group's first (np.unique over whole rows as keys held copies
+    of the matrix: ~120 MB more at the stage's peak at 100,000 articles)."""
     rows = np.ascontiguousarray(vectors)
+    n = len(rows)
+    words = rows.view(np.uint8).reshape(n, -1)
+    if words.shape[1] % 4 == 0:
+        words = words.view(np.uint32)
+    multipliers = np.random.default_rng(13).integers(1, 2**63, size=(2, words.shape[1]), dtype=np.uint64) | np.uint64(1)
+    hashes = np.empty((2, n), np.uint64)
+    for first in range(0, n, _HASH_ROWS):
+        chunk = words[first:first + _HASH_ROWS].astype(np.uint64)
+        for h in range(2):  # sums of products modulo 2**64 (unsigned integers wrap)
+            hashes[h, first:first + _HASH_ROWS] = (chunk * multipliers[h]).sum(axis=1, dtype=np.uint64)
+    order = np.lexsort((np.arange(n), hashes[1], hashes[0]))  # by hash, then article index
+    sorted_hashes = hashes[:, order]
+    starts = np.r_[True, (sorted_hashes[:, 1:] != sorted_hashes[:, :-1]).any(axis=0)]
+    label = np.empty(n, np.int64)
+    label[order] = np.cumsum(starts) - 1
+    first_of = order[starts]  # each hash group's lowest article index
+    for first in range(0, n, _HASH_ROWS):  # a hash collision would join unequal rows: never trusted
+        if not (words[first:first + _HASH_ROWS] == words[first_of[label[first:first + _HASH_ROWS]]]).all():
+            return _distinct_rows_sorted(rows)
+    return _groups(rows, first_of, label)
+
+
+_HASH_ROWS = 4096  # rows hashed or checked at a time (4096 x 384 x 8 bytes: 13 MB)
+
+
+def _distinct_rows_sorted(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``_distinct_rows`` by np.unique over whole rows as keys (after a hash collision)."""
     keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")  # distinct rows in the order of their first holder
+    _, first_of, label = np.unique(keys, return_index=True, return_inverse=True)
+    return _groups(rows, first_of, label.ravel())
+
+
+def _groups(rows: np.ndarray, first_of: np.ndarray, label: np.ndarray) -> tuple[np.ndarray, np.ndarray,
+                                                                                  np.ndarray, np.ndarray]:
+    """``_distinct_rows`` from each group's first article (``first_of``) and each article's group."""
+    order = np.argsort(first_of, kind="stable")  # distinct rows in the order of their first holder
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
-    group = rank[inverse.ravel()]
+    group = rank[label]
     holders = np.argsort(group, kind="stable")  # ascending article index inside each group
     held = np.bincount(group, minlength=len(order))
     first_holder = np.cumsum(held) - held
-    return rows[np.sort(first)], holders, first_holder, held
+    distinct = rows if len(first_of) == len(rows) else rows[np.sort(first_of)]
+    return distinct, holders, first_holder, held
 
 
 def _expand(r: np.ndarray, c: np.ndarray, value: np.ndarray, k: int, holders: np.ndarray,
