@@ -69,7 +69,8 @@ def _batch(features, j: int) -> dict[str, list[int]]:
 
 def _with_ties(features, j: int) -> list[int]:
     """The vector pairs of article j when every cosine within TIE of a k-th nearest counts as among
-    the nearest (the batch picks among equal cosines arbitrarily)."""
+    the nearest (the batch ranks equal cosines by article index; the index, filled one article at
+    a time, takes every tie)."""
     leads = np.stack([f.lead for f in features[:j + 1]]).astype(np.float64)
     sims = leads @ leads.T
     np.fill_diagonal(sims, -1.0)

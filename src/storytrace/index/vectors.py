@@ -20,9 +20,10 @@ from .candidate_pairs import vector_neighbour_candidates
 from .features import Features
 
 OPEN = -2.0  # the floor of a vector with fewer than k neighbours: any newcomer is among them
-# Ties enter: copies of one text have equal lead vectors, and the batch's top-k picks among equal
-# cosines arbitrarily; cosines also differ in the last float32 bits between a matrix product and a
-# matrix-vector one. So the index gives the batch's pairs plus those within TIE of a k-th cosine.
+# Ties enter: copies of one text have equal lead vectors, and the batch's top-k ranks equal cosines
+# by article index, which an index filled article by article cannot know in advance; cosines also
+# differ in the last float32 bits between a matrix product and a matrix-vector one. So the index
+# gives the batch's pairs plus those within TIE of a k-th cosine.
 TIE = 1e-5
 
 
