@@ -97,7 +97,7 @@ def make_bag(key: str, words: list[str], counts: list[int]) -> Bag:
         tf = _SUBLINEAR[counts]
     else:
         tf = np.array([1.0 + math.log(c) for c in counts])
-    return Bag(key, [WORDS[i] for i in ids.tolist()], tf, ids[order], order)
+    return Bag(key, list(map(WORDS.__getitem__, ids.tolist())), tf, ids[order], order)
 
 
 class WordCache:
@@ -221,8 +221,12 @@ class Weights:
         unit length, as sorted word ids (text/vocab.py, this process's) and values."""
         row = self._rows.get(bag.key)
         if row is None:
-            weight = self.of_words(bag.words)
-            values = bag.tf * np.array([weight[w] for w in bag.words], dtype=np.float64)
+            words = bag.words
+            try:  # every word weighed already (most rows of a batch): no pass to find the missing ones
+                weights = np.fromiter(map(self.weight.__getitem__, words), dtype=np.float64, count=len(words))
+            except KeyError:
+                weights = np.fromiter(map(self.of_words(words).__getitem__, words), dtype=np.float64, count=len(words))
+            values = bag.tf * weights
             norm = math.sqrt(float(values @ values)) or 1.0
             row = self._rows[bag.key] = (bag.ids, values[bag.order] / norm)
         return row
