@@ -186,8 +186,10 @@ def _meaning_kept(store: Store, p, f, meaning: list[int], batch: dict, weights: 
         return []
     mine = weights.vector(p.doc)
     bags = store.bag_rows([o for o in meaning if o not in batch])
-    # every candidate's words weighed at once: one SELECT of document frequencies, not one a candidate
-    weights.of_words({w for b in bags.values() for w in b.words})
+    # every candidate's words weighed at once: one SELECT of document frequencies, not one a
+    # candidate; a candidate with its row made already (met by an earlier article of the batch) has
+    # its words weighed: not gathered again
+    weights.of_words({w for b in bags.values() if not weights.has_row(b.key) for w in b.words})
     rows = [weights.vector(batch[o][0].doc) if o in batch else weights.row(bags[o]) for o in meaning]
     scored = sorted(((stats.cosine(mine, row), o) for o, row in zip(meaning, rows)), key=lambda s: (-s[0], s[1]))
     kept = [o for cos, o in scored if cos >= T.MIN_CANDIDATE_TFIDF][:T.MEANING_CANDIDATES_PER_ARTICLE]

@@ -210,6 +210,10 @@ class Weights:
             if not extra:
                 shared[w] = value
 
+    def has_row(self, key: str) -> bool:
+        """Whether the row of this article (id) is made (its words are weighed)."""
+        return key in self._rows
+
     def vector(self, doc: Doc) -> tuple[np.ndarray, np.ndarray]:
         row = self._rows.get(doc.id)
         if row is None:
