@@ -300,7 +300,7 @@ def _owner_width(owner: int) -> int:
 def _insert_one(kind: str, blob: bytes | None, rest: int, owner: int) -> bytes | None:
     """``blob`` with the entry (rest, owner) in its place, as _pack would give it; b"" when it is
     already there; None when this cannot be done in place (the owners would need wider bytes)."""
-    size = _rest_type(kind).itemsize
+    size = _REST_SIZE[kind]  # not _rest_type's dtype made again: this runs for each bucket an article writes
     if blob is None:
         width = _owner_width(owner)
         return bytes([width]) + rest.to_bytes(size, "little") + owner.to_bytes(width, "little")
@@ -390,4 +390,4 @@ def _blob(values: np.ndarray) -> bytes:
     return np.ascontiguousarray(values, dtype=np.float32).tobytes()
 
 
-_REST_SIZE = {kind: _rest_type(kind).itemsize for kind in KINDS}  # _owners_of's, once
+_REST_SIZE = {kind: _rest_type(kind).itemsize for kind in KINDS}  # of _owners_of and _insert_one, once

@@ -160,6 +160,11 @@ class Weights:
         self.cache = cache or WordCache()
         self.weight: dict[str, float] = {}  # this batch's or trace's own: compare_many's ``weight``
         self._rows: dict[str, tuple] = {}  # by article id
+        self._bags: dict[str, tuple[list[str], list[int]]] = {}  # by article id: ``bag`` made already
+
+    def knowing(self, doc: Doc, counted_words: tuple[list[str], list[int]]) -> None:
+        """``bag(doc)``, made already (add stores it): ``vector(doc)`` will not count the words again."""
+        self._bags[doc.id] = counted_words
 
     def forget_rows(self) -> None:
         """Drop the TF-IDF rows made so far (they are made again when asked for)."""
@@ -217,7 +222,8 @@ class Weights:
     def vector(self, doc: Doc) -> tuple[np.ndarray, np.ndarray]:
         row = self._rows.get(doc.id)
         if row is None:
-            row = self.row(make_bag(doc.id, *bag(doc)))
+            known = self._bags.pop(doc.id, None)
+            row = self.row(make_bag(doc.id, *(known or bag(doc))))
         return row
 
     def row(self, bag: Bag) -> tuple[np.ndarray, np.ndarray]:
