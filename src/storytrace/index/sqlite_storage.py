@@ -342,7 +342,9 @@ def _insert_one(kind: str, blob: bytes | None, rest: int, owner: int) -> bytes |
 # owners nearly always, and a batch's articles each write the buckets the next ones read, so decoded
 # buckets were rarely used twice. The same owners in the same order (tests/test_index.py); in a batch
 # of 1,000 into 20,000 articles, about 220,000 lookups (BENCHMARKS.md, "add throughput").
-_FEW_OWNERS = 16  # up to this many owners of one key are read one by one, more in one numpy pass
+# up to this many owners of one key are read one by one, more in one numpy pass (the same array
+# either way; 16 is not tuned: a numpy pass costs a few µs, about as much as 16 int.from_bytes)
+_FEW_OWNERS = 16
 
 
 def _owners_of(kind: str, blob: bytes, rest: int) -> np.ndarray | None:
