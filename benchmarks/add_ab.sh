@@ -1,6 +1,8 @@
 #!/bin/bash
 # One `add` batch, this checkout against another version, alternated in fresh copies of a store:
-# wall and CPU seconds of each run (/usr/bin/time) and the pairs it stored. Timing is reported,
+# wall and CPU seconds of each run (/usr/bin/time), the pairs it stored and digests of what the
+# batch writes (every column of pair_rows, bytes of the pair data and re-judged batch numbers
+# included; stories, story_of, sources): equal digests mean the same store. Timing is reported,
 # never asserted; read the medians.
 #
 #   STORYTRACE_VECTOR_CACHE=off benchmarks/add_ab.sh STORE.db NEW.jsonl BASELINE_SRC [ROUNDS]
@@ -15,7 +17,7 @@ for _ in $(seq "$rounds"); do
     cp "$store" "$work/copy.db"
     src=$here/src; [ "$who" = baseline ] && src=$baseline
     PYTHONPATH=$src /usr/bin/time -f "$who: wall %e s, user %U s, sys %S s" python -c "
-import sys, time
+import hashlib, sys, time
 from storytrace.ingest import read_inputs
 from storytrace.store import Store, add_articles
 articles = read_inputs([sys.argv[1]]).articles
@@ -24,7 +26,10 @@ for a in articles:
 with Store(sys.argv[2]) as store:
     started = time.perf_counter()
     report = add_articles(store, articles)
-    print(f'$who: add {time.perf_counter() - started:.1f} s, {len(report.pairs)} pairs')
+    seconds = time.perf_counter() - started
+    digests = {table: hashlib.sha256(repr(store.db.execute(f'SELECT * FROM {table} ORDER BY 1, 2').fetchall()).encode()).hexdigest()[:12]
+               for table in ('pair_rows', 'stories', 'story_of', 'sources')}
+    print(f'$who: add {seconds:.1f} s, {len(report.pairs)} pairs;', ' '.join(f'{t} {d}' for t, d in digests.items()))
 " "$new" "$work/copy.db"
   done
 done

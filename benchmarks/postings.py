@@ -19,6 +19,12 @@ rounds alternating between one scan of the stored vectors an article and the bat
 (``VectorIndex.expecting``: cosines a block of EXPECTED_BLOCK articles at a time, as ``add``
 does); prints milliseconds an article of each and the ratio, and whether both found the same
 candidates.
+
+``--baseline SRC``: instead, rounds alternate between this checkout's ``SqliteStorage`` and the one in
+SRC's ``storytrace/index/sqlite_storage.py`` (another version's file, loaded beside this one), both
+holding the buckets through the round as ``add`` does; prints milliseconds an article of each
+(queries, inserts and the final write), the ratio, and whether both gave the same owners for every
+key and the same tables.
 """
 
 from __future__ import annotations
@@ -37,9 +43,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--held", action="store_true", help="also hold the buckets through each round, as add does")
     parser.add_argument("--vectors", action="store_true", help="time the lead vectors' scans instead")
+    parser.add_argument("--baseline", metavar="SRC", help="this storage against SRC's, rounds alternating")
     args = parser.parse_args()
     if args.vectors:
         _vectors(args)
+        return
+    if args.baseline:
+        _against(args)
         return
 
     from storytrace.index.features import as_keys, features_of
@@ -113,6 +123,61 @@ def _vectors(args) -> None:
         print(f"{mode}: median {1000 * statistics.median(times):.2f} ms an article ({len(times)} rounds)")
     print(f"expected / scan: {statistics.median(seconds['expected']) / statistics.median(seconds['scan']):.2f}; "
           f"same candidates: {found['scan'] == found['expected']}")
+
+
+def _baseline_storage(src: str):
+    """SqliteStorage of another version's sqlite_storage.py, loaded as a module of this package
+    (its relative imports find this checkout's modules, which it shares)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(src) / "storytrace" / "index" / "sqlite_storage.py"
+    spec = importlib.util.spec_from_file_location("storytrace.index._baseline_sqlite_storage", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.SqliteStorage
+
+
+def _against(args) -> None:
+    import hashlib
+
+    from storytrace.index.features import as_keys, features_of
+    from storytrace.index.sqlite_storage import SqliteStorage
+    from storytrace.index.terms import term_keys
+    from storytrace.ingest import read_inputs
+    from storytrace.text.prepared import prepare
+
+    db = sqlite3.connect(args.db, isolation_level=None)
+    storages = {"baseline": _baseline_storage(args.baseline)(db), "this": SqliteStorage(db)}
+    features = features_of(prepare(read_inputs([args.queries]).articles))
+    keys = [(("ngrams", as_keys(f.sampled)), ("terms", term_keys(f.terms)), ("bands", as_keys(f.bands))) for f in features]
+    seconds, queried, answers, tables = {m: [] for m in storages}, {m: [] for m in storages}, {}, {}
+    for round_ in range(2 * args.rounds):
+        name = ("baseline", "this")[round_ % 2]
+        storage, found, asking = storages[name], [], 0.0
+        db.execute("BEGIN")
+        started = time.perf_counter()
+        with storage.holding():
+            for n, article_keys in enumerate(keys):
+                asked = time.perf_counter()
+                for kind, k in article_keys:
+                    found.append(storage.postings(kind, k))
+                asking += time.perf_counter() - asked
+                for kind, k in article_keys:
+                    storage.add_postings(kind, 10 ** 6 + n, k)
+        seconds[name].append((time.perf_counter() - started) / len(features))
+        queried[name].append(asking / len(features))
+        answers.setdefault(name, set()).add(hashlib.sha256(repr([sorted((key, v.tolist()) for key, v in f.items())
+                                                                  for f in found]).encode()).hexdigest())
+        tables.setdefault(name, set()).add(hashlib.sha256(repr([db.execute(f"SELECT * FROM index_{kind} ORDER BY bucket").fetchall()
+                                                                for kind in ("ngrams", "terms", "bands")]).encode()).hexdigest())
+        db.execute("ROLLBACK")
+    for name, times in seconds.items():
+        print(f"{name}: median {1000 * statistics.median(times):.2f} ms an article, query + insert + write, of which "
+              f"query {1000 * statistics.median(queried[name]):.2f} ({len(times)} rounds)")
+    print(f"this / baseline: {statistics.median(seconds['this']) / statistics.median(seconds['baseline']):.2f}; "
+          f"same owners: {len(answers['this'] | answers['baseline']) == 1}; "
+          f"same tables: {len(tables['this'] | tables['baseline']) == 1}")
 
 
 if __name__ == "__main__":

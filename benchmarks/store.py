@@ -157,7 +157,8 @@ def _encode_own_texts() -> _Query:
 
 
 def worker_add_batch(corpus: str, db: str) -> dict:
-    """One batch of ``corpus``'s articles into ``db``: seconds, and a digest of the stored pairs."""
+    """One batch of ``corpus``'s articles into ``db``: seconds, and a digest of the stored pairs
+    (and of every row the batch writes: pair data bytes, stories, sources)."""
     import hashlib
 
     from storytrace.ingest import read_inputs
@@ -169,7 +170,10 @@ def worker_add_batch(corpus: str, db: str) -> dict:
         report = add_articles(store, articles)
         seconds = time.perf_counter() - started
         rows = store.db.execute("SELECT a, b, relation, similarity FROM pairs ORDER BY a, b").fetchall()
-    digest = hashlib.sha256(json.dumps(rows).encode()).hexdigest()
+        # every column the batch writes, the pair data's bytes and the re-judged pairs' batch included
+        written = repr([store.db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+                        for table in ("pair_rows", "stories", "story_of", "sources")])
+    digest = hashlib.sha256(json.dumps(rows).encode() + written.encode()).hexdigest()
     return {"seconds": seconds, "per_s": len(articles) / seconds, "pairs": len(rows), "added_pairs": len(report.pairs),
             "digest": digest}
 

@@ -185,6 +185,43 @@ def test_inserting_into_a_buckets_bytes_gives_what_packing_gives(seed, monkeypat
     assert any(blob[0] == 4 for rows in tables[0] for _, blob in rows)
 
 
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_postings_looked_up_in_a_buckets_bytes_are_the_decoded_buckets_owners(fast, monkeypatch):
+    """postings() finds a key's owners by a binary search of its bucket's bytes (_owners_of): the
+    owners and their order of decoding the whole bucket, for keys of no, one, a few and many owners
+    (more than _FEW_OWNERS, read in one numpy pass), owners of 3, 4 and 8 bytes, both rest widths."""
+    from storytrace.index import sqlite_storage
+    from storytrace.index.sqlite_storage import BUCKET_BITS, KEY_BITS, _FEW_OWNERS, _unpack
+
+    monkeypatch.setattr(sqlite_storage, "FAST_INSERT", fast)
+    rng = np.random.default_rng(4)
+    keys = (rng.integers(0, 4, 60).astype(np.int64) << 48) | rng.integers(0, 1 << 40, 60)
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    storage = SqliteStorage(db)
+    owners = [*range(1, 200), 1 << 24, (1 << 24) + 5, 1 << 33]
+    for owner in owners:
+        chosen = keys[:3] if owner % 2 else keys[rng.integers(0, len(keys), 5)]  # keys[:3]: many owners each
+        for kind in ("ngrams", "bands", "terms"):
+            storage.add_postings(kind, owner, chosen)
+    asked = np.r_[keys, keys + 1, np.array([12345 << 40], np.int64)]  # owned keys, a neighbour, an empty bucket
+    for kind in ("ngrams", "bands", "terms"):
+        expected = {}
+        for key in dict.fromkeys(asked.tolist()):
+            unsigned = (key >> (64 - KEY_BITS[kind])) & ((1 << KEY_BITS[kind]) - 1)
+            rest_bits = KEY_BITS[kind] - BUCKET_BITS[kind]
+            row = db.execute(f"SELECT entries FROM index_{kind} WHERE bucket = ?", (unsigned >> rest_bits,)).fetchone()
+            if row:
+                rests, found = _unpack(kind, row[0])
+                found = found[rests == (unsigned & ((1 << rest_bits) - 1))]
+                if len(found):
+                    expected[key] = found.tolist()
+        got = storage.postings(kind, asked)
+        assert {k: v.tolist() for k, v in got.items()} == expected
+        assert all(v.dtype == np.int64 for v in got.values())
+        assert any(len(v) > _FEW_OWNERS for v in expected.values()) and any(len(v) <= 2 for v in expected.values())
+        assert any(max(v) >= 1 << 32 for v in expected.values())
+
 @pytest.mark.parametrize("held_bytes", [None, 0, 64 << 20])
 def test_buckets_held_through_a_transaction_give_the_same_answers_and_tables(held_bytes, monkeypatch):
     """Store.transaction holds the posting buckets it reads and writes (sqlite_storage.holding):

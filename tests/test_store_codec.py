@@ -16,7 +16,7 @@ import pytest
 
 from storytrace.cli import main
 from storytrace.store import NotAStore, Store
-from storytrace.store.codec import CorruptData, pack_pair_data, unpack_pair_data
+from storytrace.store.codec import CorruptData, pack_pair_data, unpack_pair_data, with_evidence
 from storytrace.store.schema import PAGE_SIZE
 from storytrace.store.stats import pack_bag, unpack_bag
 from test_index import postings as bucketed
@@ -96,6 +96,47 @@ def test_bytes_it_did_not_write_are_refused():
         unpack_pair_data(packed[:-3])
     with pytest.raises(CorruptData):
         unpack_pair_data(packed + b"\x00")
+    with pytest.raises(CorruptData):
+        unpack_pair_data(bytes([0, 7, 200]))  # a known string past the end of KNOWN
+
+
+@pytest.mark.parametrize("data", [RELATED, REWRITE])
+def test_bytes_cut_anywhere_are_refused(data):
+    packed = pack_pair_data(data)
+    for end in range(len(packed)):
+        with pytest.raises(CorruptData):
+            unpack_pair_data(packed[:end])
+
+
+PASSAGES = dict(RELATED, coverage=[[0.5, 0.0], [1 / 3, 1.0]],
+                passages=[[0, 200, 3, 300, "verbatim", 1.0], [5, 9, 700, 1200, "paraphrase", 0.71]])
+
+
+@pytest.mark.parametrize("data", [RELATED, PASSAGES, dict(RELATED, meaning=False)])
+@pytest.mark.parametrize("moved", [
+    {"tfidf_cosine": 0.1234567891234, "event_similarity": 0.4, "same_event": True},
+    {"tfidf_cosine": 0.0, "event_similarity": 1.0, "same_event": False},  # tags alone: fewer bytes
+    {"tfidf_cosine": 3 / 7, "event_similarity": float(np.float32(0.8)), "same_event": None},  # a ratio, a float32
+    {"same_event": True},
+])
+def test_evidence_replaced_in_place_is_the_pair_packed_again(data, moved):
+    # re-judging (rejudge.py) replaces three evidence values in the stored bytes: they must be the
+    # bytes packing the changed pair whole gives, so that the store is the same either way
+    packed = pack_pair_data(data)
+    spans = {}
+    decoded = unpack_pair_data(packed, spans)
+    assert list(spans) == list(data["evidence"]) and all(packed[s:e] for s, e in spans.values())
+    decoded["evidence"].update(moved)
+    replaced = with_evidence(packed, spans, moved)
+    assert replaced == pack_pair_data(decoded)
+    assert unpack_pair_data(replaced) == decoded
+
+
+def test_evidence_without_a_known_layout_gives_no_spans():
+    # schema 2's bytes (keys written out): rejudge.py packs such a pair whole
+    data = dict(RELATED, evidence=dict(reversed(list(RELATED["evidence"].items()))))
+    spans = {}
+    assert unpack_pair_data(pack_pair_data(data), spans) == data and spans == {}
 
 
 @pytest.mark.parametrize("counts", [[1, 3, 255], [1, 256, 2], [70_000, 1, 1], []])

@@ -94,7 +94,8 @@ def add_articles(store: Store, articles: list[Article], processes: int | None = 
         prepared = prepare(batch_articles)
         features = features_of(prepared)
         numbers = []
-        for (article, base, version, _), p in zip(new, prepared):
+        bags = [stats.bag(p.doc) for p in prepared]  # stored, and the TF-IDF rows' (Weights.knowing)
+        for (article, base, version, _), p, counted_words in zip(new, prepared, bags):
             no = store.db.execute("INSERT INTO articles (id, base_id, version, text, text_hash, record, batch) "
                                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
                                   (article.id, base, version, pack_text(article.text), text_hash(article.text),
@@ -102,10 +103,12 @@ def add_articles(store: Store, articles: list[Article], processes: int | None = 
             numbers.append(no)
             remember(store.db, no, article)
             store.db.execute("INSERT INTO bags (article, words, counts) VALUES (?, ?, ?)",
-                             (no, *stats.pack_bag(*stats.bag(p.doc))))
+                             (no, *stats.pack_bag(*counted_words)))
         stats.add_documents(store.db, [p.doc for p in prepared])
         count = store.count()
         weights = store.weights(count, count)
+        for p, counted_words in zip(prepared, bags):
+            weights.knowing(p.doc, counted_words)
         segmented = Segmented(store)
         pairs, by_meaning = _candidates(store, new, prepared, features, numbers, weights, segmented)
         compared = _compare_members(store, dict(zip(numbers, prepared)), pairs, weights, processes, segmented)
@@ -186,8 +189,10 @@ def _meaning_kept(store: Store, p, f, meaning: list[int], batch: dict, weights: 
         return []
     mine = weights.vector(p.doc)
     bags = store.bag_rows([o for o in meaning if o not in batch])
-    # every candidate's words weighed at once: one SELECT of document frequencies, not one a candidate
-    weights.of_words({w for b in bags.values() for w in b.words})
+    # every candidate's words weighed at once: one SELECT of document frequencies, not one a
+    # candidate; a candidate with its row made already (met by an earlier article of the batch) has
+    # its words weighed: not gathered again
+    weights.of_words({w for b in bags.values() if not weights.has_row(b.key) for w in b.words})
     rows = [weights.vector(batch[o][0].doc) if o in batch else weights.row(bags[o]) for o in meaning]
     scored = sorted(((stats.cosine(mine, row), o) for o, row in zip(meaning, rows)), key=lambda s: (-s[0], s[1]))
     kept = [o for cos, o in scored if cos >= T.MIN_CANDIDATE_TFIDF][:T.MEANING_CANDIDATES_PER_ARTICLE]

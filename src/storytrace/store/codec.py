@@ -90,32 +90,74 @@ def pack_pair_data(data: dict) -> bytes:
     return bytes(out)
 
 
-def unpack_pair_data(blob: bytes) -> dict:
-    """The dict ``pack_pair_data`` was given (``meaning`` present only when true)."""
-    reader = _Reader(blob)
-    flags = reader.byte()
-    coverage = [[reader.value(), reader.value()], [reader.value(), reader.value()]]
+def unpack_pair_data(blob: bytes, spans: dict | None = None) -> dict:
+    """The dict ``pack_pair_data`` was given (``meaning`` present only when true). ``spans``, when
+    given and the evidence is in a known layout: filled with each evidence key's (start, end) in
+    ``blob``, for ``with_evidence``."""
+    try:
+        return _unpack(blob, spans)
+    except (IndexError, struct.error):  # a tag, varint or value that runs past the end
+        raise CorruptData("pair data: cut short") from None
+
+
+def _unpack(blob: bytes, spans: dict | None) -> dict:
+    # positions passed along instead of a reader object's methods: a re-judged batch decodes tens
+    # of thousands of pairs, and this takes about half the time (BENCHMARKS.md, "add throughput")
+    flags = blob[0]
+    at = 1
+    coverage = []
+    for _ in range(2):
+        v, at = _read(blob, at)
+        p, at = _read(blob, at)
+        coverage.append([v, p])
     passages = []
-    for _ in range(reader.varint()):
-        a0, alen, b0, blen = (_unzigzag(reader.varint()) for _ in range(4))
-        passages.append([a0, a0 + alen, b0, b0 + blen, reader.value(), reader.value()])
+    count, at = _read_varint(blob, at)
+    for _ in range(count):
+        a0, at = _read_varint(blob, at)
+        alen, at = _read_varint(blob, at)
+        b0, at = _read_varint(blob, at)
+        blen, at = _read_varint(blob, at)
+        a0, b0 = _unzigzag(a0), _unzigzag(b0)
+        kind, at = _read(blob, at)
+        score, at = _read(blob, at)
+        passages.append([a0, a0 + _unzigzag(alen), b0, b0 + _unzigzag(blen), kind, score])
     evidence = {}
     if flags & LAYOUT:
-        index = reader.varint()
+        index, at = _read_varint(blob, at)
         if index >= len(LAYOUTS):
             raise CorruptData(f"pair data: unknown evidence layout {index}")
         for key in LAYOUTS[index]:
-            evidence[key] = reader.value()
+            start = at
+            evidence[key], at = _read(blob, at)
+            if spans is not None:
+                spans[key] = (start, at)
     else:
-        for _ in range(reader.varint()):
-            key = reader.value()
-            evidence[key] = reader.value()
-    if reader.at != len(blob):
-        raise CorruptData(f"pair data: {len(blob) - reader.at} bytes left over")
+        count, at = _read_varint(blob, at)
+        for _ in range(count):
+            key, at = _read(blob, at)
+            evidence[key], at = _read(blob, at)
+    if at != len(blob):
+        raise CorruptData(f"pair data: {len(blob) - at} bytes left over")
     data = {"coverage": coverage, "passages": passages, "evidence": evidence}
     if flags & MEANING:
         data["meaning"] = True
     return data
+
+
+def with_evidence(blob: bytes, spans: dict, values: dict) -> bytes:
+    """``blob`` (of a known layout, ``spans`` filled by unpack_pair_data) with these evidence keys'
+    values replaced: the bytes ``pack_pair_data`` gives for the data with those values, since each
+    value's bytes depend on that value alone, and the flags and layout stay (the same keys). Re-judging
+    changes three values of a pair's evidence; packing the whole pair again cost about five times
+    as much (BENCHMARKS.md, "add throughput")."""
+    out = bytearray()
+    at = 0
+    for start, end, key in sorted((*spans[key], key) for key in values):
+        out += blob[at:start]
+        _value(out, values[key])
+        at = end
+    out += blob[at:]
+    return bytes(out)
 
 
 def _value(out: bytearray, x) -> None:
@@ -203,49 +245,51 @@ def _varint(out: bytearray, n: int) -> None:
     out.append(n)
 
 
-class _Reader:
-    def __init__(self, blob: bytes) -> None:
-        self.blob, self.at = blob, 0
+def _read_varint(blob: bytes, at: int) -> tuple[int, int]:
+    """(the varint at ``at``, where the next thing starts)."""
+    b = blob[at]
+    if b < 0x80:  # nearly always: offsets and counts below 128
+        return b, at + 1
+    n, shift = b & 0x7F, 7
+    while True:
+        at += 1
+        b = blob[at]
+        n |= (b & 0x7F) << shift
+        if b < 0x80:
+            return n, at + 1
+        shift += 7
 
-    def byte(self) -> int:
-        if self.at >= len(self.blob):
+
+_SMALL = (None, False, True, 0.0, 1.0)  # the values that are their tag alone
+
+
+def _read(blob: bytes, at: int) -> tuple[object, int]:
+    """(the value at ``at``, where the next thing starts)."""
+    tag = blob[at]
+    at += 1
+    if tag <= _ONE:
+        return _SMALL[tag], at
+    if tag == _FLOAT32:
+        return _SINGLE.unpack_from(blob, at)[0], at + 4
+    if tag == _FLOAT:
+        return _DOUBLE.unpack_from(blob, at)[0], at + 8
+    if tag == _RATIO:
+        n, at = _read_varint(blob, at)
+        d, at = _read_varint(blob, at)
+        if d == 0:
+            raise CorruptData("pair data: a ratio over 0")
+        return _unzigzag(n) / d, at
+    if tag == _INT:
+        n, at = _read_varint(blob, at)
+        return _unzigzag(n), at
+    if tag == _KNOWN:
+        if blob[at] >= len(KNOWN):
+            raise CorruptData(f"pair data: unknown string {blob[at]}")
+        return KNOWN[blob[at]], at + 1
+    if tag in (_STR, _JSON):
+        size, at = _read_varint(blob, at)
+        if at + size > len(blob):
             raise CorruptData("pair data: cut short")
-        self.at += 1
-        return self.blob[self.at - 1]
-
-    def varint(self) -> int:
-        n, shift = 0, 0
-        while True:
-            b = self.byte()
-            n |= (b & 0x7F) << shift
-            if b < 0x80:
-                return n
-            shift += 7
-
-    def raw(self, size: int) -> bytes:
-        if self.at + size > len(self.blob):
-            raise CorruptData("pair data: cut short")
-        self.at += size
-        return self.blob[self.at - size:self.at]
-
-    def value(self):
-        tag = self.byte()
-        if tag <= _ONE:
-            return (None, False, True, 0.0, 1.0)[tag]
-        if tag == _FLOAT:
-            return _DOUBLE.unpack(self.raw(8))[0]
-        if tag == _FLOAT32:
-            return _SINGLE.unpack(self.raw(4))[0]
-        if tag == _RATIO:
-            n, d = _unzigzag(self.varint()), self.varint()
-            if d == 0:
-                raise CorruptData("pair data: a ratio over 0")
-            return n / d
-        if tag == _INT:
-            return _unzigzag(self.varint())
-        if tag == _KNOWN:
-            return KNOWN[self.byte()]
-        if tag in (_STR, _JSON):
-            text = self.raw(self.varint()).decode("utf-8", "surrogatepass")
-            return text if tag == _STR else json.loads(text)
-        raise CorruptData(f"pair data: unknown tag {tag}")
+        text = blob[at:at + size].decode("utf-8", "surrogatepass")
+        return (text if tag == _STR else json.loads(text)), at + size
+    raise CorruptData(f"pair data: unknown tag {tag}")

@@ -97,7 +97,7 @@ def make_bag(key: str, words: list[str], counts: list[int]) -> Bag:
         tf = _SUBLINEAR[counts]
     else:
         tf = np.array([1.0 + math.log(c) for c in counts])
-    return Bag(key, [WORDS[i] for i in ids.tolist()], tf, ids[order], order)
+    return Bag(key, list(map(WORDS.__getitem__, ids.tolist())), tf, ids[order], order)
 
 
 class WordCache:
@@ -160,6 +160,11 @@ class Weights:
         self.cache = cache or WordCache()
         self.weight: dict[str, float] = {}  # this batch's or trace's own: compare_many's ``weight``
         self._rows: dict[str, tuple] = {}  # by article id
+        self._bags: dict[str, tuple[list[str], list[int]]] = {}  # by article id: ``bag`` made already
+
+    def knowing(self, doc: Doc, counted_words: tuple[list[str], list[int]]) -> None:
+        """``bag(doc)``, made already (add stores it): ``vector(doc)`` will not count the words again."""
+        self._bags[doc.id] = counted_words
 
     def forget_rows(self) -> None:
         """Drop the TF-IDF rows made so far (they are made again when asked for)."""
@@ -210,10 +215,15 @@ class Weights:
             if not extra:
                 shared[w] = value
 
+    def has_row(self, key: str) -> bool:
+        """Whether the row of this article (id) is made (its words are weighed)."""
+        return key in self._rows
+
     def vector(self, doc: Doc) -> tuple[np.ndarray, np.ndarray]:
         row = self._rows.get(doc.id)
         if row is None:
-            row = self.row(make_bag(doc.id, *bag(doc)))
+            known = self._bags.pop(doc.id, None)
+            row = self.row(make_bag(doc.id, *(known or bag(doc))))
         return row
 
     def row(self, bag: Bag) -> tuple[np.ndarray, np.ndarray]:
@@ -221,8 +231,12 @@ class Weights:
         unit length, as sorted word ids (text/vocab.py, this process's) and values."""
         row = self._rows.get(bag.key)
         if row is None:
-            weight = self.of_words(bag.words)
-            values = bag.tf * np.array([weight[w] for w in bag.words], dtype=np.float64)
+            words = bag.words
+            try:  # every word weighed already (most rows of a batch): no pass to find the missing ones
+                weights = np.fromiter(map(self.weight.__getitem__, words), dtype=np.float64, count=len(words))
+            except KeyError:
+                weights = np.fromiter(map(self.of_words(words).__getitem__, words), dtype=np.float64, count=len(words))
+            values = bag.tf * weights
             norm = math.sqrt(float(values @ values)) or 1.0
             row = self._rows[bag.key] = (bag.ids, values[bag.order] / norm)
         return row
