@@ -152,6 +152,22 @@ class Encoder:
                 for key in list(itertools.islice(self._cache, extra)):  # dicts keep insertion order
                     del self._cache[key]
 
+    @property
+    def cached(self) -> int:
+        """How many vectors are held in memory (a mark for ``forget_since``)."""
+        return len(self._cache)
+
+    def forget_since(self, cached: int) -> None:
+        """Let go of the vectors cached since ``cached`` was read: a batch run's lead vectors, which
+        its prepared articles hold (rounded) and nothing asks the encoder for again (1.7 KB an
+        article). A later run in this process reads them from the vector store, or encodes them
+        again when the store is off."""
+        with self._lock:
+            extra = len(self._cache) - cached
+            if extra > 0:
+                for key in list(itertools.islice(reversed(self._cache), extra)):  # the newest last
+                    del self._cache[key]
+
     def _stored_key(self, key: bytes) -> bytes:
         return hashlib.blake2b(self._namespace + key, digest_size=16).digest()
 

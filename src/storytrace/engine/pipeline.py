@@ -96,7 +96,9 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
     articles = begin_run(articles, clock, progress, read_seconds)
     progress("prepare", 0, len(articles))
     with clock("prepare"):
+        cached = get_encoder().cached
         prepared = prepare(articles, progress)
+        get_encoder().forget_since(cached)  # the leads: the prepared articles hold them
     progress("candidates", 0, 1)
     with clock("candidates"):
         candidates, cosines, shares_text, weight = candidate_stage(

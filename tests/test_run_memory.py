@@ -1,0 +1,46 @@
+"""What a batch run lets go of (issue 13's memory): the encoder's copies of the leads once the
+prepared articles hold them, without touching vectors cached before the run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from storytrace import thresholds as T
+from storytrace.encode import embed
+from storytrace.engine.pipeline import analyze
+from storytrace.engine.run import StageClock, begin_run, no_progress
+from storytrace.ingest import read_inputs
+from storytrace.text.prepared import lead_text
+from storytrace.text.segment import segment
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_forget_since_drops_only_the_newer_vectors():
+    encoder = embed.Encoder("auto")
+    for k in range(5):
+        encoder._cache[bytes([k])] = np.full(embed.DIMENSIONS, k, dtype=np.float32)
+    mark = encoder.cached
+    for k in range(5, 9):
+        encoder._cache[bytes([k])] = np.full(embed.DIMENSIONS, k, dtype=np.float32)
+    encoder.forget_since(mark)
+    assert list(encoder._cache) == [bytes([k]) for k in range(5)]
+    encoder.forget_since(99)  # nothing newer: nothing dropped
+    assert encoder.cached == 5
+
+
+def test_a_run_keeps_no_lead_vector_but_what_was_cached_before():
+    encoder = embed.get_encoder()
+    articles = begin_run(read_inputs([ROOT / "examples" / "nato-kyiv"]).articles, StageClock(), no_progress)
+    leads = {embed._key(lead_text(segment(a)), T.LEAD_WORD_PIECES) for a in articles}
+    earlier = encoder.encode(["A sentence cached before the run, kept after it."], T.LEAD_WORD_PIECES)
+    before = set(encoder._cache)
+    assert leads - before
+    result = analyze([ROOT / "examples" / "nato-kyiv"], processes=1)
+    assert result.pairs  # the run read its leads
+    assert not (leads - before) & set(encoder._cache)  # this run's leads let go of
+    assert before <= set(encoder._cache)  # vectors cached before the run kept
+    assert np.array_equal(encoder.encode(["A sentence cached before the run, kept after it."],
+                                         T.LEAD_WORD_PIECES), earlier)
