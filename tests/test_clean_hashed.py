@@ -73,3 +73,8 @@ def test_as_the_text_keyed_rules(seed, n):
 def test_example_corpus_as_the_text_keyed_rules():
     articles = read_inputs([ROOT / "examples" / "nato-kyiv"]).articles
     assert _marked(clean.mark_furniture, articles) == _marked(clean_reference.mark_furniture, articles)
+
+
+def test_norms_are_the_lines_norms():
+    texts = [a.text for a in _corpus(4, 60)] + ["", "\n\n", " \r\n\t", "A “curly” line\r\nΣΑΣ ΟΔΟΣ\n\u00a0\nİstanbul  x"]
+    assert all(clean._norms(t) == [ln.norm for ln in clean._lines(t)] for t in texts)

@@ -107,6 +107,11 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
+def _norms(text: str) -> list[str]:
+    """The norms of ``_lines(text)``, without the rest (quicker: cleaning reads every text three times)."""
+    return [norm for norm in (" ".join(raw.split()).lower() for raw in _fold_quotes(text).split("\n")) if norm]
+
+
 def _fold_quotes(text: str) -> str:
     """Curly quotes made straight. (str.translate would look each character up in a table: many
     times slower on a text that is not ASCII.)"""
@@ -231,7 +236,7 @@ def _frequent_pieces(articles: list[Article]) -> set[int]:
     collision can only make a line split that need not be."""
     counts: Counter[int] = Counter()
     for article in articles:
-        counts.update(map(hash, set().union(*[_PIECE_BREAK.split(ln.norm) for ln in _lines(article.text)])))
+        counts.update(map(hash, set().union(*[_PIECE_BREAK.split(norm) for norm in _norms(article.text)])))
     return {h for h, n in counts.items() if n >= PER_OUTLET_MIN}
 
 
