@@ -44,3 +44,24 @@ def test_a_run_keeps_no_lead_vector_but_what_was_cached_before():
     assert before <= set(encoder._cache)  # vectors cached before the run kept
     assert np.array_equal(encoder.encode(["A sentence cached before the run, kept after it."],
                                          T.LEAD_WORD_PIECES), earlier)
+
+
+def test_pairs_name_articles_by_their_own_id_strings():
+    """Pairs judged in worker processes come back with copies of the ids: the run shares the
+    articles' strings instead (equal values; one string an id to the end of the run)."""
+    result = analyze([ROOT / "examples" / "nato-kyiv"], processes=2)
+    by_id = {a.id: a for a in result.articles}
+    assert result.pairs
+    for p in result.pairs:
+        assert p.a is by_id[p.a].id and p.b is by_id[p.b].id
+        assert p.source is None or p.source is by_id[p.source].id
+
+
+def test_claims_documents_let_go_of_after_claims():
+    from storytrace.engine.run import finish_run
+
+    articles = begin_run(read_inputs([ROOT / "examples" / "nato-kyiv"]).articles, StageClock(), no_progress)
+    docs = {a.id: segment(a) for a in articles}
+    result = finish_run(articles, [], None, StageClock(), no_progress, candidate_pairs=0, encoded_texts=0,
+                        stored_vectors_used=0, encoder=None, engine={"name": "local"}, docs=docs)
+    assert docs == {} and result.claims == []
