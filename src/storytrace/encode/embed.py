@@ -8,7 +8,9 @@ back to torch, with one line on stderr, when the ONNX path cannot load.
 
 Vectors are L2-normalised (so a dot product is a cosine) and cached by text hash: in memory
 for the life of the process, and on disk between runs (encode/vector_store.py), so re-encoding the
-same sentence (a `compare` loop, a re-run over the same articles) costs a lookup.
+same sentence (a `compare` loop, a re-run over the same articles) costs a lookup. A batch run lets
+go of the in-memory copies it no longer needs (``forget_since``: its leads once prepared, claims'
+sentences once compared); a later run reads those from the disk store.
 """
 
 from __future__ import annotations
