@@ -21,6 +21,7 @@ from ..model import Article, Pair
 from ..output.result import Result
 from ..text.prepared import Prepared, Progress, prepare
 from ..text.tfidf import corpus_tfidf, pair_cosines
+from .give_back import give_back
 from .processes import default_processes
 from .run import StageClock, begin_run, finish_run, no_progress
 from .threads import with_single_threaded_blas
@@ -110,6 +111,7 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
                                 processes)
     docs = claim_docs(prepared, compared)
     del prepared  # lead vectors, terms and the other documents: done with
+    give_back()
     return finish_run(articles, compared, errors, clock, progress, candidate_pairs=len(candidates),
                       encoded_texts=get_encoder().encoded - encoded_before,
                       stored_vectors_used=get_encoder().from_store - stored_before,

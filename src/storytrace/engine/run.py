@@ -9,6 +9,7 @@ import time
 from contextlib import contextmanager
 from ..claims import find_claims
 from ..encode.embed import get_encoder
+from .give_back import give_back
 from ..text.clean import mark_furniture
 from ..provenance.family import orient_by_credited_copies
 from ..model import Article, Pair
@@ -74,6 +75,7 @@ def finish_run(articles: list[Article], compared: list[Pair | None], errors: lis
         get_encoder().forget_since(cached)
         if docs:
             docs.clear()
+        give_back()
     progress("claims", 1, 1)
     stats = {"articles": len(articles), "candidate_pairs": int(candidate_pairs), "reported_pairs": len(pairs),
              "encoded_texts": int(encoded_texts), "stored_vectors_used": int(stored_vectors_used),
