@@ -104,6 +104,7 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
     with clock("candidates"):
         candidates, cosines, shares_text, weight = candidate_stage(
             features_of(prepared), lambda kept=prepared: corpus_tfidf([p.doc for p in kept]))
+        give_back()  # the stage's tables, freed: compare's workers and pairs start lower
     progress("candidates", 1, 1)
     progress("compare", 0, len(candidates))
     with clock("compare"):
