@@ -76,5 +76,6 @@ def test_example_corpus_as_the_text_keyed_rules():
 
 
 def test_norms_are_the_lines_norms():
-    texts = [a.text for a in _corpus(4, 60)] + ["", "\n\n", " \r\n\t", "A “curly” line\r\nΣΑΣ ΟΔΟΣ\n\u00a0\nİstanbul  x"]
+    texts = [a.text for a in _corpus(4, 60)]
+    texts += ["", "\n\n", " \r\n\t", "A “curly” line\r\nΣΑΣ ΟΔΟΣ\n\u00a0\nİstanbul  x"]
     assert all(clean._norms(t) == [ln.norm for ln in clean._lines(t)] for t in texts)
