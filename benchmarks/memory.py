@@ -155,11 +155,11 @@ def read(corpus: str) -> None:
     ingested = read_inputs([corpus])
     seconds = time.perf_counter() - started
     n = len(ingested.articles)
+    rows = [(a.id, a.text, a.title, a.outlet, a.published, a.origin) for a in ingested.articles]
     print(f"{n:,} articles read in {seconds:.1f} s: RSS {base:,.0f} MB before, {_status_mb('VmRSS'):,.0f} after, "
           f"peak {_status_mb('VmHWM'):,.0f} MB ({(_status_mb('VmHWM') - base) * 1024 / max(1, n):.1f} KB an article "
           f"above the start); {len(ingested.errors)} errors; digest "
-          f"{_digest([(a.id, a.text, a.title, a.outlet, a.published, a.origin) for a in ingested.articles]
-                     + ingested.errors)}")
+          f"{_digest(rows + ingested.errors)}")
 
 
 def clean(corpus: str) -> None:
