@@ -4,9 +4,12 @@ each step of the candidates stage adds; and this process's RSS as each stage of 
     python benchmarks/memory.py fields CORPUS.jsonl          # tracemalloc over prepare, bytes by field
     python benchmarks/memory.py candidates CORPUS.jsonl      # each step of the candidates stage
     python benchmarks/memory.py stages CORPUS.jsonl OUT.json # a whole local run, as the CLI makes it
+    python benchmarks/memory.py read CORPUS.jsonl            # reading alone: peak RSS, articles' digest
+    python benchmarks/memory.py clean CORPUS.jsonl           # mark_furniture alone: peak, what it marked
 
-``--src OTHER/src`` measures another source tree (``fields`` and ``stages``; ``candidates`` needs
-this tree's ``pipeline.ranked_candidates``).
+``--src OTHER/src`` measures another source tree (``fields``, ``stages``, ``read`` and ``clean``;
+``candidates`` needs this tree's ``pipeline.ranked_candidates``). ``read`` and ``clean`` print a
+digest of what they made, to compare two trees' outputs.
 
 CORPUS: e.g. ``python benchmarks/synthetic.py 2000 --out /tmp/mem/c2000.jsonl``. ``fields`` and
 ``candidates`` read, clean and prepare the corpus first (the vector store serves leads encoded
@@ -136,6 +139,51 @@ def candidates(corpus: str) -> None:
     print(f"  {len(pairs[0]):,} candidates; RSS {_status_mb('VmRSS'):,.0f} MB, peak {_status_mb('VmHWM'):,.0f} MB")
 
 
+def _digest(rows) -> str:
+    import hashlib
+    import pickle
+
+    return hashlib.blake2b(pickle.dumps(rows, protocol=4), digest_size=8).hexdigest()
+
+
+def read(corpus: str) -> None:
+    """Reading alone, in a fresh process: the peak RSS (VmHWM) it reaches, what it leaves."""
+    from storytrace.ingest import read_inputs
+
+    base = _status_mb("VmRSS")
+    started = time.perf_counter()
+    ingested = read_inputs([corpus])
+    seconds = time.perf_counter() - started
+    n = len(ingested.articles)
+    rows = [(a.id, a.text, a.title, a.outlet, a.published, a.origin) for a in ingested.articles]
+    print(f"{n:,} articles read in {seconds:.1f} s: RSS {base:,.0f} MB before, {_status_mb('VmRSS'):,.0f} after, "
+          f"peak {_status_mb('VmHWM'):,.0f} MB ({(_status_mb('VmHWM') - base) * 1024 / max(1, n):.1f} KB an article "
+          f"above the start); {len(ingested.errors)} errors; digest "
+          f"{_digest(rows + ingested.errors)}")
+
+
+def clean(corpus: str) -> None:
+    """``mark_furniture`` alone: tracemalloc's peak above the read articles, the seconds, and a
+    digest of what it marked (furniture, credits, the metadata read from the text)."""
+    from storytrace.ingest import read_inputs
+    from storytrace.text.clean import mark_furniture
+
+    articles = sorted(read_inputs([corpus]).articles, key=lambda a: a.id)
+    n = len(articles)
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    started = time.perf_counter()
+    mark_furniture(articles)
+    seconds = time.perf_counter() - started
+    now, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rows = [(a.id, a.furniture, a.credits, a.title, a.byline, a.published, a.dateline) for a in articles]
+    print(f"{n:,} articles cleaned in {seconds:.1f} s (under tracemalloc): peak +{(peak - base) / 2**20:,.1f} MB "
+          f"({(peak - base) / n / 1024:.2f} KB an article), leaves +{(now - base) / 2**20:,.1f} MB; "
+          f"{sum(len(a.furniture) for a in articles):,} furniture spans; digest {_digest(rows)}")
+
+
 def stages(corpus: str, out: str) -> None:
     """A whole local run: this process's RSS as each stage starts, and its peak at the end."""
     from storytrace.engine import pipeline
@@ -163,7 +211,7 @@ def stages(corpus: str, out: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("fields", "candidates", "stages"):
+    for name in ("fields", "candidates", "stages", "read", "clean"):
         p = sub.add_parser(name)
         p.add_argument("corpus")
         if name == "stages":

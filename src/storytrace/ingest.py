@@ -21,7 +21,7 @@ from pathlib import Path
 from . import limits
 from .model import Article
 from .readers.decode import decode, gunzip
-from .readers.jsonl import read_jsonl
+from .readers.jsonl import NotPlainUtf8, OverLimit, read_jsonl, stream_jsonl
 from .readers.records import from_record
 from .readers.table import read_table
 
@@ -140,6 +140,17 @@ def _read_file(path: Path, errors: list[str]) -> tuple[list[Article], int]:
         errors.append(f"{path}: {limits.human(info.st_size)}, over the file-size limit of "
                       f"{limits.human(limit.file_bytes)} (--max-file-bytes), skipped")
         return [], 0
+    if kind == "jsonl" and not gzipped:  # a line at a time: the file is not held whole beside its articles
+        try:
+            return stream_jsonl(path, errors, limit.file_bytes), 0
+        except NotPlainUtf8:
+            pass  # decoded whole below, as any other file
+        except OverLimit:
+            errors.append(_grew_over_limit(path, limit))
+            return [], 0
+        except OSError as exc:
+            errors.append(f"{path}: cannot read ({exc.strerror or exc})")
+            return [], 0
     try:
         with path.open("rb") as stream:
             data = stream.read(limit.file_bytes + 1)  # a file growing as it is read stays bounded too
@@ -147,8 +158,7 @@ def _read_file(path: Path, errors: list[str]) -> tuple[list[Article], int]:
         errors.append(f"{path}: cannot read ({exc.strerror or exc})")
         return [], 0
     if len(data) > limit.file_bytes:
-        errors.append(f"{path}: over the file-size limit of {limits.human(limit.file_bytes)} "
-                      f"(--max-file-bytes), skipped")
+        errors.append(_grew_over_limit(path, limit))
         return [], 0
     if kind is None:
         errors.append(f"{path}: gzipped file of unknown format, skipped")
@@ -173,6 +183,10 @@ def _read_file(path: Path, errors: list[str]) -> tuple[list[Article], int]:
         errors.append(f"{path}: empty file, skipped")
         return [], 0
     return [Article(id=_stem(path) if gzipped else path.stem, text=text, origin=str(path))], 0
+
+
+def _grew_over_limit(path: Path, limit: limits.Limits) -> str:
+    return f"{path}: over the file-size limit of {limits.human(limit.file_bytes)} (--max-file-bytes), skipped"
 
 
 def _file_type(mode: int) -> str:

@@ -8,7 +8,9 @@ back to torch, with one line on stderr, when the ONNX path cannot load.
 
 Vectors are L2-normalised (so a dot product is a cosine) and cached by text hash: in memory
 for the life of the process, and on disk between runs (encode/vector_store.py), so re-encoding the
-same sentence (a `compare` loop, a re-run over the same articles) costs a lookup.
+same sentence (a `compare` loop, a re-run over the same articles) costs a lookup. A batch run lets
+go of the in-memory copies it no longer needs (``forget_since``: its leads once prepared, claims'
+sentences once compared); a later run reads those from the disk store.
 """
 
 from __future__ import annotations
@@ -150,6 +152,22 @@ class Encoder:
             extra = len(self._cache) - keep
             if extra > 0:
                 for key in list(itertools.islice(self._cache, extra)):  # dicts keep insertion order
+                    del self._cache[key]
+
+    @property
+    def cached(self) -> int:
+        """How many vectors are held in memory (a mark for ``forget_since``)."""
+        return len(self._cache)
+
+    def forget_since(self, cached: int) -> None:
+        """Let go of the vectors cached since ``cached`` was read: a batch run's lead vectors, which
+        its prepared articles hold (rounded) and nothing asks the encoder for again (1.7 KB an
+        article). A later run in this process reads them from the vector store, or encodes them
+        again when the store is off."""
+        with self._lock:
+            extra = len(self._cache) - cached
+            if extra > 0:
+                for key in list(itertools.islice(reversed(self._cache), extra)):  # the newest last
                     del self._cache[key]
 
     def _stored_key(self, key: bytes) -> bytes:

@@ -21,6 +21,7 @@ from ..model import Article, Pair
 from ..output.result import Result
 from ..text.prepared import Prepared, Progress, prepare
 from ..text.tfidf import corpus_tfidf, pair_cosines
+from .give_back import give_back
 from .processes import default_processes
 from .run import StageClock, begin_run, finish_run, no_progress
 from .threads import with_single_threaded_blas
@@ -96,11 +97,14 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
     articles = begin_run(articles, clock, progress, read_seconds)
     progress("prepare", 0, len(articles))
     with clock("prepare"):
+        cached = get_encoder().cached
         prepared = prepare(articles, progress)
+        get_encoder().forget_since(cached)  # the leads: the prepared articles hold them
     progress("candidates", 0, 1)
     with clock("candidates"):
         candidates, cosines, shares_text, weight = candidate_stage(
             features_of(prepared), lambda kept=prepared: corpus_tfidf([p.doc for p in kept]))
+        give_back()  # the stage's tables, freed: compare's workers and pairs start lower
     progress("candidates", 1, 1)
     progress("compare", 0, len(candidates))
     with clock("compare"):
@@ -108,6 +112,7 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
                                 processes)
     docs = claim_docs(prepared, compared)
     del prepared  # lead vectors, terms and the other documents: done with
+    give_back()
     return finish_run(articles, compared, errors, clock, progress, candidate_pairs=len(candidates),
                       encoded_texts=get_encoder().encoded - encoded_before,
                       stored_vectors_used=get_encoder().from_store - stored_before,

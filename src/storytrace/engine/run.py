@@ -8,6 +8,8 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from ..claims import find_claims
+from ..encode.embed import get_encoder
+from .give_back import give_back
 from ..text.clean import mark_furniture
 from ..provenance.family import orient_by_credited_copies
 from ..model import Article, Pair
@@ -54,9 +56,10 @@ def finish_run(articles: list[Article], compared: list[Pair | None], errors: lis
                clock: StageClock, progress: Progress, *, candidate_pairs: int, encoded_texts: int,
                stored_vectors_used: int, encoder: str | None, engine: dict, docs: dict | None = None) -> Result:
     """From the judged pairs (None where a candidate was not worth reporting) to the Result.
-    ``docs``: the segmented articles by id when the engine holds them (else claims segment again)."""
+    ``docs``: the segmented articles by id when the engine holds them (else claims segment again),
+    emptied once claims have read them."""
     with clock("compare"):  # the family rule directs pairs: part of judging them
-        pairs = orient_by_credited_copies(articles, [p for p in compared if p is not None])
+        pairs = orient_by_credited_copies(articles, _share_ids([p for p in compared if p is not None], articles))
     progress("stories", 0, 1)
     with clock("stories"):
         stories = group_stories(articles, pairs)
@@ -65,9 +68,30 @@ def finish_run(articles: list[Article], compared: list[Pair | None], errors: lis
         storylines = group_storylines(articles, stories, pairs)
     progress("claims", 0, 1)
     with clock("claims"):
+        cached = get_encoder().cached
         claims = find_claims(articles, pairs, stories, docs)
+        # the run's end is its peak (the pairs, the claims, then the JSON document): what claims
+        # read is let go of first, the segmented articles and the vectors of the sentences compared
+        get_encoder().forget_since(cached)
+        if docs:
+            docs.clear()
+        give_back()
     progress("claims", 1, 1)
     stats = {"articles": len(articles), "candidate_pairs": int(candidate_pairs), "reported_pairs": len(pairs),
              "encoded_texts": int(encoded_texts), "stored_vectors_used": int(stored_vectors_used),
              "encoder": encoder, "seconds": clock.seconds, "engine": engine}
     return Result(articles, pairs, stories, list(errors or []), stats, claims, storylines)
+
+
+def _share_ids(pairs: list[Pair], articles: list[Article]) -> list[Pair]:
+    """The pairs, naming their articles with the articles' own id strings (equal values): a pair
+    judged in another process comes back with copies of them (two to four strings a pair, ~2.6
+    reported pairs an article on the synthetic corpora, held to the end of the run)."""
+    ids = {a.id: a.id for a in articles}
+    for p in pairs:
+        p.a, p.b = ids.get(p.a, p.a), ids.get(p.b, p.b)
+        if p.source is not None:
+            p.source = ids.get(p.source, p.source)
+        if p.derived is not None:
+            p.derived = ids.get(p.derived, p.derived)
+    return pairs

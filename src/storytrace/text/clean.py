@@ -19,6 +19,8 @@ from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 
+import numpy as np
+
 from .fullmatch import FOLDS_TO_ASCII, FullMatcher
 from .metadata import fill_from_text
 from ..model import Article, Span
@@ -63,19 +65,31 @@ def mark_furniture(articles: list[Article]) -> None:
     """Fill ``furniture`` (sorted, merged spans: whole lines, or a recurring sentence inside a line)
     and ``credits`` of each article, in place,
     and the metadata its text states (title, byline, date, dateline) where the input gave none:
-    only once furniture is known can the head of the text be read past prompts and photo tags."""
-    lines = [_lines(a.text) for a in articles]
-    inner = _inner_sentences(articles, lines)
-    recurring = _recurring_lines(articles, lines, inner)
-    for article, article_lines, inside, common in zip(articles, lines, inner, recurring):
+    only once furniture is known can the head of the text be read past prompts and photo tags.
+
+    Three passes over the texts, each finding an article's lines again rather than holding every
+    line of the corpus (two folded copies of each, 13 KB an article at 20,000 to 50,000 synthetic
+    articles): the pieces counted, then the lines and sentences that could recur counted by hash,
+    then each article marked. A line is known by its norm's ``hash`` (64 bits, salted per process):
+    two different lines taken for one would need a collision, about one chance in 10**8 among a
+    million distinct lines; the rules are the ones the texts themselves gave."""
+    frequent_pieces = _frequent_pieces(articles)
+    sentences_of: dict[int, list[tuple[int, int]]] = {}  # a line's hash -> its sentences (copies repeat lines)
+    recurring = _recurring_lines(articles, frequent_pieces, sentences_of)
+    for article, common in zip(articles, recurring):
+        article_lines = _lines(article.text)
+        # an article with no recurring line or sentence has no inner sentence to mark either
+        inside = _inner_sentences(article, article_lines, frequent_pieces, sentences_of) if common else []
+        if common:
+            common -= _reused_runs(article_lines, inside, common)
         flagged = _flag_lines(article_lines)
         for i, line in enumerate(article_lines):
-            if line.norm in common:
+            if hash(line.norm) in common:
                 flagged[i] = True
         headings = {(s, e) for s, e in article.headings}
         _flag_related_headlines(article_lines, flagged, [(ln.start, ln.end) in headings for ln in article_lines])
         spans = [(ln.start, ln.end) for ln, f in zip(article_lines, flagged) if f]
-        spans += [(sn.start, sn.end) for sn in inside if sn.norm in common]  # a promo sentence in a paragraph
+        spans += [(sn.start, sn.end) for sn in inside if hash(sn.norm) in common]  # a promo sentence in a paragraph
         article.furniture = _merge(article.text, spans)
         article.credits = _credits(article, article_lines)
         fill_from_text(article)
@@ -91,6 +105,11 @@ def _lines(text: str) -> list[_Line]:
             out.append(_Line(pos, pos + len(raw.rstrip("\r")), folded, folded.lower()))
         pos += len(raw) + 1
     return out
+
+
+def _norms(text: str) -> list[str]:
+    """The norms of ``_lines(text)``, without the rest (quicker: cleaning reads every text three times)."""
+    return [norm for norm in (" ".join(raw.split()).lower() for raw in _fold_quotes(text).split("\n")) if norm]
 
 
 def _fold_quotes(text: str) -> str:
@@ -212,34 +231,38 @@ def _looks_like_headline(text: str) -> bool:
     return len(parts) == 2 and _words(parts[0]) >= 3 and _words(parts[1]) >= 2
 
 
-def _inner_sentences(articles: list[Article], lines: list[list[_Line]]) -> list[list[_Line]]:
-    """Per article, the sentences of lines holding more than one (a template sentence can close a
+def _frequent_pieces(articles: list[Article]) -> set[int]:
+    """Hashes of the pieces (see ``_inner_sentences``) in PER_OUTLET_MIN articles or more: a
+    collision can only make a line split that need not be."""
+    counts: Counter[int] = Counter()
+    for article in articles:
+        counts.update(map(hash, set().union(*[_PIECE_BREAK.split(norm) for norm in _norms(article.text)])))
+    return {h for h, n in counts.items() if n >= PER_OUTLET_MIN}
+
+
+def _inner_sentences(article: Article, lines: list[_Line], frequent: set[int],
+                     known: dict[int, list[tuple[int, int]]]) -> list[_Line]:
+    """The article's sentences of lines holding more than one (a template sentence can close a
     paragraph) -- those that could recur.
 
     Splitting every paragraph into sentences is costly, and a sentence in fewer than PER_OUTLET_MIN
     articles is never template. So lines are first cut loosely into pieces wherever a sentence might
     end: a sentence is a run of whole pieces, and an article holding it (as a line or a sentence)
     holds each of its pieces. A line is split only if a run of its pieces, each in PER_OUTLET_MIN
-    articles or more, is long enough to be a sentence that counts.
+    articles or more (``frequent``), is long enough to be a sentence that counts. ``known``: the
+    sentences' offsets of lines split before, by the hash of the line's raw text.
     """
-    counts: Counter[int] = Counter()
-    for article_lines in lines:
-        # hashes: a collision can only make a line split that need not be
-        counts.update(map(hash, set().union(*[_PIECE_BREAK.split(ln.norm) for ln in article_lines])))
-    frequent = {h for h, n in counts.items() if n >= PER_OUTLET_MIN}
-    del counts
-    known: dict[str, list[tuple[int, int, str, str]]] = {}  # a line's text -> its sentences (copies repeat lines)
-    out = []
-    for article, article_lines in zip(articles, lines):
-        found = []
-        for line in article_lines:
-            if _may_recur_inside(line, frequent):
-                raw = article.text[line.start:line.end]
-                if raw not in known:
-                    known[raw] = _sentences(article.text, line)
-                found += [_Line(line.start + s, line.start + e, folded, norm) for s, e, folded, norm in known[raw]]
-        out.append(found)
-    return out
+    found = []
+    for line in lines:
+        if _may_recur_inside(line, frequent):
+            raw = article.text[line.start:line.end]
+            key = hash(raw)
+            if key not in known:
+                known[key] = _sentences(article.text, line)
+            for s, e in known[key]:
+                folded = " ".join(_fold_quotes(raw[s:e]).split())
+                found.append(_Line(line.start + s, line.start + e, folded, folded.lower()))
+    return found
 
 
 def _may_recur_inside(line: _Line, frequent: set[int]) -> bool:
@@ -255,36 +278,56 @@ def _may_recur_inside(line: _Line, frequent: set[int]) -> bool:
     return False
 
 
-def _sentences(text: str, line: _Line) -> list[tuple[int, int, str, str]]:
-    """The sentences of a line holding more than one, of MIN_SENTENCE_CHARS or more: offsets from the
-    line start, folded text, norm. They depend on the line alone (segment.sentences reads no further
-    back than the start of a word, and a line follows a newline)."""
+def _sentences(text: str, line: _Line) -> list[tuple[int, int]]:
+    """The sentences of a line holding more than one, of MIN_SENTENCE_CHARS or more (folded): offsets
+    from the line start. They depend on the line alone (segment.sentences reads no further back than
+    the start of a word, and a line follows a newline)."""
     spans = sentences(text, line.start, line.end)
     if len(spans) < 2:
         return []
-    out = []
-    for s, e in spans:
-        folded = " ".join(_fold_quotes(text[s:e]).split())
-        if len(folded) >= MIN_SENTENCE_CHARS:
-            out.append((s - line.start, e - line.start, folded, folded.lower()))
-    return out
+    return [(s - line.start, e - line.start) for s, e in spans
+            if len(" ".join(_fold_quotes(text[s:e]).split())) >= MIN_SENTENCE_CHARS]
 
 
-def _recurring_lines(articles: list[Article], lines: list[list[_Line]],
-                     inner: list[list[_Line]]) -> list[set[str]]:
-    """Per article, its lines and sentences that recur as template across the corpus (credit lines
-    excepted). Whether two articles are copies of one story is judged on their lines."""
-    norms = [{ln.norm for ln in article_lines if len(ln.norm) >= MIN_LINE_CHARS} for article_lines in lines]
-    weight = [sum(map(len, s)) for s in norms]
-    keys = [s | {sn.norm for sn in sentences} if sentences else s for s, sentences in zip(norms, inner)]
-    counts = Counter()
-    for k in keys:
-        counts.update(k)
+class _LineKeys:
+    """An article's lines (of MIN_LINE_CHARS or more) and inner sentences as hashes of their norms,
+    sorted: all ``_recurring_lines`` keeps of an article while it counts the corpus (8 bytes a key
+    and 4 a line's length, not the texts)."""
+
+    __slots__ = ("keys", "lines", "lengths")
+
+    def __init__(self, lines: list[_Line], inner: list[_Line]) -> None:
+        by_hash = {hash(ln.norm): len(ln.norm) for ln in lines if len(ln.norm) >= MIN_LINE_CHARS}
+        self.lines = np.array(sorted(by_hash), dtype=np.int64)
+        self.lengths = np.array([by_hash[h] for h in self.lines.tolist()], dtype=np.int32)
+        self.keys = np.union1d(self.lines, np.array([hash(sn.norm) for sn in inner], dtype=np.int64)) \
+            if inner else self.lines
+
+
+def _recurring_lines(articles: list[Article], frequent_pieces: set[int],
+                     sentences_of: dict[int, list[tuple[int, int]]]) -> list[set[int]]:
+    """Per article, the hashes of its lines and sentences that recur as template across the corpus
+    (credit lines excepted). Whether two articles are copies of one story is judged on their lines."""
+    held: list[_LineKeys] = []
+    counts: Counter[int] = Counter()
+    credit: set[int] = set()  # keys that are credit lines, tested once each, when first met
+    for article in articles:
+        lines = _lines(article.text)
+        inner = _inner_sentences(article, lines, frequent_pieces, sentences_of)
+        kept = _LineKeys(lines, inner)
+        held.append(kept)
+        for text in {ln.norm for ln in lines if len(ln.norm) >= MIN_LINE_CHARS} | {sn.norm for sn in inner}:
+            if hash(text) not in counts and _may_credit(text) and _is_credit(text):
+                credit.add(hash(text))
+        counts.update(kept.keys.tolist())
     frequent = {n for n, c in counts.items() if c >= PER_OUTLET_MIN}  # rarer ones cannot be template
-    where: dict[str, list[int]] = {}
-    for a, k in enumerate(keys):
-        for n in k & frequent:
-            where.setdefault(n, []).append(a)
+    del counts
+    where: dict[int, list[int]] = {}
+    for a, kept in enumerate(held):
+        for n in kept.keys.tolist():
+            if n in frequent:
+                where.setdefault(n, []).append(a)
+    weight = [int(kept.lengths.sum()) for kept in held]
     overall_min = max(OVERALL_MIN, math.ceil(OVERALL_SHARE * len(articles)))
     same: dict[tuple[int, int], bool] = {}
 
@@ -292,7 +335,8 @@ def _recurring_lines(articles: list[Article], lines: list[list[_Line]],
         # Copies of one story share most of their text; template lines are a small part of each page.
         key = (min(a, b), max(a, b))
         if key not in same:
-            shared = sum(len(n) for n in norms[a] & norms[b])
+            _, in_a, _ = np.intersect1d(held[a].lines, held[b].lines, assume_unique=True, return_indices=True)
+            shared = int(held[a].lengths[in_a].sum())
             same[key] = shared > SAME_STORY_OVERLAP * max(1, min(weight[a], weight[b]))
         return same[key]
 
@@ -307,9 +351,9 @@ def _recurring_lines(articles: list[Article], lines: list[list[_Line]],
                     return True
         return False
 
-    result: list[set[str]] = [set() for _ in articles]
+    result: list[set[int]] = [set() for _ in articles]
     for n, group in where.items():
-        if _is_credit(n):
+        if n in credit:
             continue
         if len(group) >= overall_min and independent(group, overall_min):
             for a in group:
@@ -323,26 +367,31 @@ def _recurring_lines(articles: list[Article], lines: list[list[_Line]],
             if len(members) >= PER_OUTLET_MIN and independent(members, PER_OUTLET_MIN):
                 for a in members:
                     result[a].add(n)
-    for a, common in enumerate(result):
-        if common:
-            common -= _reused_runs(lines[a], inner[a], common)
     return result
 
 
-def _reused_runs(lines: list[_Line], inner: list[_Line], common: set[str]) -> set[str]:
+def _reused_runs(lines: list[_Line], inner: list[_Line], common: set[int]) -> set[int]:
     """The recurring lines (and their sentences) that stand in a run of consecutive recurring lines
-    of at least REUSED_RUN_WORDS words."""
-    reused: set[str] = set()
+    of at least REUSED_RUN_WORDS words: hashes of their norms, as ``common`` holds them."""
+    reused: set[int] = set()
     run: list[_Line] = []
     for line in [*lines, None]:
-        if line is not None and line.norm in common:
+        if line is not None and hash(line.norm) in common:
             run.append(line)
             continue
         if sum(_words(ln.text) for ln in run) >= REUSED_RUN_WORDS:
-            reused |= {ln.norm for ln in run}
-            reused |= {sn.norm for sn in inner if any(ln.start <= sn.start and sn.end <= ln.end for ln in run)}
+            reused |= {hash(ln.norm) for ln in run}
+            reused |= {hash(sn.norm) for sn in inner if any(ln.start <= sn.start and sn.end <= ln.end for ln in run)}
         run = []
     return reused
+
+
+def _may_credit(norm: str) -> bool:
+    """False where _ANY_AGENCY cannot match a lowercased line (as ``_may_name_agency``): most keys
+    ``_recurring_lines`` meets are tested, and the regex is the slower test."""
+    if not norm.isascii() and FOLDS_TO_ASCII.search(norm):
+        return True
+    return "reuters" in norm or "afp" in norm or "associated" in norm or _AP_WORD.search(norm) is not None
 
 
 def _may_name_agency(line: _Line) -> bool:

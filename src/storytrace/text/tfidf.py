@@ -57,8 +57,7 @@ def corpus_tfidf(docs: list[Doc]) -> CorpusTfidf:
                 columns.append(k)
                 frequencies.append(c)
         indptr.append(len(columns))
-    cols = np.array(columns, dtype=np.int32)
-    del columns
+    cols = np.frombuffer(columns, dtype=np.int32)  # shares the buffer: no copy
     weight_of = np.array(weights)
     if len(docs) >= T.MIN_DOCUMENTS_FOR_CORPUS_IDF and len(cols):
         # a word in most of this corpus says little here, however rare in English at large
@@ -66,13 +65,65 @@ def corpus_tfidf(docs: list[Doc]) -> CorpusTfidf:
         df = np.bincount(cols, minlength=len(weights))
         corpus_idf = np.log((len(docs) + 1) / (df + 1)) + 1.0
         weight_of = np.minimum(weight_of, corpus_idf)
-    data = (1.0 + np.log(np.array(frequencies, dtype=np.float64))) * weight_of[cols] if len(cols) else np.zeros(0)
+    data = np.frombuffer(frequencies, dtype=np.int32).astype(np.float64)
     del frequencies
-    matrix = sparse.csr_matrix((data, cols, np.array(indptr)), shape=(len(docs), max(1, len(vocabulary))))
-    del data, cols
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    np.log(data, out=data)
+    data += 1.0
+    for first in range(0, len(data), _ENTRY_CHUNK):  # (1 + log tf) * weight, a chunk at a time
+        data[first:first + _ENTRY_CHUNK] *= weight_of[cols[first:first + _ENTRY_CHUNK]]
+    matrix = sparse.csr_matrix((data, cols, np.frombuffer(indptr, dtype=np.int64)),
+                               shape=(len(docs), max(1, len(vocabulary))))
+    del data, cols, columns
+    _normalise_rows(matrix)
+    return CorpusTfidf(matrix, dict(zip(vocabulary, weight_of.tolist())))
+
+
+def _normalise_rows(matrix: sparse.csr_matrix) -> None:
+    """Each row divided by its L2 norm, in place, bit for bit as scipy's ``diags(1 / norms) @ matrix``
+    (with norms from ``matrix.multiply(matrix).sum(axis=1)``) gave it, without that product's two
+    copies of the matrix (12 bytes an entry each, at the candidates stage's peak). Those copies hold
+    each row's entries in reverse order (scipy's sparse products build a row as a linked list), and
+    the pair cosines sum rows in stored order: the rows are reversed here too. The squares are
+    summed in the order scipy's elementwise product left them: reversed, unless the whole matrix
+    was canonical (every row's columns increasing), when it keeps them as they are."""
+    indptr, data, indices = matrix.indptr, matrix.data, matrix.indices
+    canonical = matrix.has_canonical_format
+    rows = len(indptr) - 1
+    norms = np.zeros(rows)
+    for a in range(0, rows, _ROW_CHUNK):
+        b = min(rows, a + _ROW_CHUNK)
+        s, e = int(indptr[a]), int(indptr[b])
+        if not canonical:
+            _reverse_rows(indptr[a:b + 1], data, indices)
+        if e > s:
+            square = data[s:e] * data[s:e]
+            filled = np.flatnonzero(np.diff(indptr[a:b + 1]))
+            norms[a + filled] = np.add.reduceat(square, indptr[a + filled] - s)
+        if canonical:
+            _reverse_rows(indptr[a:b + 1], data, indices)
+    np.sqrt(norms, out=norms)
     norms[norms == 0] = 1.0
-    return CorpusTfidf(sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix), dict(zip(vocabulary, weight_of.tolist())))
+    np.divide(1.0, norms, out=norms)
+    for a in range(0, rows, _ROW_CHUNK):
+        b = min(rows, a + _ROW_CHUNK)
+        s, e = int(indptr[a]), int(indptr[b])
+        data[s:e] *= np.repeat(norms[a:b], np.diff(indptr[a:b + 1]))
+    # the order flags scipy cached describe the rows before they were reversed: found again when asked
+    for flag in ("_has_sorted_indices", "_has_canonical_format"):
+        matrix.__dict__.pop(flag, None)
+
+
+def _reverse_rows(indptr: np.ndarray, data: np.ndarray, indices: np.ndarray) -> None:
+    """The entries of the rows that ``indptr`` (a slice of the matrix's, row ends included) spans,
+    each row's in reverse order, in place."""
+    s, e = int(indptr[0]), int(indptr[-1])
+    if e - s < 2:
+        return
+    lengths = np.diff(indptr)
+    row = np.repeat(np.arange(len(lengths)), lengths)
+    source = (indptr[:-1] + indptr[1:] - 1)[row] - np.arange(s, e)  # each entry's mirror in its row
+    data[s:e] = data[source]
+    indices[s:e] = indices[source]
 
 
 def masked_cosine(doc_a: Doc, keep_a: np.ndarray, doc_b: Doc, keep_b: np.ndarray, weight: dict[str, float]) -> float:
@@ -100,4 +151,8 @@ def pair_cosines(matrix: sparse.csr_matrix, pairs: np.ndarray) -> np.ndarray:
     return out
 
 
+# Entries and rows a step when the matrix is built: each step's temporary copies are a few MB
+# (the whole matrix's at once were 8 bytes an entry more at the candidates stage's peak).
+_ENTRY_CHUNK = 1 << 20
+_ROW_CHUNK = 4096
 _PAIR_CHUNK = 4096  # pairs a chunk: the chunk's rows are copied twice, and multiplied (16,384: ~100 MB at 20k)

@@ -1,0 +1,100 @@
+"""A plain UTF-8 JSONL file is read a line at a time (readers/jsonl.py, issue 13's memory): it must
+give what decoding the whole file gave, article for article and message for message, whatever the
+line ends, blank lines, bad lines, byte-order marks and encodings; files that are not plain UTF-8
+go the whole-file way."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from storytrace import ingest, limits
+from storytrace.readers import jsonl
+
+
+def _whole(monkeypatch, path):
+    with monkeypatch.context() as m:
+        def refuse(*args, **kwargs):
+            raise jsonl.NotPlainUtf8
+        m.setattr(ingest, "stream_jsonl", refuse)
+        return ingest.read_inputs([path])
+
+
+def _both(monkeypatch, path):
+    streamed = ingest.read_inputs([path])
+    whole = _whole(monkeypatch, path)
+    return streamed, whole
+
+
+def _good(i: int) -> bytes:
+    return json.dumps({"text": f"Story {i} \u00e9t\u00e9 “quoted” text.", "title": f"T{i}"},
+                      ensure_ascii=bool(i % 2)).encode("utf-8")
+
+
+PIECES = [_good(1), _good(2), b"{not json", b'{"title": "no text"}', b'["a", "list"]', b'{"text": "   "}',
+          b"", b"  ", b"\t", b"\xc2\xa0", "\u2028".encode(), b"\x1c", b'{"text": "a\\u0000b c d"}',
+          b'{"id": "same", "text": "One."}', b'{"id": "same", "text": "Two."}']
+ENDS = [b"\n", b"\r\n", b"\r", b"\r\r\n", b"\n\r"]
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_streamed_as_whole(monkeypatch, tmp_path, seed):
+    rng = random.Random(seed)
+    data = b"".join(rng.choice(PIECES) + rng.choice(ENDS) for _ in range(rng.randint(1, 12)))
+    if rng.random() < 0.3:
+        data = data.rstrip(b"\r\n")  # the last line without its end
+    if rng.random() < 0.2:
+        data = b"\xef\xbb\xbf" + data  # a UTF-8 byte-order mark
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(data)
+    streamed, whole = _both(monkeypatch, path)
+    assert streamed.articles == whole.articles
+    assert streamed.errors == whole.errors
+
+
+@pytest.mark.parametrize("data", [b"", b"\n\n", b" \r\n\t", b"\xef\xbb\xbf", b"\xef\xbb\xbf\n",
+                                  b'{"text": "caf\xe9 au lait."}\n',  # Latin-1: read whole, as cp1252
+                                  b'{"text": "one"}\n\x00\n',  # a NUL byte: read whole
+                                  '{"text": "UTF-16 text."}\n'.encode("utf-16"),
+                                  b'{"text": "ok"}\r\n{"text": "bad \xff byte"}\r\n'])
+def test_edge_files_streamed_as_whole(monkeypatch, tmp_path, data):
+    path = tmp_path / "edge.jsonl"
+    path.write_bytes(data)
+    streamed, whole = _both(monkeypatch, path)
+    assert (streamed.articles, streamed.errors) == (whole.articles, whole.errors)
+
+
+def test_line_numbers_and_messages(tmp_path):
+    path = tmp_path / "n.jsonl"
+    path.write_bytes(b'{"text": "One."}\r\n{bad\r{"text": "Three."}\r\r\n{"text": "Five."}')
+    result = ingest.read_inputs([path])
+    assert [a.id for a in result.articles] == ["n:1", "n:3", "n:5"]
+    assert result.errors == [f"{path}:2: not valid JSON (Expecting property name enclosed in double quotes)"]
+
+
+def test_a_file_growing_past_the_limit(monkeypatch, tmp_path):
+    path = tmp_path / "big.jsonl"
+    path.write_bytes(b'{"text": "One."}\n' * 10)
+    limits.use(limits.Limits(file_bytes=1000))
+    try:
+        # as if it grew between the size check and the reading: the limit is checked as lines are read
+        monkeypatch.setattr(jsonl, "_numbered_lines", _limit_of(jsonl._numbered_lines, 50))
+        result = ingest.read_inputs([path])
+    finally:
+        limits.use(limits.from_environment())
+    assert result.articles == []
+    assert result.errors == [f"{path}: over the file-size limit of 1000 bytes (--max-file-bytes), skipped"]
+
+
+def _limit_of(lines, max_bytes):
+    return lambda stream, _: lines(stream, max_bytes)
+
+
+def test_not_held_whole(monkeypatch, tmp_path):
+    """The streamed way never reads the file into one bytes object."""
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(b'{"text": "One."}\n{"text": "Two."}\n')
+    monkeypatch.setattr(ingest, "decode", lambda *a, **k: pytest.fail("decoded whole"))
+    assert [a.text for a in ingest.read_inputs([path]).articles] == ["One.", "Two."]
