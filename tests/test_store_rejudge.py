@@ -7,7 +7,6 @@ are packed whole, as before. Checked on a store grown in batches that each re-ju
 from __future__ import annotations
 
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,20 +14,9 @@ import pytest
 from storytrace import thresholds as T
 from storytrace.ingest import read_inputs
 from storytrace.store import Store, add_articles, codec, rejudge
+from test_store_equivalence import _synthetic  # the benchmark's synthetic corpus, seeded
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _corpus(n: int, seed: int) -> list[dict]:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import synthetic
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    return synthetic.make_corpus(n, seed)[0]
-
-
-ARTICLES = _corpus(48, 7)
+ARTICLES = _synthetic(48, 7)
 
 
 def _pack_whole(blob: bytes, spans: dict, values: dict) -> bytes:
