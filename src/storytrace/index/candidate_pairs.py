@@ -238,8 +238,7 @@ def _expand(r: np.ndarray, c: np.ndarray, value: np.ndarray, k: int, holders: np
     # every holder of each listed distinct vector, then ranked inside each row r
     count = held[c]
     r, value = np.repeat(r, count), np.repeat(value, count)
-    place = np.arange(len(r)) - np.repeat(np.cumsum(count) - count, count)
-    j = holders[np.repeat(first_holder[c], count) + place]
+    j = holders[np.repeat(first_holder[c], count) + _places(count)]
     order = np.lexsort((j, -value.astype(np.float64), r))
     r, value, j = r[order], value[order], j[order]
     starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
@@ -249,7 +248,7 @@ def _expand(r: np.ndarray, c: np.ndarray, value: np.ndarray, k: int, holders: np
     r, value, j, position = r[keep], value[keep], j[keep], position[keep]
     # each holder i of row r with each listed article j: rank of j among the articles other than i
     count = held[r] if len(r) else np.zeros(0, np.int64)
-    i = holders[np.repeat(first_holder[r], count) + (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count))]
+    i = holders[np.repeat(first_holder[r], count) + _places(count)]
     r, value, j, position = np.repeat(r, count), np.repeat(value, count), np.repeat(j, count), np.repeat(position, count)
     # where i itself sits in its row's list (k + 1: not in it)
     own = np.full(len(i), k + 1, dtype=np.int64)
@@ -268,6 +267,11 @@ def _expand(r: np.ndarray, c: np.ndarray, value: np.ndarray, k: int, holders: np
     keep = ~mine & (rank < k) & (value >= T.MIN_ARTICLE_COSINE)
     i, j = i[keep], j[keep]
     return np.stack([np.minimum(i, j), np.maximum(i, j)], axis=1)
+
+
+def _places(count: np.ndarray) -> np.ndarray:
+    """0, 1, ... count[g] - 1 for each group g in turn: each repeated entry's place in its group."""
+    return np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
 
 
 def unique_pairs(pairs: np.ndarray, n: int) -> np.ndarray:
