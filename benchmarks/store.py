@@ -57,7 +57,8 @@ def _corpus(size: int, queries: int, seed: int) -> tuple[list[dict], list[dict]]
 
 
 def _run(kind: str, *args: str, env: dict | None = None) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--worker", kind, *args], check=True, capture_output=True,
+    # the worker's stderr (its progress, any traceback) goes to ours as it runs
+    out = subprocess.run([sys.executable, __file__, "--worker", kind, *args], check=True, stdout=subprocess.PIPE,
                          text=True, env={**os.environ, **(env or {})})
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -73,6 +74,8 @@ def worker_add(corpus: str, db: str) -> dict:
             started = time.perf_counter()
             add_articles(store, articles[first:first + BATCH])
             seconds.append(time.perf_counter() - started)
+            print(f"add: {first + BATCH:,} of {len(articles):,} articles, this batch {seconds[-1]:.1f} s",
+                  file=sys.stderr, flush=True)
         pairs = store.db.execute("SELECT COUNT(*) FROM pairs").fetchone()[0]
     return {"seconds": sum(seconds), "batches": seconds, "articles": len(articles), "pairs": pairs}
 

@@ -59,6 +59,24 @@ def test_furniture_sentences_leave_no_tokens():
     assert doc.ends.tolist()[-1] == len(text) - 1 and doc.tokens[-1].norm == "here"
 
 
+def test_token_ends_and_quote_flags_kept_small_give_the_spans_back():
+    """A Doc keeps token lengths in the narrowest type and the quote flags as bits: ends and flags
+    made from them are the tokenizer's, also for a token too long for one byte."""
+    import numpy as np
+
+    long_word = "x" * 300  # a run of characters without a space, as a pasted URL or hash makes
+    text = f"Short words first. He said “all of this {long_word} was quoted” and left.\n\nA last one."
+    doc = segment(Article("t", text))
+    starts, ends = token_spans(text)
+    assert doc.starts.tolist() == starts.tolist() and doc.ends.tolist() == ends.tolist()
+    assert doc.ends.dtype == doc.starts.dtype and doc.lengths.dtype == np.uint16
+    assert [text[s:e] for s, e in zip(doc.starts.tolist(), doc.ends.tolist())][8] == long_word
+    assert [w for w, q in zip(doc.norms, doc.quoted.tolist()) if q] == ["all", "of", "this", long_word, "was", "quoted"]
+    assert doc.quoted.dtype == bool and len(doc.quoted) == len(doc)
+    short = segment(Article("s", "No quotes at all here."))
+    assert short.lengths.dtype == np.uint8 and not short.quoted.any() and len(short.quoted) == len(short) == 5
+
+
 def test_word_ids_stay_in_their_process():
     """Word ids index this process's vocabulary: a pickled Doc (sent to a dask worker) carries its
     words as strings and takes the ids of the process it arrives in."""

@@ -271,7 +271,7 @@ def test_a_schema_2_store_that_cannot_be_migrated_now_is_refused_in_one_line(tmp
 
 
 def test_rounded_lead_vectors_pack_in_388_bytes_and_come_back_bit_for_bit():
-    from storytrace.encode.leads import pack, round_leads, unpack
+    from storytrace.encode.leads import pack, round_leads, rounded_packs, unpack
 
     rng = np.random.default_rng(3)
     raw = rng.normal(size=(50, 384)).astype(np.float32)
@@ -285,6 +285,10 @@ def test_rounded_lead_vectors_pack_in_388_bytes_and_come_back_bit_for_bit():
     assert round_leads(rounded).tobytes() == rounded.tobytes()  # rounding twice changes nothing
     blob = pack(raw[0])  # a vector that was not rounded: kept as it is
     assert len(blob) == 1536 and unpack(blob, 384).tobytes() == raw[0].tobytes()
+    # what a prepared article keeps: packed straight from the encoder's rows, the same bytes
+    packs = rounded_packs(raw)
+    assert packs == [pack(v) for v in rounded]
+    assert np.stack([unpack(b, 384) for b in packs]).tobytes() == rounded.tobytes()
 
 
 def test_a_store_of_schema_3_gets_its_lead_vectors_rounded_and_its_postings_bucketed_on_open(tmp_path, monkeypatch):
@@ -297,14 +301,17 @@ def test_a_store_of_schema_3_gets_its_lead_vectors_rounded_and_its_postings_buck
     query = read_inputs([str(files.pop(2))]).articles[0]
     old, new = tmp_path / "old.db", tmp_path / "new.db"
     with monkeypatch.context() as m:  # schema 3 kept the encoder's float32 vectors as they were
-        m.setattr(prepared, "round_leads", lambda vectors: np.asarray(vectors, dtype=np.float32))
+        # (leads.pack's plain float32 form, which unpack reads back as it was)
+        m.setattr(prepared, "rounded_packs", lambda vectors: [np.asarray(v, np.float32).tobytes() for v in vectors])
         assert main(["add", *map(str, files), "--db", str(old), "-q"]) == 0
     with sqlite3.connect(old) as db:
         before = {kind: bucketed(db, kind) for kind in ("ngrams", "bands", "terms")}
         unbucket(db)  # the postings as (key, owner) rows
         text_relations(db)  # and the relations as text
         db.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
-        raw = [unpack(v, 384) for (v,) in db.execute("SELECT vector FROM index_vectors ORDER BY owner")]
+        stored = [v for (v,) in db.execute("SELECT vector FROM index_vectors ORDER BY owner")]
+        assert {len(v) for v in stored} == {384 * 4}  # kept unrounded, as schema 3 kept them
+        raw = [unpack(v, 384) for v in stored]
     assert all(len(v) == 384 for v in raw)
     assert main(["add", *map(str, files), "--db", str(new), "-q"]) == 0
     with Store(old, create=False) as a, Store(new, create=False) as b:

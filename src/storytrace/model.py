@@ -123,16 +123,29 @@ class Doc:
 
     Tokens are parallel arrays, not objects (a corpus has millions): ``words[i]`` is the id of token
     i's normalised form in this process's vocabulary (text/vocab.py; ``norms[i]`` the form itself),
-    ``starts[i]``/``ends[i]`` its character span in ``article.text``."""
+    ``starts[i]``/``ends[i]`` its character span in ``article.text``. A batch run holds every Doc
+    until compare ends, so the token lengths and the quoted flags are kept in their smallest form
+    (``lengths``, ``quote_bits``: 1.3 bytes a token instead of 5) and ``ends``/``quoted`` made from
+    them when asked for."""
 
     article: Article
     paragraphs: Spans
     sentences: Sentences
     words: np.ndarray  # int32 word ids, this process's (text/vocab.py)
     starts: np.ndarray  # int32 (int64 for a text of 2**31 characters or more)
-    ends: np.ndarray  # int32 (int64 for a text of 2**31 characters or more)
+    lengths: np.ndarray  # each token's characters: uint8, or a wider type when a token is longer (token_lengths)
     body_chars: int  # characters of body text (furniture and whitespace excluded)
-    quoted: np.ndarray  # bool per token: inside quotation marks (a speaker's words)
+    quote_bits: np.ndarray  # np.packbits of the per-token flag "inside quotation marks" (a speaker's words)
+
+    @property
+    def ends(self) -> np.ndarray:
+        """Each token's end offset, in the type of ``starts``."""
+        return (self.starts + self.lengths).astype(self.starts.dtype, copy=False)
+
+    @property
+    def quoted(self) -> np.ndarray:
+        """bool per token: inside quotation marks."""
+        return np.unpackbits(self.quote_bits, count=len(self.words)).view(bool)
 
     @property
     def id(self) -> str:
@@ -189,6 +202,17 @@ class Doc:
     def sentence_sizes(self) -> np.ndarray:
         rows = self.sentences.rows
         return (rows[:, 3] - rows[:, 2]).astype(np.int64)
+
+
+def token_lengths(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """ends - starts in the narrowest unsigned type that holds the longest (uint8 for any text of
+    ordinary words; a URL or a run of characters without a space can be longer)."""
+    lengths = ends - starts
+    longest = int(lengths.max()) if len(lengths) else 0
+    for kind in (np.uint8, np.uint16, np.uint32):
+        if longest <= np.iinfo(kind).max:
+            return lengths.astype(kind)
+    return lengths.astype(np.int64)
 
 
 @dataclass

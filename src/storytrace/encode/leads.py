@@ -28,6 +28,17 @@ def round_leads(vectors: np.ndarray) -> np.ndarray:
     return q.astype(np.float32) * scale[:, None]
 
 
+def rounded_packs(vectors: np.ndarray) -> list[bytes]:
+    """Each row rounded as ``round_leads`` rounds it, in ``pack``'s form (scale, then q): ``unpack``
+    gives ``round_leads``' row bit for bit (the same float32 product of q and scale), without the
+    float32 row ever being held."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if vectors.ndim != 2 or not vectors.size:
+        return [pack(v) for v in vectors]
+    q, scale = _quantize(vectors)
+    return [s.tobytes() + row.tobytes() for s, row in zip(scale, q)]
+
+
 def _quantize(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     peak = np.abs(vectors).max(axis=1)
     scale = (peak / np.float32(LEAD_LEVELS)).astype(np.float32)

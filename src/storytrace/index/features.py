@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import thresholds as T
+from ..encode.embed import DIMENSIONS
+from ..encode.leads import unpack
 from ..text.fingerprint import sampled_ngrams
 from ..text.neardup import Sketches, band_keys, sketch_word_hashes
 
@@ -18,8 +20,13 @@ class Features:
     sampled: np.ndarray   # distinct sampled word n-gram hashes (uint64)
     sketch: np.ndarray    # near-duplicate sketch row (NEARDUP_BINS uint64)
     shingles: int         # shingles the sketch was made of (0: the text is too short for one)
-    terms: set[str]       # uncommon names and numbers
-    lead: np.ndarray      # title + lead vector (float32, unit length)
+    terms: tuple[str, ...]  # uncommon names and numbers (fingerprint.key_terms)
+    packed_lead: bytes    # title + lead vector, as Prepared keeps it (leads.pack: 388 bytes, not 1,536)
+
+    @property
+    def lead(self) -> np.ndarray:
+        """The lead vector (float32, unit length)."""
+        return unpack(self.packed_lead, DIMENSIONS)
 
     @property
     def bands(self) -> np.ndarray:
@@ -38,7 +45,7 @@ def features_of(prepared: list) -> list[Features]:
         hashes = [p.hashes for p in batch]
         sketches = sketch_word_hashes(hashes, T.SHINGLE_WORDS, T.NEARDUP_BINS)
         out += [Features(sampled_ngrams(h, T.SHINGLE_WORDS, T.NGRAM_SAMPLE_MODULUS), sketches.values[k],
-                         int(sketches.shingles[k]), p.terms, np.asarray(p.lead, dtype=np.float32))
+                         int(sketches.shingles[k]), p.terms, p.packed_lead)
                 for k, (p, h) in enumerate(zip(batch, hashes))]
     return out
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Collection
 from functools import lru_cache
 from importlib import resources
 
@@ -23,15 +24,15 @@ from ..text.tfidf import rarity
 FEATURES = ("lead_cosine", "tfidf_cosine", "term_overlap", "number_overlap")
 
 
-def event_features(lead_a: np.ndarray, lead_b: np.ndarray, tfidf_cosine: float, terms_a: set[str],
-                   terms_b: set[str], published_a: str | None, published_b: str | None) -> dict[str, float]:
+def event_features(lead_a: np.ndarray, lead_b: np.ndarray, tfidf_cosine: float, terms_a: Collection[str],
+                   terms_b: Collection[str], published_a: str | None, published_b: str | None) -> dict[str, float]:
     """Cheap article-pair evidence (no sentence vectors), so every candidate pair can afford it."""
     return event_features_batch(np.stack([lead_a, lead_b]), np.array([[0, 1]]), np.array([tfidf_cosine]),
                                 [terms_a, terms_b], [published_a, published_b])[0]
 
 
 def event_features_batch(leads: np.ndarray, pairs: np.ndarray, tfidf_cosines: np.ndarray,
-                         terms: list[set[str]], published: list[str | None]) -> list[dict[str, float]]:
+                         terms: list[Collection[str]], published: list[str | None]) -> list[dict[str, float]]:
     """``event_features`` of many pairs (rows of ``pairs`` index ``leads``, ``terms``, ``published``):
     the lead cosines are one vectorised product, each article's terms and date are read once.
 
@@ -42,6 +43,7 @@ def event_features_batch(leads: np.ndarray, pairs: np.ndarray, tfidf_cosines: np
     * days_apart: None unless both dates are known. Not a model feature: the calibration pairs are
       all published within days of each other, so time is a rule (thresholds.MAX_SAME_EVENT_DAYS)."""
     lead_cos = np.einsum("ij,ij->i", leads[pairs[:, 0]], leads[pairs[:, 1]]) if len(pairs) else np.zeros(0)
+    terms = [ts if isinstance(ts, (set, frozenset)) else set(ts) for ts in terms]  # kept as tuples (key_terms)
     numbers = [{t for t in ts if t[:1].isdigit()} for ts in terms]
     mass = [math.fsum(rarity(t) for t in ts) for ts in terms]
     dates = [parse_date(p) for p in published]

@@ -118,9 +118,9 @@ def _prepare_and_query(store: Store, article: Article):
         # features_of reads the lead only to copy it: a placeholder until the encoder is done
         [unled] = features_of([Prepared(doc, terms, np.zeros(DIMENSIONS, np.float32))])
         text, named = store.index.query_text(unled)
-        [vector] = lead.result()
-    p = Prepared(doc, terms, vector)
-    f = dataclasses.replace(unled, lead=np.asarray(vector, dtype=np.float32))
+        [packed] = lead.result()
+    p = Prepared(doc, terms, packed)
+    f = dataclasses.replace(unled, packed_lead=packed)
     return p, f, store.index.with_lead(text, named, f)
 
 

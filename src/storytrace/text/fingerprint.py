@@ -54,9 +54,10 @@ def sampled_ngrams(hashes: np.ndarray, n: int, modulus: int) -> np.ndarray:
     return np.unique(grams)
 
 
-def key_terms(doc: Doc) -> set[str]:
-    """Names and numbers: capitalised words not opening a sentence, and tokens with digits.
-    Shared key terms are the cheap signal that two articles speak of the same actors and facts."""
+def key_terms(doc: Doc) -> tuple[str, ...]:
+    """Names and numbers: capitalised words not opening a sentence, and tokens with digits, sorted.
+    Shared key terms are the cheap signal that two articles speak of the same actors and facts. A
+    tuple, not a set: a batch run holds every article's (a set of 40 terms takes 2.4 KB, the tuple 0.4)."""
     text = doc.article.text
     openers = {s.first_token for s in doc.sentences}
     terms = set()
@@ -64,4 +65,4 @@ def key_terms(doc: Doc) -> set[str]:
         first = text[start]
         if first.isdigit() or (first.isupper() and len(norm) > 1 and i not in openers):
             terms.add(norm)
-    return terms
+    return tuple(sorted(terms))

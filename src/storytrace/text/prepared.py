@@ -4,15 +4,14 @@ batch engines (engine/pipeline.py, engine/distributed.py), the store and the pai
 from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable
 
 import numpy as np
 
 from .. import thresholds as T
-from ..encode.embed import get_encoder
-from ..encode.leads import round_leads
+from ..encode.embed import DIMENSIONS, get_encoder
+from ..encode.leads import pack, rounded_packs, unpack
 from .fingerprint import key_terms, token_hashes
 from ..model import Article, Doc
 from ..judge.paraphrase import sentence_vectors
@@ -22,13 +21,21 @@ from ..judge.word_order import is_word_salad
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
-@dataclass
 class Prepared:
-    """A segmented article with its fingerprints; sentence vectors are computed on first need."""
+    """A segmented article with its fingerprints; sentence vectors are computed on first need.
 
-    doc: Doc
-    terms: set[str]
-    lead: np.ndarray
+    A batch run holds every article's until compare ends, so the lead vector is kept as
+    ``leads.pack`` keeps it in the store (388 bytes instead of 1,536: the lead is rounded to 8 bits
+    as it leaves the encoder) and ``lead`` gives the float32 vector back, bit for bit."""
+
+    def __init__(self, doc: Doc, terms, lead) -> None:
+        self.doc = doc
+        self.terms: tuple[str, ...] = tuple(sorted(terms))  # fingerprint.key_terms
+        self.packed_lead: bytes = lead if isinstance(lead, bytes) else pack(lead)
+
+    @property
+    def lead(self) -> np.ndarray:
+        return unpack(self.packed_lead, DIMENSIONS)
 
     @property
     def hashes(self) -> np.ndarray:
@@ -71,9 +78,10 @@ _PREPARE_CHUNK = 256  # articles per progress step of ``prepare``
 
 def submit_leads(pool: ThreadPoolExecutor, docs: list[Doc]) -> Future:
     """The documents' lead vectors, encoded on ``pool`` (the encoder releases the interpreter lock,
-    so the caller goes on meanwhile) and rounded as they leave the encoder (encode/leads.py)."""
+    so the caller goes on meanwhile), rounded as they leave the encoder and packed as Prepared keeps
+    them (encode/leads.py)."""
     texts = [lead_text(d) for d in docs]
-    return pool.submit(lambda: round_leads(get_encoder().encode(texts, T.LEAD_WORD_PIECES)))
+    return pool.submit(lambda: rounded_packs(get_encoder().encode(texts, T.LEAD_WORD_PIECES)))
 
 
 def prepare(articles: list[Article], progress: Progress | None = None) -> list[Prepared]:

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..model import Article, Doc, Sentences, Span, Spans, Token
+from ..model import Article, Doc, Sentences, Span, Spans, Token, token_lengths
 from .vocab import word_ids
 
 # Words, numbers with inner separators ("2.5", "1,000", "155-mm"), and contractions.
@@ -203,8 +203,8 @@ def segment(article: Article) -> Doc:
     body_chars = sum(len("".join(text[s:e].split())) for s, e in bounds[has_words].tolist())
     norms = list(map(normalise, map(text.__getitem__, map(slice, starts.tolist(), ends.tolist()))))
     words = word_ids(norms).astype(np.int32)
-    return Doc(article, Spans(np.array(paras, dtype=offset).reshape(-1, 2)), sents, words, starts, ends, body_chars,
-               quoted_tokens(text, paras, starts))
+    return Doc(article, Spans(np.array(paras, dtype=offset).reshape(-1, 2)), sents, words, starts,
+               token_lengths(starts, ends), body_chars, np.packbits(quoted_tokens(text, paras, starts)))
 
 
 _OPEN_QUOTES, _CLOSE_QUOTES = "“«„", "”»“"
