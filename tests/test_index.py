@@ -328,3 +328,45 @@ def test_shared_text_candidates_count_keys_over_every_hash_range():
     assert len({int(k) >> 61 for k in pool.tolist()}) == 8
     assert [tuple(p) for p in found.tolist()] == expected and len(expected) > 50
     assert (5, 6) in expected
+
+
+def test_shared_term_candidates_count_names_over_every_range():
+    """Names are joined a range of their numbers at a time: the pairs are those sharing at least
+    MIN_SHARED_KEY_TERMS names held by no more than MAX_TERM_OWNERS documents, counted over all."""
+    from storytrace.index.candidate_pairs import shared_term_candidates
+
+    rng = np.random.default_rng(11)
+    names = [f"Name{k}" for k in range(60)] + [str(1900 + k) for k in range(20)]
+    common = ("Reuters", "Monday")  # in every document: over the cap
+    docs = [tuple(sorted({*rng.choice(names, size=int(rng.integers(0, 25))).tolist(), *common}))
+            for _ in range(T.MAX_TERM_OWNERS + 40)]
+    docs[3] = ()  # a text without names
+    holders: dict[str, set[int]] = {}
+    for d, ts in enumerate(docs):
+        for t in ts:
+            holders.setdefault(t, set()).add(d)
+    expected = [(a, b) for a in range(len(docs)) for b in range(a + 1, len(docs))
+                if sum(1 for t in set(docs[a]) & set(docs[b]) if len(holders[t]) <= T.MAX_TERM_OWNERS)
+                >= T.MIN_SHARED_KEY_TERMS]
+    found = [tuple(p) for p in shared_term_candidates(docs).tolist()]
+    assert found == expected and len(expected) > 100
+    # the same from sets, in any order they iterate
+    assert [tuple(p) for p in shared_term_candidates([set(ts) for ts in docs]).tolist()] == expected
+    assert shared_term_candidates([]).shape == (0, 2) and shared_term_candidates([(), ()]).shape == (0, 2)
+
+
+@pytest.mark.parametrize("block", [1, 7, 100, 1 << 20])
+def test_pairs_sharing_at_least_gives_the_one_pass_pairs_in_blocks_of_any_size(block, monkeypatch):
+    """Counting pairs a block of first owners at a time (an owner never split, however many pairs it
+    makes) gives the pairs that share at least so many keys, as one pass over all pairs does."""
+    from storytrace.index import candidate_pairs as cp
+
+    monkeypatch.setattr(cp, "_PAIRS_A_BLOCK", block)
+    rng = np.random.default_rng(block)
+    for _ in range(25):
+        n, m = int(rng.integers(2, 200)), int(rng.integers(0, 3000))
+        keys = rng.integers(0, int(rng.integers(1, 300)), m).astype(np.int64)
+        owners = rng.integers(0, n, m).astype(np.int32)
+        at_least, cap = int(rng.integers(1, 5)), int(rng.integers(2, 60))
+        pairs, counts = cp.pairs_sharing_keys(keys, owners.astype(np.int64), cap)
+        assert np.array_equal(cp.pairs_sharing_at_least(keys, owners, cap, at_least), pairs[counts >= at_least])

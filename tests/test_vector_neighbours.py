@@ -192,3 +192,25 @@ def test_distinct_rows_group_copies_even_after_a_hash_collision(monkeypatch):
         assert np.array_equal(a, b)
     assert sorted_calls
     assert found(vectors) == brute_force(vectors)
+
+
+def test_packed_lead_vectors_give_the_matrix_pairs():
+    """The batch's leads read packed (leads.pack's 388 bytes, a chunk at a time) give the pairs and
+    the groups of copies the float32 matrix gives, and a row kept as plain float32 bytes too."""
+    from storytrace.encode.leads import pack, round_leads, rounded_packs
+    from storytrace.index.candidate_pairs import PackedRows
+
+    rng = np.random.default_rng(5)
+    centres = rng.normal(size=(10, 384))
+    raw = (centres[rng.integers(0, 10, 300)] + rng.normal(size=(300, 384))).astype(np.float32)
+    raw /= np.linalg.norm(raw, axis=1, keepdims=True)
+    raw[rng.integers(0, 300, 90)] = raw[rng.integers(0, 300, 90)]  # copies: one text's leads
+    rounded = round_leads(raw)
+    packs = rounded_packs(raw)
+    packs[11] = rounded[11].tobytes()  # the plain float32 form (a vector pack could not round)
+    assert len(packs[10]) == 388 and len(packs[11]) == 1536 and pack(rounded[10]) == packs[10]
+    for a, b in zip(candidate_pairs._distinct_rows(PackedRows(packs, 384)), candidate_pairs._distinct_rows(rounded)):
+        assert np.array_equal(a, b) and a.dtype == b.dtype
+    assert PackedRows(packs, 384)[np.array([11, 10])].tobytes() == rounded[[11, 10]].tobytes()
+    expected = vector_neighbour_candidates(rounded)
+    assert np.array_equal(vector_neighbour_candidates(PackedRows(packs, 384)), expected) and len(expected) > 2000

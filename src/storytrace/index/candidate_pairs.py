@@ -8,11 +8,15 @@
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
+from itertools import repeat
 
 import numpy as np
 
 from .. import thresholds as T
+from ..encode.leads import unpack_many
 from ..engine.processes import default_cores
 
 _BLOCK = 256  # article vectors compared at a time: memory stays O(block x N) (256: 150 MB at 20k, and faster than 2048)
@@ -89,17 +93,71 @@ def shared_text_candidates(sampled: list[np.ndarray]) -> np.ndarray:
     return pairs[keep]
 
 
-def shared_term_candidates(terms: list[set[str]]) -> np.ndarray:
-    """Document index pairs sharing at least T.MIN_SHARED_KEY_TERMS uncommon names or numbers."""
+def shared_term_candidates(terms: list[Collection[str]]) -> np.ndarray:
+    """Document index pairs sharing at least T.MIN_SHARED_KEY_TERMS uncommon names or numbers. Terms
+    are numbered in order of first appearance, gathered into flat arrays (not lists of Python ints),
+    and the pairs counted a block of first documents at a time (``pairs_sharing_at_least``)."""
     vocabulary: dict[str, int] = {}
-    keys, owners = [], []
+    keys, owners = array("q"), array("i")
     for i, ts in enumerate(terms):
-        for t in ts:
-            keys.append(vocabulary.setdefault(t, len(vocabulary)))
-            owners.append(i)
-    pairs, counts = pairs_sharing_keys(np.array(keys, dtype=np.int64), np.array(owners, dtype=np.int64),
-                                       T.MAX_TERM_OWNERS)
-    return pairs[counts >= T.MIN_SHARED_KEY_TERMS]
+        keys.extend(vocabulary.setdefault(t, len(vocabulary)) for t in ts)
+        owners.extend(repeat(i, len(ts)))
+    del vocabulary
+    keys = np.frombuffer(keys, dtype=np.int64) if len(keys) else np.zeros(0, np.int64)
+    owners = np.frombuffer(owners, dtype=np.int32) if len(owners) else np.zeros(0, np.int32)
+    return pairs_sharing_at_least(keys, owners, T.MAX_TERM_OWNERS, T.MIN_SHARED_KEY_TERMS)
+
+
+_PAIRS_A_BLOCK = 1 << 20  # (row, later row) pairs made at once by pairs_sharing_at_least: 1M, ~50 MB of tables
+
+
+def pairs_sharing_at_least(keys: np.ndarray, owners: np.ndarray, max_owners: int, at_least: int) -> np.ndarray:
+    """``pairs_sharing_keys``' pairs that share at least ``at_least`` keys, sorted, without holding
+    every (pair, key) at once: most pairs of a corpus share one name and no more, and there are
+    many. The rows are taken by first owner, a block of owners at a time, so each block makes every
+    pair of its owners with the later ones (a pair (a, b), a < b, is made by a's rows only) and
+    counts them whole before it is filtered."""
+    if len(keys) == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    order = np.lexsort((owners, keys))
+    keys, owners = keys[order], owners[order]
+    del order
+    distinct = np.ones(len(keys), dtype=bool)
+    distinct[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
+    keys, owners = keys[distinct], owners[distinct]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    sizes = np.diff(np.r_[starts, len(keys)])
+    group_size = np.repeat(sizes, sizes)
+    keep = (group_size >= 2) & (group_size <= max_owners)
+    keys, owners = keys[keep], owners[keep]
+    del group_size, keep, distinct
+    if len(keys) == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    n = int(owners.max()) + 1
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    sizes = np.diff(np.r_[starts, len(keys)])
+    later = np.repeat(sizes, sizes) - 1 - (np.arange(len(keys)) - np.repeat(starts, sizes))  # rows after each in its group
+    del keys, starts, sizes
+    by_owner = np.argsort(owners, kind="stable")
+    made = np.cumsum(later[by_owner])  # pairs made by the rows up to each, in owner order
+    block_ends = np.flatnonzero(np.r_[owners[by_owner][1:] != owners[by_owner][:-1], True]) + 1  # an owner's last row + 1
+    found = []
+    lo = 0
+    while lo < len(by_owner):
+        before = int(made[lo - 1]) if lo else 0
+        # as many whole owners as fit in a block (at least one, however many pairs it makes)
+        cut = np.searchsorted(made, before + _PAIRS_A_BLOCK, side="right")
+        hi = block_ends[max(0, np.searchsorted(block_ends, cut, side="right") - 1)]
+        if hi <= lo:
+            hi = block_ends[np.searchsorted(block_ends, lo, side="right")]
+        rows = by_owner[lo:hi]
+        count = later[rows]
+        first = np.repeat(rows, count)
+        second = first + 1 + (np.arange(len(first)) - np.repeat(np.cumsum(count) - count, count))
+        codes, counts = np.unique(owners[first].astype(np.int64) * n + owners[second], return_counts=True)
+        found.append(codes[counts >= at_least])
+        lo = hi
+    return _pairs(np.concatenate(found), n)
 
 
 def strongest_per_document(pairs: np.ndarray, scores: np.ndarray, per_document: int) -> np.ndarray:
@@ -116,7 +174,7 @@ def strongest_per_document(pairs: np.ndarray, scores: np.ndarray, per_document: 
     return keep
 
 
-def vector_neighbour_candidates(vectors: np.ndarray) -> np.ndarray:
+def vector_neighbour_candidates(vectors: "np.ndarray | PackedRows") -> np.ndarray:
     """Pairs (i < j, distinct, sorted) where j is among i's T.VECTOR_NEIGHBOURS nearest article
     vectors (by dot product, the cosine of unit vectors) or i among j's, at a cosine of at least
     T.MIN_ARTICLE_COSINE. Equal cosines are ranked by article index, lower first, so the pairs are
@@ -127,7 +185,7 @@ def vector_neighbour_candidates(vectors: np.ndarray) -> np.ndarray:
     over the distinct vectors only, and each distinct vector's nearest are expanded to the articles
     holding them (an article's nearest among the distinct vectors, and the other holders of its own
     vector, at their own cosine). Blocked so memory stays O(block x N) whatever the corpus size."""
-    vectors = np.asarray(vectors)
+    vectors = vectors if isinstance(vectors, PackedRows) else np.asarray(vectors)
     n = len(vectors)
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
@@ -174,23 +232,46 @@ def vector_neighbour_candidates(vectors: np.ndarray) -> np.ndarray:
     return unique_pairs(np.concatenate(found), n)
 
 
-def _distinct_rows(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+class PackedRows:
+    """Lead vectors as articles keep them (``leads.pack``: 388 bytes where a float32 row takes
+    1,536), unpacked a chunk of rows at a time: the exact search needs only its distinct rows as a
+    float32 matrix, never all of them at once."""
+
+    def __init__(self, packs: list[bytes], dimensions: int) -> None:
+        self.packs, self.dimensions = packs, dimensions
+
+    def __len__(self) -> int:
+        return len(self.packs)
+
+    def __getitem__(self, rows) -> np.ndarray:
+        """The float32 rows at ``rows`` (a slice or an index array), as ``leads.unpack`` gives each."""
+        picked = self.packs[rows] if isinstance(rows, slice) else [self.packs[i] for i in np.asarray(rows).tolist()]
+        return unpack_many(picked, self.dimensions)
+
+
+def _distinct_rows(vectors) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(distinct rows, in the order of their first holder; the articles holding each, grouped by
     distinct row in that order and ascending inside a group; where each group starts in it; how
     many hold each). Rows are equal when their bytes are (so -0.0 and 0.0 differ: harmless).
+    ``vectors``: a matrix, or PackedRows (read a chunk at a time, the same rows).
 
     Rows are grouped by two 64-bit hashes of their bytes, made a chunk of rows at a time, and each
     row is then checked equal to its group's first (np.unique over whole rows as keys held copies
     of the matrix: ~120 MB more at the stage's peak at 100,000 articles)."""
-    rows = np.ascontiguousarray(vectors)
+    rows = vectors if isinstance(vectors, PackedRows) else np.ascontiguousarray(vectors)
     n = len(rows)
-    words = rows.view(np.uint8).reshape(n, -1)
-    if words.shape[1] % 4 == 0:
-        words = words.view(np.uint32)
-    multipliers = np.random.default_rng(13).integers(1, 2**63, size=(2, words.shape[1]), dtype=np.uint64) | np.uint64(1)
+
+    def words(chunk: np.ndarray) -> np.ndarray:
+        out = np.ascontiguousarray(chunk).view(np.uint8).reshape(len(chunk), -1)
+        return out.view(np.uint32) if out.shape[1] % 4 == 0 else out
+
+    multipliers = None
     hashes = np.empty((2, n), np.uint64)
     for first in range(0, n, _HASH_ROWS):
-        chunk = words[first:first + _HASH_ROWS].astype(np.uint64)
+        chunk = words(rows[first:first + _HASH_ROWS]).astype(np.uint64)
+        if multipliers is None:
+            multipliers = np.random.default_rng(13).integers(1, 2**63, size=(2, chunk.shape[1]),
+                                                            dtype=np.uint64) | np.uint64(1)
         for h in range(2):  # sums of products modulo 2**64 (unsigned integers wrap)
             hashes[h, first:first + _HASH_ROWS] = (chunk * multipliers[h]).sum(axis=1, dtype=np.uint64)
     order = np.lexsort((np.arange(n), hashes[1], hashes[0]))  # by hash, then article index
@@ -200,8 +281,8 @@ def _distinct_rows(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
     label[order] = np.cumsum(starts) - 1
     first_of = order[starts]  # each hash group's lowest article index
     for first in range(0, n, _HASH_ROWS):  # a hash collision would join unequal rows: never trusted
-        if not (words[first:first + _HASH_ROWS] == words[first_of[label[first:first + _HASH_ROWS]]]).all():
-            return _distinct_rows_sorted(rows)
+        if not (words(rows[first:first + _HASH_ROWS]) == words(rows[first_of[label[first:first + _HASH_ROWS]]])).all():
+            return _distinct_rows_sorted(rows[:] if isinstance(rows, PackedRows) else rows)
     return _groups(rows, first_of, label)
 
 
@@ -215,8 +296,8 @@ def _distinct_rows_sorted(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
     return _groups(rows, first_of, label.ravel())
 
 
-def _groups(rows: np.ndarray, first_of: np.ndarray, label: np.ndarray) -> tuple[np.ndarray, np.ndarray,
-                                                                                  np.ndarray, np.ndarray]:
+def _groups(rows, first_of: np.ndarray, label: np.ndarray) -> tuple[np.ndarray, np.ndarray,
+                                                                     np.ndarray, np.ndarray]:
     """``_distinct_rows`` from each group's first article (``first_of``) and each article's group."""
     order = np.argsort(first_of, kind="stable")  # distinct rows in the order of their first holder
     rank = np.empty_like(order)
@@ -225,7 +306,10 @@ def _groups(rows: np.ndarray, first_of: np.ndarray, label: np.ndarray) -> tuple[
     holders = np.argsort(group, kind="stable")  # ascending article index inside each group
     held = np.bincount(group, minlength=len(order))
     first_holder = np.cumsum(held) - held
-    distinct = rows if len(first_of) == len(rows) else rows[np.sort(first_of)]
+    if len(first_of) == len(rows):
+        distinct = rows[:] if isinstance(rows, PackedRows) else rows
+    else:
+        distinct = rows[np.sort(first_of)]
     return distinct, holders, first_holder, held
 
 

@@ -16,7 +16,8 @@ from contextlib import contextmanager
 import numpy as np
 
 from .. import thresholds as T
-from .candidate_pairs import vector_neighbour_candidates
+from ..encode.embed import DIMENSIONS
+from .candidate_pairs import PackedRows, vector_neighbour_candidates
 from .features import Features
 
 OPEN = -2.0  # the floor of a vector with fewer than k neighbours: any newcomer is among them
@@ -81,7 +82,7 @@ class VectorIndex:
         """Pairs (i < j) of a batch among each other's nearest lead vectors."""
         if not features:
             return np.zeros((0, 2), dtype=np.int64)
-        return vector_neighbour_candidates(np.stack([f.lead for f in features]))
+        return vector_neighbour_candidates(PackedRows([f.packed_lead for f in features], DIMENSIONS))
 
     _last: tuple | None = None  # (lead, stored count, similarities): insert right after query reuses the scan
 
