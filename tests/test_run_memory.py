@@ -72,6 +72,27 @@ def test_claims_documents_let_go_of_after_claims():
     assert docs == {} and result.claims == []
 
 
+def test_claims_let_go_of_each_storys_sentence_vectors_and_give_the_same_claims():
+    """find_claims(forget_encoded=True), as a batch run calls it: the same claims as keeping every
+    vector, and once it returns the encoder holds none of the sentence vectors it had to make."""
+    from storytrace.claims import find_claims
+
+    result = analyze([ROOT / "examples" / "nato-kyiv"], processes=1)
+    encoder = embed.get_encoder()
+    kept = find_claims(result.articles, result.pairs, result.stories)  # vectors cached as they are made
+    assert kept and kept == result.claims
+    encoder._cache.clear()
+    asked = []
+    real_encode = encoder.encode
+    encoder.encode = lambda texts, *rest: asked.append(len(texts)) or real_encode(texts, *rest)
+    try:
+        claims = find_claims(result.articles, result.pairs, result.stories, forget_encoded=True)
+    finally:
+        del encoder.encode
+    assert claims == kept
+    assert sum(asked) > 0 and encoder.cached == 0
+
+
 def _rss_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):

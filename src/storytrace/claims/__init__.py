@@ -60,12 +60,37 @@ def _public(claim: dict, story: str, speaker: str | None) -> dict:
 
 
 def find_claims(articles: list[Article], pairs: list[Pair], stories: list[Story],
-                docs: dict[str, Doc] | None = None) -> list[dict]:
+                docs: dict[str, Doc] | None = None, forget_encoded: bool = False) -> list[dict]:
     """The claims of every story, story by story in order, pairs in their order within a story.
-    ``docs``: the articles already segmented, by id (else they are segmented here)."""
+    ``docs``: the articles already segmented, by id (else they are segmented here).
+
+    An article belongs to one story, so each story's mentions are let go of once its claims are
+    made, and with ``forget_encoded`` (a batch run, where nothing asks for them again) the sentence
+    vectors its pairs had the encoder make: the run holds one story's at a time, not the corpus's
+    (at 50,000 synthetic articles the stage's peak was ~200 MB above its start)."""
+    from ..encode.embed import get_encoder
+
     docs = docs or {}
     by_id = {a.id: a for a in articles}
     story_of = {aid: s for s in stories for aid in s.articles}
+    pairs_of: dict[str, list[Pair]] = {}
+    for pair in pairs:
+        story = story_of.get(pair.a)
+        if story is None or story is not story_of.get(pair.b) or pair.relation in ("related", "unrelated"):
+            continue
+        pairs_of.setdefault(story.id, []).append(pair)
+    out = []
+    for story in stories:
+        if story.id not in pairs_of:
+            continue
+        encoded = get_encoder().cached if forget_encoded else None
+        out += _story_claims(story, pairs_of.pop(story.id), by_id, docs)
+        if forget_encoded:
+            get_encoder().forget_since(encoded)  # its sentences are in no other story's articles
+    return out
+
+
+def _story_claims(story: Story, pairs: list[Pair], by_id: dict[str, Article], docs: dict[str, Doc]) -> list[dict]:
     mentions: dict[str, Mentions] = {}
 
     def of(aid: str) -> Mentions:
@@ -73,29 +98,23 @@ def find_claims(articles: list[Article], pairs: list[Pair], stories: list[Story]
             mentions[aid] = mentions_of(by_id[aid], docs.get(aid))
         return mentions[aid]
 
-    raw: dict[str, list[tuple[dict, str, str]]] = {}
+    found = []
     for pair in pairs:
-        story = story_of.get(pair.a)
-        if story is None or story is not story_of.get(pair.b) or pair.relation in ("related", "unrelated"):
-            continue
         ref = reference_of(pair, story, by_id)
         other = pair.b if ref == pair.a else pair.a
-        for c in pair_claims(of(ref), of(other), pair.passages, ref_is_a=ref == pair.a):
-            raw.setdefault(story.id, []).append((c, ref, other))
+        found += [(c, ref, other) for c in pair_claims(of(ref), of(other), pair.passages, ref_is_a=ref == pair.a)]
+    if not found:
+        return []
+    speakers = {aid: [q.speaker for q in of(aid).quotes] for aid in story.articles if aid in mentions}
+    names = canonical_names(speakers, {aid: by_id[aid].text for aid in speakers})
     out = []
-    for story in stories:
-        found = raw.get(story.id)
-        if not found:
-            continue
-        speakers = {aid: [q.speaker for q in of(aid).quotes] for aid in story.articles if aid in mentions}
-        names = canonical_names(speakers, {aid: by_id[aid].text for aid in speakers})
-        for c, ref, other in found:
-            speaker = None
-            if c["kind"] == "quote":
-                ref_speaker, other_speaker = c["_speakers"]
-                speaker = names.get((ref, ref_speaker)) if ref_speaker else None
-                speaker = speaker or (names.get((other, other_speaker)) if other_speaker else None)
-            out.append(_public(c, story.id, speaker))
+    for c, ref, other in found:
+        speaker = None
+        if c["kind"] == "quote":
+            ref_speaker, other_speaker = c["_speakers"]
+            speaker = names.get((ref, ref_speaker)) if ref_speaker else None
+            speaker = speaker or (names.get((other, other_speaker)) if other_speaker else None)
+        out.append(_public(c, story.id, speaker))
     return out
 
 

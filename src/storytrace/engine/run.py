@@ -69,7 +69,7 @@ def finish_run(articles: list[Article], compared: list[Pair | None], errors: lis
     progress("claims", 0, 1)
     with clock("claims"):
         cached = get_encoder().cached
-        claims = find_claims(articles, pairs, stories, docs)
+        claims = find_claims(articles, pairs, stories, docs, forget_encoded=True)
         # the run's end is its peak (the pairs, the claims, then the JSON document): what claims
         # read is let go of first, the segmented articles and the vectors of the sentences compared
         get_encoder().forget_since(cached)
