@@ -31,10 +31,28 @@ def pairs_sharing_keys(keys: np.ndarray, owners: np.ndarray, max_owners: int) ->
     ``keys`` and ``owners`` are parallel arrays (one row per key an owner has). Keys held by more
     than ``max_owners`` owners are ignored: they are boilerplate or common words, not evidence.
     Vectorised: each row is paired with the rows after it inside its key's group."""
-    if len(keys) == 0:
+    owners, later = _rows_by_key(keys, owners, max_owners)
+    if len(owners) == 0:
         return np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
+    # every row with each later row of its group: row r at place p of a group of s is the first of
+    # s - 1 - p pairs (generated at once, O(pairs), not a pass over all rows per place)
+    first = np.repeat(np.arange(len(owners)), later)
+    second = first + 1 + (np.arange(len(first)) - np.repeat(np.cumsum(later) - later, later))
+    a, b = owners[first].astype(np.int64), owners[second].astype(np.int64)
+    del first, second
+    n = int(b.max()) + 1  # owners are sorted inside a group: b > a
+    codes, counts = np.unique(_codes(np.stack([a, b], axis=1), n), return_counts=True)
+    return _pairs(codes, n), counts
+
+
+def _rows_by_key(keys: np.ndarray, owners: np.ndarray, max_owners: int) -> tuple[np.ndarray, np.ndarray]:
+    """(owners, later): the rows sorted by key then owner, one per (key, owner), of the keys held by
+    2 to ``max_owners`` owners; each row's owner and how many rows follow it in its key's group."""
+    if len(keys) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     order = np.lexsort((owners, keys))
     keys, owners = keys[order], owners[order]
+    del order
     distinct = np.ones(len(keys), dtype=bool)
     distinct[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
     keys, owners = keys[distinct], owners[distinct]
@@ -43,21 +61,10 @@ def pairs_sharing_keys(keys: np.ndarray, owners: np.ndarray, max_owners: int) ->
     group_size = np.repeat(sizes, sizes)
     keep = (group_size >= 2) & (group_size <= max_owners)
     keys, owners = keys[keep], owners[keep]
-    if len(keys) == 0:
-        return np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
-    # every row with each later row of its group: row r at place p of a group of s is the first of
-    # s - 1 - p pairs (generated at once, O(pairs), not a pass over all rows per place)
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    del group_size, keep, distinct
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, np.int64)
     sizes = np.diff(np.r_[starts, len(keys)])
-    place = np.arange(len(keys)) - np.repeat(starts, sizes)
-    later = np.repeat(sizes, sizes) - 1 - place
-    first = np.repeat(np.arange(len(keys)), later)
-    second = first + 1 + (np.arange(len(first)) - np.repeat(np.cumsum(later) - later, later))
-    a, b = owners[first].astype(np.int64), owners[second].astype(np.int64)
-    del first, second
-    n = int(b.max()) + 1  # owners are sorted inside a group: b > a
-    codes, counts = np.unique(_codes(np.stack([a, b], axis=1), n), return_counts=True)
-    return _pairs(codes, n), counts
+    return owners, np.repeat(sizes, sizes) - 1 - (np.arange(len(keys)) - np.repeat(starts, sizes))
 
 
 _KEY_RANGES = 8  # the sampled n-grams are self-joined an eighth of their hash space at a time
@@ -117,27 +124,10 @@ def pairs_sharing_at_least(keys: np.ndarray, owners: np.ndarray, max_owners: int
     many. The rows are taken by first owner, a block of owners at a time, so each block makes every
     pair of its owners with the later ones (a pair (a, b), a < b, is made by a's rows only) and
     counts them whole before it is filtered."""
-    if len(keys) == 0:
-        return np.zeros((0, 2), dtype=np.int64)
-    order = np.lexsort((owners, keys))
-    keys, owners = keys[order], owners[order]
-    del order
-    distinct = np.ones(len(keys), dtype=bool)
-    distinct[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
-    keys, owners = keys[distinct], owners[distinct]
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    sizes = np.diff(np.r_[starts, len(keys)])
-    group_size = np.repeat(sizes, sizes)
-    keep = (group_size >= 2) & (group_size <= max_owners)
-    keys, owners = keys[keep], owners[keep]
-    del group_size, keep, distinct
-    if len(keys) == 0:
+    owners, later = _rows_by_key(keys, owners, max_owners)
+    if len(owners) == 0:
         return np.zeros((0, 2), dtype=np.int64)
     n = int(owners.max()) + 1
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    sizes = np.diff(np.r_[starts, len(keys)])
-    later = np.repeat(sizes, sizes) - 1 - (np.arange(len(keys)) - np.repeat(starts, sizes))  # rows after each in its group
-    del keys, starts, sizes
     by_owner = np.argsort(owners, kind="stable")
     made = np.cumsum(later[by_owner])  # pairs made by the rows up to each, in owner order
     block_ends = np.flatnonzero(np.r_[owners[by_owner][1:] != owners[by_owner][:-1], True]) + 1  # an owner's last row + 1
