@@ -3,11 +3,12 @@ each step of the candidates stage adds; and this process's RSS as each stage of 
 
     python benchmarks/memory.py fields CORPUS.jsonl          # tracemalloc over prepare, bytes by field
     python benchmarks/memory.py candidates CORPUS.jsonl      # each step of the candidates stage
+    python benchmarks/memory.py joins CORPUS.jsonl           # each index's self-join alone
     python benchmarks/memory.py stages CORPUS.jsonl OUT.json # a whole local run, as the CLI makes it
     python benchmarks/memory.py read CORPUS.jsonl            # reading alone: peak RSS, articles' digest
     python benchmarks/memory.py clean CORPUS.jsonl           # mark_furniture alone: peak, what it marked
 
-``--src OTHER/src`` measures another source tree (``fields``, ``stages``, ``read`` and ``clean``;
+``--src OTHER/src`` measures another source tree (``fields``, ``joins``, ``stages``, ``read`` and ``clean``;
 ``candidates`` needs this tree's ``pipeline.ranked_candidates``). ``read`` and ``clean`` print a
 digest of what they made, to compare two trees' outputs.
 
@@ -139,6 +140,31 @@ def candidates(corpus: str) -> None:
     print(f"  {len(pairs[0]):,} candidates; RSS {_status_mb('VmRSS'):,.0f} MB, peak {_status_mb('VmHWM'):,.0f} MB")
 
 
+def joins(corpus: str) -> None:
+    """Each index's self-join alone (n-grams, bands, names, lead vectors) on the corpus's features:
+    tracemalloc's peak above what was allocated before it, and the pairs it found."""
+    from storytrace.index import features_of
+    from storytrace.index.bands import BandIndex
+    from storytrace.index.ngrams import NgramIndex
+    from storytrace.index.terms import TermIndex
+    from storytrace.index.vectors import VectorIndex
+    from storytrace.text.prepared import prepare
+
+    features = features_of(prepare(_articles(corpus)))
+    n = len(features)
+    tracemalloc.start()
+    for index in (NgramIndex, BandIndex, TermIndex, VectorIndex):
+        gc.collect()
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        started = time.perf_counter()
+        pairs = index.self_join(features)
+        now, peak = tracemalloc.get_traced_memory()
+        print(f"  {index.__name__:12s} peak +{(peak - base) / 2**20:7.1f} MB ({(peak - base) / n / 1024:5.2f} KB an article), "
+              f"leaves +{(now - base) / 2**20:5.1f} MB; {len(pairs):,} pairs; {time.perf_counter() - started:5.1f} s")
+        del pairs
+
+
 def _digest(rows) -> str:
     import hashlib
     import pickle
@@ -211,7 +237,7 @@ def stages(corpus: str, out: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("fields", "candidates", "stages", "read", "clean"):
+    for name in ("fields", "candidates", "joins", "stages", "read", "clean"):
         p = sub.add_parser(name)
         p.add_argument("corpus")
         if name == "stages":
