@@ -14,7 +14,7 @@ from .. import thresholds as T
 from ..encode.embed import get_encoder
 from ..index import CandidateIndex, features_of
 from ..index.candidate_pairs import strongest_per_document
-from ..index.features import sketches_of
+from ..index.features import Features, sketches_of
 from ..ingest import read_inputs
 from ..judge import compare_many, compare_prepared
 from ..model import Article, Pair
@@ -36,14 +36,20 @@ def candidate_pairs(prepared: list[Prepared] | None, tfidf) -> tuple[np.ndarray,
 
 
 def candidate_stage(features: list, make_tfidf) -> tuple[np.ndarray, np.ndarray, np.ndarray, object]:
-    """Both engines' candidates stage: the self-join over ``features`` (emptied once read: of them
-    only the sketches are read again), then ``make_tfidf()``, the corpus TF-IDF, built only now so
-    that it and the self-join do not add up in the stage's peak, then ``ranked_candidates``.
+    """Both engines' candidates stage: the self-join over ``features`` (emptied once the text joins
+    have read them: only their sketches, terms and leads are read again), then ``make_tfidf()``,
+    the corpus TF-IDF, built only now so that it and the self-join do not add up in the stage's
+    peak, then ``ranked_candidates``.
     (candidates, their cosines, whether they share text, the TF-IDF word weight); the bags of words
     are let go past the pair cosines."""
-    found = CandidateIndex.self_join(features)
+    text = CandidateIndex.text_self_join(features)
     sketches = sketches_of(features)
+    # the meaning joins read terms and leads only: the sampled n-grams and the sketch rows (2 KB an
+    # article; the sketches are one matrix now) are let go of before the vector search's peak
+    slim = [Features(None, None, f.shingles, f.terms, f.packed_lead) for f in features]
     features.clear()
+    found = text, CandidateIndex.meaning_self_join(slim, text)
+    del slim
     tfidf = make_tfidf()
     return (*ranked_candidates(found, sketches, tfidf.matrix), tfidf.weight)
 

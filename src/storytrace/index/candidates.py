@@ -37,10 +37,23 @@ class CandidateIndex:
     def self_join(features: list[Features]) -> tuple[np.ndarray, np.ndarray]:
         """(text pairs, meaning pairs) of a batch, each (m, 2) with i < j, sorted; meaning pairs
         exclude the text pairs, as ``query`` gives them."""
+        text = CandidateIndex.text_self_join(features)
+        return text, CandidateIndex.meaning_self_join(features, text)
+
+    @staticmethod
+    def text_self_join(features: list[Features]) -> np.ndarray:
+        """``self_join``'s text pairs: sampled n-grams and near-duplicate bands (a batch's first
+        half, after which it needs neither: engine/pipeline.candidate_stage lets them go)."""
         n = max(len(features), 1)
-        text = unique_pairs(np.r_[NgramIndex.self_join(features), BandIndex.self_join(features)], n)
+        return unique_pairs(np.r_[NgramIndex.self_join(features), BandIndex.self_join(features)], n)
+
+    @staticmethod
+    def meaning_self_join(features: list[Features], text: np.ndarray) -> np.ndarray:
+        """``self_join``'s meaning pairs (names and lead vectors, less the ``text`` pairs): they
+        read only each article's terms and lead vector."""
+        n = max(len(features), 1)
         meaning = np.r_[TermIndex.self_join(features), VectorIndex.self_join(features)]
-        return text, pair_difference(meaning, text, n)
+        return pair_difference(meaning, text, n)
 
     def query(self, features: Features) -> Candidates:
         return self.with_lead(*self.query_text(features), features)
