@@ -48,6 +48,7 @@ def candidate_stage(features: list, make_tfidf) -> tuple[np.ndarray, np.ndarray,
     # article; the sketches are one matrix now) are let go of before the vector search's peak
     slim = [Features(None, None, f.shingles, f.terms, f.packed_lead) for f in features]
     features.clear()
+    give_back()  # their arrays were small C-heap chunks: freed, they would stay resident
     found = text, CandidateIndex.meaning_self_join(slim, text)
     del slim
     tfidf = make_tfidf()
