@@ -8,7 +8,6 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from ..claims import find_claims
-from ..encode.embed import get_encoder
 from .give_back import give_back
 from ..text.clean import mark_furniture
 from ..provenance.family import orient_by_credited_copies
@@ -68,11 +67,10 @@ def finish_run(articles: list[Article], compared: list[Pair | None], errors: lis
         storylines = group_storylines(articles, stories, pairs)
     progress("claims", 0, 1)
     with clock("claims"):
-        cached = get_encoder().cached
-        claims = find_claims(articles, pairs, stories, docs, forget_encoded=True)
         # the run's end is its peak (the pairs, the claims, then the JSON document): what claims
-        # read is let go of first, the segmented articles and the vectors of the sentences compared
-        get_encoder().forget_since(cached)
+        # read is let go of first, the vectors of the sentences compared (story by story, in
+        # find_claims) and the segmented articles
+        claims = find_claims(articles, pairs, stories, docs, forget_encoded=True)
         if docs:
             docs.clear()
         give_back()

@@ -62,7 +62,7 @@ def _rows_by_key(keys: np.ndarray, owners: np.ndarray, max_owners: int) -> tuple
     keep = (group_size >= 2) & (group_size <= max_owners)
     keys, owners = keys[keep], owners[keep]
     del group_size, keep, distinct
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, np.int64)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     sizes = np.diff(np.r_[starts, len(keys)])
     return owners, np.repeat(sizes, sizes) - 1 - (np.arange(len(keys)) - np.repeat(starts, sizes))
 
@@ -255,13 +255,11 @@ def _distinct_rows(vectors) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
         out = np.ascontiguousarray(chunk).view(np.uint8).reshape(len(chunk), -1)
         return out.view(np.uint32) if out.shape[1] % 4 == 0 else out
 
-    multipliers = None
+    width = words(rows[:1]).shape[1]
+    multipliers = np.random.default_rng(13).integers(1, 2**63, size=(2, width), dtype=np.uint64) | np.uint64(1)
     hashes = np.empty((2, n), np.uint64)
     for first in range(0, n, _HASH_ROWS):
         chunk = words(rows[first:first + _HASH_ROWS]).astype(np.uint64)
-        if multipliers is None:
-            multipliers = np.random.default_rng(13).integers(1, 2**63, size=(2, chunk.shape[1]),
-                                                            dtype=np.uint64) | np.uint64(1)
         for h in range(2):  # sums of products modulo 2**64 (unsigned integers wrap)
             hashes[h, first:first + _HASH_ROWS] = (chunk * multipliers[h]).sum(axis=1, dtype=np.uint64)
     order = np.lexsort((np.arange(n), hashes[1], hashes[0]))  # by hash, then article index
@@ -272,7 +270,7 @@ def _distinct_rows(vectors) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
     first_of = order[starts]  # each hash group's lowest article index
     for first in range(0, n, _HASH_ROWS):  # a hash collision would join unequal rows: never trusted
         if not (words(rows[first:first + _HASH_ROWS]) == words(rows[first_of[label[first:first + _HASH_ROWS]]])).all():
-            return _distinct_rows_sorted(rows[:] if isinstance(rows, PackedRows) else rows)
+            return _distinct_rows_sorted(rows[:])  # a matrix either way
     return _groups(rows, first_of, label)
 
 
@@ -296,10 +294,7 @@ def _groups(rows, first_of: np.ndarray, label: np.ndarray) -> tuple[np.ndarray, 
     holders = np.argsort(group, kind="stable")  # ascending article index inside each group
     held = np.bincount(group, minlength=len(order))
     first_holder = np.cumsum(held) - held
-    if len(first_of) == len(rows):
-        distinct = rows[:] if isinstance(rows, PackedRows) else rows
-    else:
-        distinct = rows[np.sort(first_of)]
+    distinct = rows[:] if len(first_of) == len(rows) else rows[np.sort(first_of)]
     return distinct, holders, first_holder, held
 
 
