@@ -25,7 +25,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from ..encode import leads
-from .storage import VectorRows
+from .vector_rows import VectorRows
 
 KINDS = ("ngrams", "bands", "terms")
 _CHUNK = 500  # keys per statement (SQLite caps bound parameters)
@@ -184,16 +184,17 @@ class SqliteStorage:
 
     # ---- vectors
     def add_vector(self, owner: int, vector: np.ndarray, top: np.ndarray, floor: float) -> None:
+        packed = leads.pack(vector)
         self.db.execute("INSERT INTO index_vectors (owner, vector, top, floor) VALUES (?, ?, ?, ?)",
-                        (owner, leads.pack(vector), _blob(top), float(floor)))
+                        (owner, packed, _blob(top), float(floor)))
         if self._matrix is not None:
-            self._matrix.append(owner, vector, floor)
+            self._matrix.append(owner, packed, floor)
 
-    def vectors(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def vectors(self) -> tuple[np.ndarray, VectorRows, np.ndarray]:
         if self._matrix is None:
             rows = VectorRows(self.dimensions)
             for owner, vector, floor in self.db.execute("SELECT owner, vector, floor FROM index_vectors ORDER BY owner"):
-                rows.append(owner, leads.unpack(vector, self.dimensions), floor)
+                rows.append(owner, vector, floor)
             self._matrix = rows
         return self._matrix.view()
 

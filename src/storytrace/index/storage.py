@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..encode import leads
+from .vector_rows import VectorRows
+
 
 class MemoryStorage:
     def __init__(self, dimensions: int = 384) -> None:
@@ -41,11 +44,11 @@ class MemoryStorage:
 
     # ---- vectors
     def add_vector(self, owner: int, vector: np.ndarray, top: np.ndarray, floor: float) -> None:
-        self._matrix.append(owner, vector, floor)
+        self._matrix.append(owner, leads.pack(vector), floor)
         self._tops[owner] = top
 
-    def vectors(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Owners, their vectors (one row each) and their floors."""
+    def vectors(self) -> tuple[np.ndarray, VectorRows, np.ndarray]:
+        """Owners, their vectors (VectorRows: one row each) and their floors."""
         return self._matrix.view()
 
     def vector_of(self, owner: int) -> np.ndarray | None:
@@ -58,39 +61,3 @@ class MemoryStorage:
         for owner, (top, floor) in updates.items():
             self._tops[owner] = top
             self._matrix.set_floor(owner, floor)
-
-
-class VectorRows:
-    """Vectors with their owners and floors in arrays that grow by doubling (appending one row
-    does not copy the matrix)."""
-
-    def __init__(self, dimensions: int) -> None:
-        self._owners = np.zeros(0, np.int64)
-        self._vectors = np.zeros((0, dimensions), np.float32)
-        self._floors = np.zeros(0, np.float32)
-        self._row: dict[int, int] = {}
-        self.size = 0
-
-    def append(self, owner: int, vector: np.ndarray, floor: float) -> None:
-        if self.size == len(self._owners):
-            room = max(64, 2 * self.size)
-            self._owners = np.resize(self._owners, room)
-            self._floors = np.resize(self._floors, room)
-            grown = np.zeros((room, self._vectors.shape[1]), np.float32)
-            grown[:self.size] = self._vectors[:self.size]
-            self._vectors = grown
-        self._owners[self.size], self._floors[self.size] = owner, floor
-        self._vectors[self.size] = vector
-        self._row[owner] = self.size
-        self.size += 1
-
-    def view(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        n = self.size
-        return self._owners[:n], self._vectors[:n], self._floors[:n]
-
-    def vector_of(self, owner: int) -> np.ndarray | None:
-        row = self._row.get(owner)
-        return None if row is None else self._vectors[row]
-
-    def set_floor(self, owner: int, floor: float) -> None:
-        self._floors[self._row[owner]] = floor

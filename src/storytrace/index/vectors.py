@@ -19,6 +19,7 @@ from .. import thresholds as T
 from ..encode.embed import DIMENSIONS
 from .candidate_pairs import PackedRows, vector_neighbour_candidates
 from .features import Features
+from .vector_rows import VectorRows
 
 OPEN = -2.0  # the floor of a vector with fewer than k neighbours: any newcomer is among them
 # Ties enter: copies of one text have equal lead vectors, and the batch's top-k ranks equal cosines
@@ -45,7 +46,7 @@ class _Expected:
         self.first = -1  # the block's first article (-1: none computed)
         self.before = self.within = None
 
-    def similarities(self, k: int, lead: np.ndarray, matrix: np.ndarray) -> np.ndarray | None:
+    def similarities(self, k: int, lead: np.ndarray, matrix: VectorRows) -> np.ndarray | None:
         """Cosines of article k of the batch with the ``matrix`` rows (the stored vectors and the
         batch's first k), or None when this is not what was expected."""
         if k >= len(self.leads) or self.leads[k] is not lead or len(matrix) != self.stored + k:
@@ -53,8 +54,7 @@ class _Expected:
         first = k - k % EXPECTED_BLOCK
         if first != self.first:
             block = self.matrix[first:first + EXPECTED_BLOCK]
-            self.before = block @ matrix[:self.stored + first].T if self.stored + first else \
-                np.zeros((len(block), 0), np.float32)
+            self.before = matrix.products(block, self.stored + first)
             self.within = block @ block.T
             self.first = first
         return np.r_[self.before[k - first], self.within[k - first, :k - first]].astype(np.float32, copy=False)
@@ -97,7 +97,7 @@ class VectorIndex:
             if sims is not None:
                 self._next += 1
         if sims is None:
-            sims = matrix @ lead if len(owners) else np.zeros(0, np.float32)
+            sims = matrix.cosines(lead)
         self._last = (lead, len(owners), sims)
         return owners, sims, floors
 

@@ -1,0 +1,78 @@
+"""The index's lead vectors held in 8 bits (index/vector_rows.py): the cosines of the int8 scan and
+the block products are the float32 products of the unpacked rows, within the rounding vectors.TIE
+allows; rows and leads not in 8-bit form take the float32 path and stay exact."""
+
+import numpy as np
+
+from storytrace.encode import leads
+from storytrace.index.vector_rows import VectorRows
+from storytrace.index.vectors import TIE
+
+DIMENSIONS = 384
+
+
+def _unit_rows(count: int, seed: int) -> np.ndarray:
+    rows = np.random.default_rng(seed).normal(size=(count, DIMENSIONS)).astype(np.float32)
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    return leads.round_leads(rows)
+
+
+def _filled(vectors: np.ndarray) -> VectorRows:
+    rows = VectorRows(DIMENSIONS)
+    for owner, vector in enumerate(vectors):
+        rows.append(100 + owner, leads.pack(vector), float(owner) / 10)
+    return rows
+
+
+def test_int8_cosines_are_the_float32_product_within_tie():
+    vectors = _unit_rows(300, seed=1)
+    rows = _filled(vectors)
+    for lead in vectors[:5]:
+        expected = vectors @ lead
+        found = rows.cosines(lead)
+        assert found.dtype == np.float32 and found.shape == expected.shape
+        assert np.abs(found - expected).max() < TIE / 10
+        assert int(np.argmax(found)) == int(np.argmax(expected))
+    owners, same, floors = rows.view()
+    assert same is rows and owners.tolist() == list(range(100, 400)) and floors[3] == np.float32(0.3)
+
+
+def test_rows_give_back_the_stored_vectors_bit_for_bit():
+    vectors = _unit_rows(70, seed=2)  # past the first doubling of the arrays (64 rows)
+    rows = _filled(vectors)
+    assert rows.vector_of(100 + 69).tobytes() == vectors[69].tobytes()
+    assert rows.unpacked(0, 70).tobytes() == vectors.tobytes()
+    assert rows.vector_of(5) is None
+
+
+def test_block_products_match_the_matrix_product_over_chunks(monkeypatch):
+    import storytrace.index.vector_rows as vector_rows
+
+    monkeypatch.setattr(vector_rows, "_UNPACK_ROWS", 7)  # several chunks and a ragged last one
+    vectors = _unit_rows(50, seed=3)
+    rows = _filled(vectors)
+    block = vectors[:4]
+    assert np.allclose(rows.products(block, 45), block @ vectors[:45].T, atol=1e-6)
+    assert rows.products(block, 0).shape == (4, 0)
+
+
+def test_rows_and_leads_not_in_eight_bits_take_the_float_path():
+    vectors = _unit_rows(20, seed=4)
+    odd = np.random.default_rng(5).normal(size=DIMENSIONS).astype(np.float32)
+    odd /= np.linalg.norm(odd)  # not rounded: pack keeps it as float32
+    assert len(leads.pack(odd)) == 4 * DIMENSIONS
+    mixed = np.vstack([vectors[:10], odd[None, :], vectors[10:]])
+    rows = _filled(mixed)
+    assert rows.vector_of(110).tobytes() == odd.tobytes()
+    found = rows.cosines(vectors[0])
+    assert abs(found[10] - odd @ vectors[0]) < 1e-7  # the float row, exactly as float32 takes it
+    assert np.abs(found - mixed @ vectors[0]).max() < TIE / 10
+    by_odd = rows.cosines(odd)  # a lead not in 8-bit form: the float32 product of every row
+    assert np.abs(by_odd - mixed @ odd).max() < 1e-6
+    assert abs(by_odd[10] - 1.0) < 1e-5
+
+
+def test_an_empty_index_scans_to_nothing():
+    rows = VectorRows(DIMENSIONS)
+    assert rows.cosines(_unit_rows(1, seed=6)[0]).shape == (0,)
+    assert len(rows) == 0
