@@ -110,7 +110,7 @@ def _vectors(args) -> None:
         index = VectorIndex(storage)
         storage.vectors()  # loaded before the clock starts, as a warm store has it
         started = time.perf_counter()
-        with (index.expecting([f.lead for f in features]) if mode == "expected" else contextlib.nullcontext()):
+        with (index.expecting(features) if mode == "expected" else contextlib.nullcontext()):
             candidates = []
             for n, f in enumerate(features):
                 candidates.append(index.query(f))

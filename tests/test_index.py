@@ -264,38 +264,61 @@ def test_buckets_held_through_a_transaction_give_the_same_answers_and_tables(hel
     assert storage._held is None
 
 
-def test_a_batch_expected_by_the_vector_index_finds_what_one_scan_each_finds():
+class _Led:
+    """What the vector index reads of Features: the packed lead, and ``lead`` unpacked anew at each
+    call as Features.lead does (an index keyed on the array's identity would miss every time)."""
+
+    def __init__(self, vector: np.ndarray) -> None:
+        from storytrace.encode.leads import pack
+
+        self.packed_lead = pack(vector)
+
+    @property
+    def lead(self) -> np.ndarray:
+        from storytrace.encode.leads import unpack
+
+        return unpack(self.packed_lead, 384)
+
+
+def test_a_batch_expected_by_the_vector_index_finds_what_one_scan_each_finds(monkeypatch):
     """add() has the vector index expect its batch (VectorIndex.expecting): cosines a block of
     EXPECTED_BLOCK at a time. The candidates and each stored vector's floor must be those of one
-    scan per article, across block edges, with stored vectors before the batch and without."""
-    from types import SimpleNamespace
-
+    scan per article, across block edges, with stored vectors before the batch and without; an
+    expected batch scans nothing one article at a time, and otherwise insert reuses query's scan."""
+    from storytrace.encode.leads import round_leads
     from storytrace.index import vectors as vector_module
+    from storytrace.index.vector_rows import VectorRows
     from storytrace.index.vectors import VectorIndex
 
     rng = np.random.default_rng(5)
     centres = rng.standard_normal((12, 384)).astype(np.float32)
     leads = centres[rng.integers(0, 12, 260)] + 0.8 * rng.standard_normal((260, 384)).astype(np.float32)
-    leads = leads / np.linalg.norm(leads, axis=1, keepdims=True)
+    leads = round_leads(leads / np.linalg.norm(leads, axis=1, keepdims=True))
+    scanned = []
+    cosines = VectorRows.cosines
+    monkeypatch.setattr(VectorRows, "cosines", lambda self, lead: scanned.append(1) or cosines(self, lead))
 
     for stored in (0, 90):
         runs = []
         for expect in (False, True):
             index = VectorIndex(MemoryStorage())
             for owner in range(stored):
-                index.insert(owner, SimpleNamespace(lead=leads[owner]))
-            batch = [SimpleNamespace(lead=v) for v in leads[stored:]]
+                index.insert(owner, _Led(leads[owner]))
+            batch = [_Led(v) for v in leads[stored:]]
             found, scans = [], []
-            context = index.expecting([f.lead for f in batch]) if expect else contextlib.nullcontext()
+            scanned.clear()
+            context = index.expecting(batch) if expect else contextlib.nullcontext()
             with context:
                 for owner, f in enumerate(batch, start=stored):
                     found.append(index.query(f))
                     index.insert(owner, f)
                     scans.append(index._next if expect else owner - stored + 1)
-            runs.append((found, index.storage.vectors()[2].copy(), scans))
+            runs.append((found, index.storage.vectors()[2].copy(), scans, len(scanned)))
         assert runs[0][0] == runs[1][0]
         assert np.allclose(runs[0][1], runs[1][1], atol=1e-6)
         assert runs[1][2][-1] == len(leads) - stored  # every article took the block's cosines
+        assert runs[1][3] == 0  # and none scanned alone
+        assert runs[0][3] == len(leads) - stored  # one scan an article: insert reused query's
         assert len(leads) - stored > 2 * vector_module.EXPECTED_BLOCK  # blocks' edges crossed
         assert any(len(f) for f in runs[0][0])
 

@@ -183,8 +183,7 @@ class SqliteStorage:
         return [found.get(o) for o in owners]
 
     # ---- vectors
-    def add_vector(self, owner: int, vector: np.ndarray, top: np.ndarray, floor: float) -> None:
-        packed = leads.pack(vector)
+    def add_vector(self, owner: int, packed: bytes, top: np.ndarray, floor: float) -> None:
         self.db.execute("INSERT INTO index_vectors (owner, vector, top, floor) VALUES (?, ?, ?, ?)",
                         (owner, packed, _blob(top), float(floor)))
         if self._matrix is not None:

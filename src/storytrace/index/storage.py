@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..encode import leads
 from .vector_rows import VectorRows
 
 
@@ -43,8 +42,9 @@ class MemoryStorage:
         return [table.get(o) for o in owners]
 
     # ---- vectors
-    def add_vector(self, owner: int, vector: np.ndarray, top: np.ndarray, floor: float) -> None:
-        self._matrix.append(owner, leads.pack(vector), floor)
+    def add_vector(self, owner: int, packed: bytes, top: np.ndarray, floor: float) -> None:
+        """A vector as ``leads.pack`` keeps it."""
+        self._matrix.append(owner, packed, floor)
         self._tops[owner] = top
 
     def vectors(self) -> tuple[np.ndarray, VectorRows, np.ndarray]:

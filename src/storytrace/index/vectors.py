@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import thresholds as T
 from ..encode.embed import DIMENSIONS
+from ..encode.leads import unpack_many
 from .candidate_pairs import PackedRows, vector_neighbour_candidates
 from .features import Features
 from .vector_rows import VectorRows
@@ -37,19 +38,20 @@ EXPECTED_BLOCK = 64
 
 
 class _Expected:
-    """The leads of a batch about to be queried and inserted in this order, and the cosines of the
-    current block of them with every vector stored before the block."""
+    """The leads of a batch about to be queried and inserted in this order (as ``leads.pack`` keeps
+    them), and the cosines of the current block of them with every vector stored before the block."""
 
-    def __init__(self, leads: list[np.ndarray], stored: int) -> None:
-        self.leads, self.stored = leads, stored
-        self.matrix = np.stack(leads).astype(np.float32, copy=False) if leads else np.zeros((0, 0), np.float32)
+    def __init__(self, packed: list[bytes], stored: int) -> None:
+        self.packed, self.stored = packed, stored
+        self.matrix = unpack_many(packed, DIMENSIONS)
         self.first = -1  # the block's first article (-1: none computed)
         self.before = self.within = None
 
-    def similarities(self, k: int, lead: np.ndarray, matrix: VectorRows) -> np.ndarray | None:
-        """Cosines of article k of the batch with the ``matrix`` rows (the stored vectors and the
-        batch's first k), or None when this is not what was expected."""
-        if k >= len(self.leads) or self.leads[k] is not lead or len(matrix) != self.stored + k:
+    def similarities(self, k: int, packed: bytes, matrix: VectorRows) -> np.ndarray | None:
+        """Cosines of article k of the batch (its lead ``packed``) with the ``matrix`` rows (the
+        stored vectors and the batch's first k), or None when this is not what was expected. The
+        check is on the lead's bytes: ``Features.lead`` unpacks a new array at each call."""
+        if k >= len(self.packed) or self.packed[k] != packed or len(matrix) != self.stored + k:
             return None
         first = k - k % EXPECTED_BLOCK
         if first != self.first:
@@ -67,11 +69,12 @@ class VectorIndex:
         self._next = 0
 
     @contextmanager
-    def expecting(self, leads: list[np.ndarray]):
-        """Within the block, the batch with these leads is queried and inserted one by one in this
+    def expecting(self, features: list[Features]):
+        """Within the block, the batch of these features is queried and inserted one by one in this
         order: each takes its cosines from a block's matrix product (EXPECTED_BLOCK). A query that
         is not the next expected one scans as usual."""
-        self._expected, self._next = _Expected(leads, len(self.storage.vectors()[0])), 0
+        self._expected = _Expected([f.packed_lead for f in features], len(self.storage.vectors()[0]))
+        self._next = 0
         try:
             yield
         finally:
@@ -84,25 +87,27 @@ class VectorIndex:
             return np.zeros((0, 2), dtype=np.int64)
         return vector_neighbour_candidates(PackedRows([f.packed_lead for f in features], DIMENSIONS))
 
-    _last: tuple | None = None  # (lead, stored count, similarities): insert right after query reuses the scan
+    # (packed lead, stored count, similarities): insert right after query reuses the scan. Keyed on
+    # the lead's bytes (an equal lead has equal cosines), not on an array Features.lead makes anew.
+    _last: tuple | None = None
 
-    def _similarities(self, lead: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _similarities(self, features: Features) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         owners, matrix, floors = self.storage.vectors()
-        last = self._last
-        if last is not None and last[0] is lead and last[1] == len(owners):
+        packed, last = features.packed_lead, self._last
+        if last is not None and last[0] == packed and last[1] == len(owners):
             return owners, last[2], floors
         sims = None
         if self._expected is not None:
-            sims = self._expected.similarities(self._next, lead, matrix)
+            sims = self._expected.similarities(self._next, packed, matrix)
             if sims is not None:
                 self._next += 1
         if sims is None:
-            sims = matrix.cosines(lead)
-        self._last = (lead, len(owners), sims)
+            sims = matrix.cosines(features.lead)
+        self._last = (packed, len(owners), sims)
         return owners, sims, floors
 
     def query(self, features: Features) -> list[int]:
-        owners, sims, floors = self._similarities(features.lead)
+        owners, sims, floors = self._similarities(features)
         if not len(owners):
             return []
         k = min(T.VECTOR_NEIGHBOURS, len(owners))
@@ -111,7 +116,7 @@ class VectorIndex:
         return sorted(owners[close].tolist())
 
     def insert(self, owner: int, features: Features) -> None:
-        owners, sims, floors = self._similarities(features.lead)
+        owners, sims, floors = self._similarities(features)
         entering = np.flatnonzero(sims >= floors - TIE)
         updates = {}
         for o, top, s in zip(owners[entering].tolist(), self.storage.tops(owners[entering].tolist()),
@@ -119,7 +124,7 @@ class VectorIndex:
             updates[o] = _top_and_floor(np.r_[top, np.float32(s)])
         self.storage.set_tops(updates)
         top, floor = _top_and_floor(sims)
-        self.storage.add_vector(owner, features.lead, top, floor)
+        self.storage.add_vector(owner, features.packed_lead, top, floor)
 
 
 def _top_and_floor(cosines: np.ndarray) -> tuple[np.ndarray, float]:

@@ -163,7 +163,7 @@ def _candidates(store: Store, new, prepared, features, numbers, weights, segment
     by_meaning: set[tuple[int, int]] = set()
     batch = dict(zip(numbers, zip(prepared, features)))
     previous = store.numbers([prev for *_, prev in new if prev])
-    with store.index.vectors.expecting([f.lead for f in features]):  # vector scans a block at a time
+    with store.index.vectors.expecting(features):  # vector scans a block at a time
         for (_, _, _, prev), no, p, f in zip(new, numbers, prepared, features):
             candidates = store.index.query(f)
             for other in candidates.text:
