@@ -10,9 +10,10 @@ SQLite cell. The same keys and owners, so the same answers; adding an owner rewr
 its keys, which a transaction holds in memory and writes once, before its commit (``holding``).
 
 Lead vectors are kept as ``encode/leads.pack`` gives them (schema 4: 388 bytes of 8-bit levels and a
-scale; float32 for a vector that was not rounded so), their top cosines as float32; the whole matrix
-is also held in memory once read (an exact dot-product scan per query: an ANN index can replace it
-later, measured), and dropped by ``forget`` when a transaction rolls back.
+scale; float32 for a vector that was not rounded so), their top cosines as float32; all of them are
+also held in memory once read, in the same 8-bit form (``VectorRows``: an exact int8 dot-product
+scan per query; an ANN index was measured and not adopted, README), and dropped by ``forget`` when
+a transaction rolls back.
 """
 
 from __future__ import annotations
