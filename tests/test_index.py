@@ -221,6 +221,10 @@ def test_postings_looked_up_in_a_buckets_bytes_are_the_decoded_buckets_owners(fa
         assert all(v.dtype == np.int64 for v in got.values())
         assert any(len(v) > _FEW_OWNERS for v in expected.values()) and any(len(v) <= 2 for v in expected.values())
         assert any(max(v) >= 1 << 32 for v in expected.values())
+        # ``most``: keys with more owners are left out (their owners not decoded), the others as above
+        for most in (1, _FEW_OWNERS, 150):
+            few = storage.postings(kind, asked, most=most)
+            assert {k: v.tolist() for k, v in few.items()} == {k: v for k, v in expected.items() if len(v) <= most}
 
 @pytest.mark.parametrize("held_bytes", [None, 0, 64 << 20])
 def test_buckets_held_through_a_transaction_give_the_same_answers_and_tables(held_bytes, monkeypatch):
@@ -393,3 +397,64 @@ def test_pairs_sharing_at_least_gives_the_one_pass_pairs_in_blocks_of_any_size(b
         at_least, cap = int(rng.integers(1, 5)), int(rng.integers(2, 60))
         pairs, counts = cp.pairs_sharing_keys(keys, owners.astype(np.int64), cap)
         assert np.array_equal(cp.pairs_sharing_at_least(keys, owners, cap, at_least), pairs[counts >= at_least])
+
+
+def test_shared_counts_count_each_owner_over_the_keys_under_the_cap():
+    """A query's owners with how many of its keys each holds, keys held by too many ignored."""
+    from storytrace.index.postings import shared_counts
+
+    postings = {11: np.array([3, 7]), 12: np.array([7]), 13: np.array([2, 3, 7, 9]), 14: np.array([7, 40])}
+    owners, counts = shared_counts(postings, most_owners=3)  # key 13: 4 owners + the querying article
+    assert owners.tolist() == [3, 7, 40] and counts.tolist() == [1, 3, 1]
+    owners, counts = shared_counts(postings, most_owners=5)
+    assert dict(zip(owners.tolist(), counts.tolist())) == {2: 1, 3: 2, 7: 4, 9: 1, 40: 1}
+    assert [len(x) for x in shared_counts({}, 5)] == [0, 0]
+    assert [len(x) for x in shared_counts({1: np.array([1, 2, 3])}, 3)] == [0, 0]
+
+
+@pytest.mark.parametrize("kind", ["ngrams", "terms"])
+def test_a_key_at_its_cap_takes_no_more_owners_and_queries_answer_the_same(kind):
+    """add_postings(most=cap): a key held by cap articles already takes no more (a query ignores a
+    key with that many), in both storages, through the slow path too (two keys in one bucket); and
+    the index's query finds what it found when every owner was kept."""
+    from storytrace.index.ngrams import NgramIndex
+    from storytrace.index.terms import TermIndex
+    from storytrace.index.sqlite_storage import SqliteStorage
+
+    cap = T.MAX_NGRAM_DOCUMENT_FREQUENCY if kind == "ngrams" else T.MAX_TERM_OWNERS
+    common, rare, neighbour = 5 << 48, 9 << 48, (5 << 48) | (1 << 32)  # neighbour: common's bucket
+    for storage in (MemoryStorage(), SqliteStorage(sqlite3.connect(":memory:", isolation_level=None))):
+        for owner in range(1, cap + 11):
+            keys = [common, neighbour] if owner % 2 else [common]
+            if owner <= cap - 2:
+                keys.append(rare)
+            storage.add_postings(kind, owner, np.array(keys, np.int64), most=cap)
+        got = {k: v.tolist() for k, v in storage.postings(kind, np.array([common, rare, neighbour], np.int64)).items()}
+        assert got[common] == list(range(1, cap + 1))  # the first cap owners, no more
+        assert got[rare] == list(range(1, cap - 1))
+        assert len(got[neighbour]) == min(cap, (cap + 11) // 2)
+        assert set(storage.postings(kind, np.array([common, rare], np.int64), most=cap - 1)) == {rare}
+
+    # the index's answers with the cap are those of keeping every owner (the old way)
+    from types import SimpleNamespace
+    rng = np.random.default_rng(3)
+    pool = rng.integers(1, 1 << 62, 40)
+    articles = [np.unique(np.r_[pool[:3], rng.choice(pool[3:], 12, replace=False)]) for _ in range(cap + 30)]
+
+    def feature(keys):
+        terms = {f"t{k}" for k in keys.tolist()}
+        return SimpleNamespace(sampled=keys.astype(np.uint64), terms=terms)
+
+    answers = []
+    for most in (cap, None):
+        storage = MemoryStorage()
+        index = NgramIndex(storage) if kind == "ngrams" else TermIndex(storage)
+        if most is None:  # every owner kept
+            add = storage.add_postings
+            storage.add_postings = lambda k, o, keys, most=None: add(k, o, keys)
+        found = []
+        for owner, keys in enumerate(articles):
+            found.append(index.query(feature(keys)))
+            index.insert(owner, feature(keys))
+        answers.append(found)
+    assert answers[0] == answers[1] and any(answers[0])

@@ -4,12 +4,12 @@ counted) is boilerplate and ignored, as in the batch index."""
 
 from __future__ import annotations
 
-from collections import Counter
 
 from .. import thresholds as T
 import numpy as np
 
 from .candidate_pairs import shared_text_candidates
+from .postings import shared_counts
 from .features import Features, as_keys
 
 
@@ -23,15 +23,17 @@ class NgramIndex:
         return shared_text_candidates([f.sampled for f in features])
 
     def insert(self, owner: int, features: Features) -> None:
-        self.storage.add_postings("ngrams", owner, as_keys(features.sampled))
+        self.storage.add_postings("ngrams", owner, as_keys(features.sampled), most=T.MAX_NGRAM_DOCUMENT_FREQUENCY)
         self.storage.set_value("ngrams", owner, len(features.sampled))
 
     def query(self, features: Features) -> list[int]:
-        postings = self.storage.postings("ngrams", as_keys(features.sampled))
-        shared = Counter(owner for owners in postings.values() if len(owners) + 1 <= T.MAX_NGRAM_DOCUMENT_FREQUENCY
-                         for owner in owners.tolist())
-        owners = sorted(shared)
+        postings = self.storage.postings("ngrams", as_keys(features.sampled), most=T.MAX_NGRAM_DOCUMENT_FREQUENCY - 1)
+        owners, shared = shared_counts(postings, T.MAX_NGRAM_DOCUMENT_FREQUENCY)
+        # an owner sharing the full bar needs no size; only the others' sampled counts are read
+        sure = shared >= T.MIN_SHARED_SAMPLED_NGRAMS
+        maybe = np.flatnonzero(~sure)
         mine = len(features.sampled)
         # a short article shares few sampled n-grams even when copied whole: the bar scales down
-        return [o for o, size in zip(owners, self.storage.values("ngrams", owners))
-                if shared[o] >= min(T.MIN_SHARED_SAMPLED_NGRAMS, max(1, min(mine, size) // 2))]
+        for k, size in zip(maybe.tolist(), self.storage.values("ngrams", owners[maybe].tolist())):
+            sure[k] = shared[k] >= min(T.MIN_SHARED_SAMPLED_NGRAMS, max(1, min(mine, size) // 2))
+        return owners[sure].tolist()

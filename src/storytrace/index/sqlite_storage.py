@@ -106,7 +106,9 @@ class SqliteStorage:
                 self._matrix = None
 
     # ---- postings
-    def add_postings(self, kind: str, owner: int, keys: np.ndarray) -> None:
+    def add_postings(self, kind: str, owner: int, keys: np.ndarray, most: int | None = None) -> None:
+        """``owner`` holds these keys; given ``most``, a key with ``most`` owners already takes no
+        more (its query ignores it from then on: MemoryStorage.add_postings)."""
         owner = int(owner)  # a numpy integer has no to_bytes
         by_bucket: dict[int, set[int]] = {}
         bits = _rest_bits(kind)
@@ -118,13 +120,16 @@ class SqliteStorage:
         for bucket, rests in by_bucket.items():
             blob = found.get(bucket)
             if len(rests) == 1 and FAST_INSERT:  # nearly always: one key of the article in this bucket
-                entries = _insert_one(kind, blob, next(iter(rests)), owner)
+                entries = _insert_one(kind, blob, next(iter(rests)), owner, most)
                 if entries is not None:
                     if entries:
                         rows.append((bucket, entries))
                     continue
             old_rests, old_owners = _unpack(kind, blob) if blob is not None else _EMPTY
             have = set(old_rests[old_owners == owner].tolist())
+            if most is not None:  # and the keys full already
+                held, counts = np.unique(old_rests, return_counts=True)
+                have.update(held[counts >= most].tolist())
             new = sorted(rests - have)
             if new:
                 rows.append((bucket, _pack(kind, np.concatenate((old_rests, np.array(new, np.uint64))),
@@ -137,9 +142,11 @@ class SqliteStorage:
         if self._held.size > HELD_BYTES:
             self._write_held()
 
-    def postings(self, kind: str, keys: np.ndarray) -> dict[int, np.ndarray]:
+    def postings(self, kind: str, keys: np.ndarray, most: int | None = None) -> dict[int, np.ndarray]:
         """key -> its owners for the keys that have any, from one read of their buckets (a query
-        needs their count and who they are)."""
+        needs their count and who they are); given ``most``, only keys with at most ``most`` owners
+        (a query ignores commoner keys: a number or a name held by thousands of stored articles is
+        skipped without decoding them)."""
         keys = list(dict.fromkeys(keys.tolist()))
         bits = _rest_bits(kind)
         places = []
@@ -150,7 +157,7 @@ class SqliteStorage:
         out = {}
         for key, (bucket, rest) in zip(keys, places):
             blob = blobs.get(bucket)
-            owners = None if blob is None else _owners_of(kind, blob, rest)
+            owners = None if blob is None else _owners_of(kind, blob, rest, most)
             if owners is not None:
                 out[key] = owners
         return out
@@ -304,9 +311,10 @@ def _owner_width(owner: int) -> int:
     return 3 if owner < 1 << 24 else 4 if owner < 1 << 32 else 8
 
 
-def _insert_one(kind: str, blob: bytes | None, rest: int, owner: int) -> bytes | None:
+def _insert_one(kind: str, blob: bytes | None, rest: int, owner: int, most: int | None = None) -> bytes | None:
     """``blob`` with the entry (rest, owner) in its place, as _pack would give it; b"" when it is
-    already there; None when this cannot be done in place (the owners would need wider bytes)."""
+    already there, or when ``most`` entries have this rest already; None when this cannot be done
+    in place (the owners would need wider bytes)."""
     size = _rest_size(kind)
     if blob is None:
         width = _owner_width(owner)
@@ -317,6 +325,8 @@ def _insert_one(kind: str, blob: bytes | None, rest: int, owner: int) -> bytes |
     n = (len(blob) - 1) // (size + width)
     rests = memoryview(blob)[1:1 + n * size].cast(_FORMATS[size])
     low, high = bisect_left(rests, rest), bisect_right(rests, rest)
+    if most is not None and high - low >= most:
+        return b""
     start = 1 + n * size  # the owners
 
     def held(i: int) -> int:
@@ -347,13 +357,13 @@ def _insert_one(kind: str, blob: bytes | None, rest: int, owner: int) -> bytes |
 _FEW_OWNERS = 16
 
 
-def _owners_of(kind: str, blob: bytes, rest: int) -> np.ndarray | None:
+def _owners_of(kind: str, blob: bytes, rest: int, most: int | None = None) -> np.ndarray | None:
     """The owners (int64, in the bucket's order) of the entries of ``blob`` with this rest; None
-    when there are none."""
+    when there are none, or more than ``most``."""
     if not FAST_INSERT:  # the memoryview below reads the rests in this machine's byte order
         rests, owners = _unpack(kind, blob)
         found = owners[rests == rest]
-        return found if len(found) else None
+        return found if len(found) and (most is None or len(found) <= most) else None
     size = _rest_size(kind)
     width = blob[0]
     n = (len(blob) - 1) // (size + width)
@@ -362,6 +372,8 @@ def _owners_of(kind: str, blob: bytes, rest: int) -> np.ndarray | None:
     if low == n or rests[low] != rest:
         return None
     high = bisect_right(rests, rest, low)
+    if most is not None and high - low > most:
+        return None
     start = 1 + n * size + low * width
     if high - low <= _FEW_OWNERS:
         return np.array([int.from_bytes(blob[at:at + width], "little")

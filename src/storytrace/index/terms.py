@@ -3,12 +3,12 @@ candidate_pairs.shared_term_candidates), or one new article at a time (``insert`
 
 from __future__ import annotations
 
-from collections import Counter
 
 from .. import thresholds as T
 import numpy as np
 
 from .candidate_pairs import shared_term_candidates
+from .postings import shared_counts
 from .features import Features, term_keys
 
 
@@ -22,10 +22,9 @@ class TermIndex:
         return shared_term_candidates([f.terms for f in features])
 
     def insert(self, owner: int, features: Features) -> None:
-        self.storage.add_postings("terms", owner, term_keys(features.terms))
+        self.storage.add_postings("terms", owner, term_keys(features.terms), most=T.MAX_TERM_OWNERS)
 
     def query(self, features: Features) -> list[int]:
-        postings = self.storage.postings("terms", term_keys(features.terms))
-        shared = Counter(owner for owners in postings.values() if len(owners) + 1 <= T.MAX_TERM_OWNERS
-                         for owner in owners.tolist())
-        return sorted(o for o, n in shared.items() if n >= T.MIN_SHARED_KEY_TERMS)
+        postings = self.storage.postings("terms", term_keys(features.terms), most=T.MAX_TERM_OWNERS - 1)
+        owners, shared = shared_counts(postings, T.MAX_TERM_OWNERS)
+        return owners[shared >= T.MIN_SHARED_KEY_TERMS].tolist()
