@@ -122,7 +122,7 @@ def add_articles(store: Store, articles: list[Article], processes: int | None = 
         touched = set(report.added) | {x for p in compared if p.relation != "related" for x in (p.a, p.b)}
         touched |= rejudge(store, batch, weights)  # the pairs judged when the weights were others
         moved = orient_and_source(store, touched)
-        report.stories = restory(store, touched | moved)
+        report.stories = restory(store, touched | moved, docs=segmented.docs(*(p.doc for p in prepared)))
     report.batch = batch  # committed
     return report
 
@@ -153,6 +153,11 @@ class Segmented:
 
     def sketch(self, number: int):
         return self.store.sketch(number, self.prepared)
+
+    def docs(self, *more) -> dict:
+        """The segmented articles held, and ``more`` docs, by article id: what find_claims would
+        otherwise segment again."""
+        return {d.id: d for d in [*(p.doc for p in self.held.values()), *more]}
 
 
 def _candidates(store: Store, new, prepared, features, numbers, weights, segmented: Segmented):

@@ -86,9 +86,10 @@ def in_version_order(store: Store, articles: list, pairs: list[Pair]) -> list[Pa
     return out
 
 
-def restory(store: Store, ids: set[str]) -> list[StoryChange]:
+def restory(store: Store, ids: set[str], docs: dict | None = None) -> list[StoryChange]:
     """Regroup the stories holding ``ids`` (and the batch's new articles among them): merged where a
-    new pair links them; origin, title and claims recomputed."""
+    new pair links them; origin, title and claims recomputed. ``docs``: articles segmented already,
+    by id (the batch's, and the stored ones it compared), which the claims need not segment again."""
     members_of = store.story_members(sorted(ids))
     members = sorted(set().union(*map(set, members_of.values()))) if members_of else []
     old = {}
@@ -100,7 +101,7 @@ def restory(store: Store, ids: set[str]) -> list[StoryChange]:
     pairs = [p for p in store.pairs_of(members, related=False) if p.a in inside and p.b in inside]
     stories = group_stories(articles, pairs)
     claims_by_story: dict[str, list[dict]] = {}
-    for claim in find_claims(articles, pairs, stories):
+    for claim in find_claims(articles, pairs, stories, docs=docs):
         claims_by_story.setdefault(claim["story"], []).append(claim)
     previous = {}
     for no, listed in store.db.execute(f"SELECT no, articles FROM stories WHERE no IN "

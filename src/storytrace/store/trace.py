@@ -97,7 +97,7 @@ def _trace(store: Store, article: Article) -> dict:
     sources = attach_sources(everyone, oriented).get(article.id, [])
     story, joined = _story(store, article, mine)
     claims = find_claims([article] + store.articles_by_id([m for m in story.articles if m != article.id]),
-                         mine, [story])
+                         mine, [story], docs=segmented.docs(p.doc))
     by_id = {a.id: a for a in stored}
     related = [by_id[i] for i in partners if i in by_id]
     return {"schema": SCHEMA,
