@@ -29,7 +29,7 @@ def test_int8_cosines_are_the_float32_product_within_tie():
     rows = _filled(vectors)
     for lead in vectors[:5]:
         expected = vectors @ lead
-        found = rows.cosines(lead)
+        found = rows.cosines(leads.pack(lead))
         assert found.dtype == np.float32 and found.shape == expected.shape
         assert np.abs(found - expected).max() < TIE / 10
         assert int(np.argmax(found)) == int(np.argmax(expected))
@@ -64,15 +64,15 @@ def test_rows_and_leads_not_in_eight_bits_take_the_float_path():
     mixed = np.vstack([vectors[:10], odd[None, :], vectors[10:]])
     rows = _filled(mixed)
     assert rows.vector_of(110).tobytes() == odd.tobytes()
-    found = rows.cosines(vectors[0])
+    found = rows.cosines(leads.pack(vectors[0]))
     assert abs(found[10] - odd @ vectors[0]) < 1e-7  # the float row, exactly as float32 takes it
     assert np.abs(found - mixed @ vectors[0]).max() < TIE / 10
-    by_odd = rows.cosines(odd)  # a lead not in 8-bit form: the float32 product of every row
+    by_odd = rows.cosines(leads.pack(odd))  # a lead not in 8-bit form: the float32 product of every row
     assert np.abs(by_odd - mixed @ odd).max() < 1e-6
     assert abs(by_odd[10] - 1.0) < 1e-5
 
 
 def test_an_empty_index_scans_to_nothing():
     rows = VectorRows(DIMENSIONS)
-    assert rows.cosines(_unit_rows(1, seed=6)[0]).shape == (0,)
+    assert rows.cosines(leads.pack(_unit_rows(1, seed=6)[0])).shape == (0,)
     assert len(rows) == 0

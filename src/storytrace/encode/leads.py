@@ -59,6 +59,13 @@ def pack(vector: np.ndarray) -> bytes:
     return vector.tobytes()
 
 
+def split_pack(blob: bytes, dimensions: int) -> tuple[np.ndarray | None, float]:
+    """(q as int8, scale) of a blob in ``pack``'s 8-bit form; (None, 0.0) for one kept as float32."""
+    if len(blob) != _FLOAT32 + dimensions:
+        return None, 0.0
+    return np.frombuffer(blob, np.int8, offset=_FLOAT32), float(np.frombuffer(blob, np.float32, count=1)[0])
+
+
 def unpack(blob: bytes, dimensions: int) -> np.ndarray:
     """The float32 vector ``pack`` was given."""
     if len(blob) == dimensions * _FLOAT32:

@@ -50,7 +50,7 @@ class VectorRows:
             self._codes = grown
         row = self.size
         self._owners[row], self._floors[row] = owner, floor
-        q, scale = _codes(packed, self.dimensions)
+        q, scale = leads.split_pack(packed, self.dimensions)
         if q is None:
             self._plain[row] = leads.unpack(packed, self.dimensions)
             self._codes[row], self._scales[row] = 0, 0.0
@@ -79,12 +79,14 @@ class VectorRows:
                 out[row - first] = vector
         return out
 
-    def cosines(self, lead: np.ndarray) -> np.ndarray:
-        """float32 dot products of ``lead`` with every row (cosines: leads are unit vectors)."""
+    def cosines(self, packed: bytes) -> np.ndarray:
+        """float32 dot products of a lead (``leads.pack``'s bytes, as Features and Prepared keep it)
+        with every row (cosines: leads are unit vectors)."""
         n = self.size
         if not n:
             return np.zeros(0, np.float32)
-        q, scale = _codes(leads.pack(lead), self.dimensions)
+        q, scale = leads.split_pack(packed, self.dimensions)
+        lead = leads.unpack(packed, self.dimensions) if q is None or self._plain else None
         if q is None:  # a lead not in 8-bit form: the float32 product, a chunk of rows at a time
             return np.concatenate([self.unpacked(first, min(n, first + _UNPACK_ROWS)) @ lead
                                    for first in range(0, n, _UNPACK_ROWS)]).astype(np.float32, copy=False)
@@ -103,10 +105,3 @@ class VectorRows:
             out[:, first:end] = block @ self.unpacked(first, end).T
         return out
 
-
-def _codes(packed: bytes, dimensions: int) -> tuple[np.ndarray | None, float]:
-    """(q, scale) of a pack in 8-bit form; (None, 0.0) for one kept as float32."""
-    if len(packed) != 4 + dimensions:
-        return None, 0.0
-    scale = float(np.frombuffer(packed, np.float32, count=1)[0])
-    return np.frombuffer(packed, np.int8, offset=4), scale

@@ -102,7 +102,7 @@ class VectorIndex:
             if sims is not None:
                 self._next += 1
         if sims is None:
-            sims = matrix.cosines(features.lead)
+            sims = matrix.cosines(packed)
         self._last = (packed, len(owners), sims)
         return owners, sims, floors
 
