@@ -97,7 +97,7 @@ def worker_trace(queries: str, db: str, count: str = "0", own_encoded: str = "")
     articles = read_inputs([queries]).articles
     if int(count):
         articles = articles[:int(count) + 1]
-    latencies, cpu, related, digest = [], [], 0, hashlib.sha256()
+    latencies, each, cpu, related, digest = [], [], [], 0, hashlib.sha256()
     query = _encode_own_texts() if own_encoded else None
     with Store(db, create=False) as store:
         trace_article(store, articles[0])  # warm-up: encoder, index matrix, caches
@@ -107,6 +107,7 @@ def worker_trace(queries: str, db: str, count: str = "0", own_encoded: str = "")
             started, started_cpu = time.perf_counter(), time.process_time()
             result = trace_article(store, article)
             latencies.append(time.perf_counter() - started)
+            each.append(latencies[-1])
             cpu.append(time.process_time() - started_cpu)  # all the process's threads (the encoder's too)
             related += bool(result["pairs"])
             digest.update(json.dumps(result, sort_keys=True).encode())
@@ -120,7 +121,7 @@ def worker_trace(queries: str, db: str, count: str = "0", own_encoded: str = "")
             "max_ms": 1000 * latencies[-1], "mean_ms": 1000 * sum(latencies) / len(latencies),
             "cpu_p50_ms": 1000 * quantile(cpu, 0.5), "cpu_p99_ms": 1000 * quantile(cpu, 0.99),
             "cpu_mean_ms": 1000 * sum(cpu) / len(cpu), "queries": len(latencies), "with_relations": related,
-            "digest": digest.hexdigest()}
+            "digest": digest.hexdigest(), "each_ms": [round(1000 * s, 3) for s in each]}
 
 
 class _Query:
@@ -213,6 +214,13 @@ def against(db: str, queries: str, baseline: str, rounds: int, count: int, add: 
     for name in ("baseline", "this"):
         print(f"| {name} | " + " | ".join(f"{med[name][f]:.0f}" for f in fields) + f" | {same} |")
     print("| ratio this / baseline | " + " | ".join(f"{med['this'][f] / med['baseline'][f]:.2f}" for f in fields) + " | |")
+    # paired: each query's median over the rounds in both versions, then the median of the ratios
+    # (a query's own cost cancels; the load's drift between rounds stays in the rounds' medians)
+    per_query = {k: [statistics.median(q) for q in zip(*(r["each_ms"] for r in v))] for k, v in runs.items()}
+    ratios = sorted(t / b for t, b in zip(per_query["this"], per_query["baseline"]) if b > 0)
+    if ratios:
+        print(f"\nper query, this / baseline: median {statistics.median(ratios):.3f} "
+              f"(quartiles {ratios[len(ratios) // 4]:.3f}, {ratios[3 * len(ratios) // 4]:.3f}; {len(ratios)} queries)")
     if add:
         per_s = {k: statistics.median(r["per_s"] for r in v) for k, v in adds.items()}
         same_pairs = len({r["digest"] for v in adds.values() for r in v}) == 1

@@ -148,18 +148,21 @@ def test_a_batch_segments_each_stored_candidate_once_however_small_the_cache(tmp
 
 def test_trace_prepares_and_queries_the_index_as_prepare_and_query_do(tmp_path, articles):
     """trace encodes the traced article's lead on a thread while it reads the text and term indexes
-    (trace._prepare_and_query): the same Prepared, Features and candidates as prepare, features_of
-    and CandidateIndex.query one after the other."""
+    and then what those found (trace._prepare_and_query's ``meanwhile``): the same Prepared,
+    Features and candidates as prepare, features_of and CandidateIndex.query one after the other."""
     from storytrace.index import features_of
     from storytrace.ingest import read_inputs
     from storytrace.store.trace import _prepare_and_query
     from storytrace.text.prepared import prepare
+    from storytrace.text.segment import segment
 
     with storytrace.Store(tmp_path / "s.db") as store:
         store.add(articles[:30])
         found = 0
         for article in read_inputs(articles[30:]).articles:
-            p, f, candidates = _prepare_and_query(store, article)
+            before_lead = []
+            p, f, candidates = _prepare_and_query(store, segment(article),
+                                                  lambda text, named: before_lead.append((text, named)))
             [q] = prepare([article])
             [g] = features_of([q])
             assert p.lead.tobytes() == q.lead.tobytes() and p.terms == q.terms
@@ -169,5 +172,7 @@ def test_trace_prepares_and_queries_the_index_as_prepare_and_query_do(tmp_path, 
             assert f.shingles == g.shingles and f.terms == g.terms
             expected = store.index.query(g)
             assert (candidates.text, candidates.meaning) == (expected.text, expected.meaning)
+            [(text, named)] = before_lead  # the lead's nearest add to the names' candidates only
+            assert sorted(text) == expected.text and named - text <= set(expected.meaning)
             found += len(expected.text) + len(expected.meaning)
         assert found  # the queries found stored articles, by text or by meaning

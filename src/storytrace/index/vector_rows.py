@@ -15,6 +15,8 @@ beats the int8 kernels 4x there. A row not in the 8-bit form (a vector not round
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import simsimd
 
@@ -22,6 +24,11 @@ from ..encode import leads
 
 # rows unpacked to float32 at once for a block product: 8,192 x 384 x 4 bytes = 12.6 MB
 _UNPACK_ROWS = 8192
+
+# threads of a trace's scan: the integer sums are exact, so any split gives the same cosines. Two
+# threads scanned cache-cold rows 1.8x as fast as one at 2,000 to 300,000 rows on this 2-core
+# machine (BENCHMARKS.md "A trace's scan on two threads"); more cores were not measured.
+SCAN_THREADS = max(1, min(4, os.cpu_count() or 1))
 
 
 class VectorRows:
@@ -90,7 +97,7 @@ class VectorRows:
         if q is None:  # a lead not in 8-bit form: the float32 product, a chunk of rows at a time
             return np.concatenate([self.unpacked(first, min(n, first + _UNPACK_ROWS)) @ lead
                                    for first in range(0, n, _UNPACK_ROWS)]).astype(np.float32, copy=False)
-        dots = np.asarray(simsimd.cdist(q[None, :], self._codes[:n], metric="dot", threads=1))[0]  # exact, float64
+        dots = np.asarray(simsimd.cdist(q[None, :], self._codes[:n], metric="dot", threads=SCAN_THREADS))[0]  # exact, float64
         sims = (dots * (self._scales[:n].astype(np.float64) * float(scale))).astype(np.float32)
         for row, vector in self._plain.items():
             if row < n:

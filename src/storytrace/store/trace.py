@@ -74,15 +74,25 @@ def _trace(store: Store, article: Article) -> dict:
         if bytes(stored_hash) != text_hash(article.text):  # another text under a stored id: keep the two apart
             article, itself = dataclasses.replace(article, id=f"{article.id}@trace"), None
     mark_batch(store.db, [article], store.articles)
-    p, f, candidates = _prepare_and_query(store, article)
+    doc = segment(article)
     count = store.count()
     documents = count + (itself is None)  # weights count the traced article, as add would
-    plus = stats.counted(p.doc) if itself is None else set()
+    plus = stats.counted(doc) if itself is None else set()
+    weights = store.weights(documents, count, plus)
+    segmented = Segmented(store)
+
+    def meanwhile(text: set[int], named: set[int]) -> None:
+        # while the encoder makes the lead: read what the comparison needs whatever the lead finds
+        # (the text candidates, always compared; the named ones' bags and word weights)
+        segmented.prepared(sorted(text - {itself}))
+        bags = store.bag_rows(sorted(named - text - {itself}))
+        weights.vector(doc)
+        weights.of_words({w for b in bags.values() if not weights.has_row(b.key) for w in b.words})
+
+    p, f, candidates = _prepare_and_query(store, doc, meanwhile)
     # an article traced as it is stored is traced against the others
     pairs = {(o, -1): True for o in candidates.text if o != itself}
     meaning = [o for o in candidates.meaning if o != itself]
-    weights = store.weights(documents, count, plus)
-    segmented = Segmented(store)
     for o, shares in _meaning_kept(store, p, f, meaning, {}, weights, segmented):
         pairs[(o, -1)] = shares
     found = _compare_members(store, {-1: p}, [(a, b, s) for (a, b), s in pairs.items()], weights, None, segmented)
@@ -107,17 +117,19 @@ def _trace(store: Store, article: Article) -> dict:
             "claims": claims}
 
 
-def _prepare_and_query(store: Store, article: Article):
-    """``prepare([article])``, its ``features_of`` and ``store.index.query``, the same values, with
-    the lead encoded on a thread while the text and term indexes are read: the encoder releases
-    the interpreter lock, and only the vector index needs the lead."""
-    doc = segment(article)
+def _prepare_and_query(store: Store, doc, meanwhile=None):
+    """``prepare`` of the segmented article, its ``features_of`` and ``store.index.query``, the same
+    values, with the lead encoded on a thread while the text and term indexes are read, then
+    ``meanwhile(text, named)`` runs: the encoder releases the interpreter lock, and only the vector
+    index needs the lead."""
     with ThreadPoolExecutor(1, thread_name_prefix="storytrace-lead") as encoding:
         lead = submit_leads(encoding, [doc])
         terms = key_terms(doc)
         # features_of reads the lead only to copy it: a placeholder until the encoder is done
         [unled] = features_of([Prepared(doc, terms, np.zeros(DIMENSIONS, np.float32))])
         text, named = store.index.query_text(unled)
+        if meanwhile is not None:
+            meanwhile(text, named)
         [packed] = lead.result()
     p = Prepared(doc, terms, packed)
     f = dataclasses.replace(unled, packed_lead=packed)
