@@ -76,3 +76,34 @@ def test_an_empty_index_scans_to_nothing():
     rows = VectorRows(DIMENSIONS)
     assert rows.cosines(leads.pack(_unit_rows(1, seed=6)[0])).shape == (0,)
     assert len(rows) == 0
+
+
+def _state(rows: VectorRows) -> tuple:
+    owners, _, floors = rows.view()
+    return (owners.tolist(), floors.tobytes(), rows.unpacked(0, len(rows)).tobytes(),
+            {o: rows.vector_of(o).tobytes() for o in owners.tolist()})
+
+
+def test_extend_lays_out_the_rows_append_would():
+    """The store loads its vectors in bulk (``extend``): the same owners, floors, codes and scales as
+    appending each row, in 8-bit form or (a row kept in float32 among them) one at a time; after
+    rows appended already, and followed by more."""
+    vectors = _unit_rows(90, seed=7)
+    odd = np.random.default_rng(8).normal(size=DIMENSIONS).astype(np.float32)
+    odd /= np.linalg.norm(odd)
+    for batch in (vectors[:80], np.vstack([vectors[:40], odd[None, :], vectors[40:80]])):
+        owners = [1000 + k for k in range(len(batch))]
+        packs = [leads.pack(v) for v in batch]
+        floors = [k / 7 for k in range(len(batch))]
+        one_by_one, bulk = VectorRows(DIMENSIONS), VectorRows(DIMENSIONS)
+        for rows in (one_by_one, bulk):
+            rows.append(7, leads.pack(vectors[85]), 0.5)
+        for owner, packed, floor in zip(owners, packs, floors):
+            one_by_one.append(owner, packed, floor)
+        bulk.extend(owners[:30], packs[:30], floors[:30])
+        bulk.extend(owners[30:], packs[30:], floors[30:])
+        for rows in (one_by_one, bulk):
+            rows.append(5000, leads.pack(vectors[86]), 0.25)
+        assert _state(bulk) == _state(one_by_one)
+        lead = leads.pack(vectors[3])
+        assert bulk.cosines(lead).tobytes() == one_by_one.cosines(lead).tobytes()

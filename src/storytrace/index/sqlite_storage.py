@@ -200,8 +200,10 @@ class SqliteStorage:
     def vectors(self) -> tuple[np.ndarray, VectorRows, np.ndarray]:
         if self._matrix is None:
             rows = VectorRows(self.dimensions)
-            for owner, vector, floor in self.db.execute("SELECT owner, vector, floor FROM index_vectors ORDER BY owner"):
-                rows.append(owner, vector, floor)
+            read = self.db.execute("SELECT owner, vector, floor FROM index_vectors ORDER BY owner")
+            while chunk := read.fetchmany(_VECTORS_READ):
+                owners, packs, floors = zip(*chunk)
+                rows.extend(list(owners), list(packs), list(floors))
             self._matrix = rows
         return self._matrix.view()
 
@@ -224,6 +226,9 @@ class SqliteStorage:
         if self._matrix is not None:
             for owner, (_, floor) in updates.items():
                 self._matrix.set_floor(owner, floor)
+
+
+_VECTORS_READ = 50_000  # rows read and laid out at a time when the vectors are loaded (~20 MB of blobs)
 
 
 class _HeldBuckets:
