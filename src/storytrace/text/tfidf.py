@@ -13,9 +13,12 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 from .. import thresholds as T
 from ..model import Doc
@@ -71,6 +74,8 @@ def corpus_tfidf(docs: list[Doc]) -> CorpusTfidf:
     data += 1.0
     for first in range(0, len(data), _ENTRY_CHUNK):  # (1 + log tf) * weight, a chunk at a time
         data[first:first + _ENTRY_CHUNK] *= weight_of[cols[first:first + _ENTRY_CHUNK]]
+    from scipy import sparse  # here, not at import: a trace (a new process a query) never builds the matrix
+
     matrix = sparse.csr_matrix((data, cols, np.frombuffer(indptr, dtype=np.int64)),
                                shape=(len(docs), max(1, len(vocabulary))))
     del data, cols, columns
