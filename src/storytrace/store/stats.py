@@ -52,14 +52,15 @@ def pack_bag(words: list[str], counts: list[int]) -> tuple[bytes, bytes]:
             compress_counts(np.array(counts, dtype=width).tobytes()))
 
 
-def unpack_bag(words: bytes, counts: bytes) -> tuple[list[str], list[int]]:
+def unpack_bag(words: bytes, counts: bytes) -> tuple[list[str], np.ndarray]:
+    """The words and their counts (an array of unsigned integers, read-only) of pack_bag's bytes."""
     text = zlib.decompress(words).decode("utf-8", "surrogatepass")
     listed = text.split("\n") if text else []
     if not listed:
-        return [], []
+        return [], np.zeros(0, np.uint8)
     counts = zlib.decompress(counts)
     width = next(t for t in _COUNT_TYPES if np.dtype(t).itemsize * len(listed) == len(counts))
-    return listed, np.frombuffer(counts, dtype=width).tolist()
+    return listed, np.frombuffer(counts, dtype=width)
 
 
 def compress_counts(raw: bytes) -> bytes:
@@ -90,13 +91,15 @@ class Bag:
 _SUBLINEAR = np.array([0.0] + [1.0 + math.log(c) for c in range(1, 256)])
 
 
-def make_bag(key: str, words: list[str], counts: list[int]) -> Bag:
+def make_bag(key: str, words: list[str], counts) -> Bag:
+    """``counts``: a list, or unpack_bag's array (taken as it is: no list made of a stored bag)."""
     ids = word_ids(words)
     order = np.argsort(ids)
-    if counts and max(counts) < len(_SUBLINEAR):
+    counts = np.asarray(counts)
+    if len(counts) and counts.max() < len(_SUBLINEAR):
         tf = _SUBLINEAR[counts]
     else:
-        tf = np.array([1.0 + math.log(c) for c in counts])
+        tf = np.array([1.0 + math.log(c) for c in counts.tolist()])
     return Bag(key, list(map(WORDS.__getitem__, ids.tolist())), tf, ids[order], order)
 
 
