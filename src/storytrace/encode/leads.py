@@ -89,9 +89,8 @@ def unpack_many(blobs: list[bytes], dimensions: int) -> np.ndarray:
     one pass when every blob has the 8-bit form."""
     if not blobs:
         return np.zeros((0, dimensions), np.float32)
-    width = _FLOAT32 + dimensions
-    if any(len(b) != width for b in blobs):
+    split = split_packs(blobs, dimensions)
+    if split is None:
         return np.stack([unpack(b, dimensions) for b in blobs])
-    raw = np.frombuffer(b"".join(blobs), np.uint8).reshape(len(blobs), width)
-    scale = raw[:, :_FLOAT32].copy().view(np.float32)  # (rows, 1)
-    return raw[:, _FLOAT32:].view(np.int8).astype(np.float32) * scale
+    q, scales = split
+    return q.astype(np.float32) * scales[:, None]

@@ -197,8 +197,7 @@ def _meaning_kept(store: Store, p, f, meaning: list[int], batch: dict, weights: 
     # every candidate's words weighed at once: one SELECT of document frequencies, not one a
     # candidate; a candidate with its row made already (met by an earlier article of the batch) has
     # its words weighed: not gathered again
-    weights.of_words(set().union(*(b.words for b in bags.values() if not weights.has_row(b.key)))
-                     .difference(weights.weight))  # the words not weighed yet, found by set operations
+    weights.of_bags(bags.values())
     rows = [weights.vector(batch[o][0].doc) if o in batch else weights.row(bags[o]) for o in meaning]
     scored = sorted(((stats.cosine(mine, row), o) for o, row in zip(meaning, rows)), key=lambda s: (-s[0], s[1]))
     kept = [o for cos, o in scored if cos >= T.MIN_CANDIDATE_TFIDF][:T.MEANING_CANDIDATES_PER_ARTICLE]

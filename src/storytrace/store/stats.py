@@ -178,6 +178,12 @@ class Weights:
         are weighed already: their words were, to make it)."""
         return self.of_words(set().union(*(counted(d) for d in docs if d.id not in self._rows)))
 
+    def of_bags(self, bags) -> dict[str, float]:
+        """The weights, holding every word of ``bags`` (stats.Bag) whose row is not made yet: the
+        words not weighed found by set operations, then weighed together (one SELECT of document
+        frequencies for all of them, not one a bag)."""
+        return self.of_words(set().union(*(b.words for b in bags if b.key not in self._rows)).difference(self.weight))
+
     def of_words(self, words) -> dict[str, float]:
         missing = [w for w in words if w not in self.weight]
         if not missing:
@@ -217,10 +223,6 @@ class Weights:
             self.weight[w] = value
             if not extra:
                 shared[w] = value
-
-    def has_row(self, key: str) -> bool:
-        """Whether the row of this article (id) is made (its words are weighed)."""
-        return key in self._rows
 
     def vector(self, doc: Doc) -> tuple[np.ndarray, np.ndarray]:
         row = self._rows.get(doc.id)

@@ -87,8 +87,7 @@ def _trace(store: Store, article: Article) -> dict:
         segmented.prepared(sorted(text - {itself}))
         bags = store.bag_rows(sorted(named - text - {itself}))
         weights.vector(doc)
-        weights.of_words(set().union(*(b.words for b in bags.values() if not weights.has_row(b.key)))
-                         .difference(weights.weight))  # the words not weighed yet, found by set operations
+        weights.of_bags(bags.values())
 
     p, f, candidates = _prepare_and_query(store, doc, meanwhile)
     # an article traced as it is stored is traced against the others
