@@ -80,8 +80,8 @@ class Rows(Sequence):
 
 
 class Sentences(Rows):
-    """Rows (start, end, first_token, last_token, paragraph): 20 bytes a sentence where a Sentence
-    object with its five ints took ~150."""
+    """Rows (start, end, first_token, last_token, paragraph): 10 bytes a sentence (20 for a text of
+    65,536 characters or more) where a Sentence object with its five ints took ~150."""
 
     @staticmethod
     def record(row: list[int]) -> Sentence:
@@ -89,7 +89,7 @@ class Sentences(Rows):
 
 
 class Spans(Rows):
-    """Rows (start, end), given as tuples: 8 bytes a span where a tuple of two ints took ~120."""
+    """Rows (start, end), given as tuples: 4 or 8 bytes a span where a tuple of two ints took ~120."""
 
     @staticmethod
     def record(row: list[int]) -> Span:
@@ -132,7 +132,7 @@ class Doc:
     paragraphs: Spans
     sentences: Sentences
     words: np.ndarray  # int32 word ids, this process's (text/vocab.py)
-    starts: np.ndarray  # int32 (int64 for a text of 2**31 characters or more)
+    starts: np.ndarray  # uint16 for a text under 65,536 characters, else int32 (int64 from 2**31)
     lengths: np.ndarray  # each token's characters: uint8, or a wider type when a token is longer (token_lengths)
     body_chars: int  # characters of body text (furniture and whitespace excluded)
     quote_bits: np.ndarray  # np.packbits of the per-token flag "inside quotation marks" (a speaker's words)
@@ -215,7 +215,7 @@ def token_lengths(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     return lengths.astype(np.int64)
 
 
-@dataclass
+@dataclass(slots=True)
 class Passage:
     """Text shared by a pair: a span in each article, how it matches, and how well."""
 
@@ -228,7 +228,7 @@ class Passage:
         return {"a": list(self.a), "b": list(self.b), "kind": self.kind, "score": round(self.score, 4)}
 
 
-@dataclass
+@dataclass(slots=True)
 class Coverage:
     verbatim: float = 0.0
     paraphrase: float = 0.0
@@ -241,7 +241,7 @@ class Coverage:
         return {"verbatim": round(self.verbatim, 4), "paraphrase": round(self.paraphrase, 4)}
 
 
-@dataclass
+@dataclass(slots=True)
 class Pair:
     a: str
     b: str

@@ -9,6 +9,8 @@ import numpy as np
 
 from .. import thresholds as T
 from .event import event_features_batch, get_event_model
+from ..encode.embed import DIMENSIONS
+from ..encode.leads import unpack_many
 from ..model import Coverage, Pair
 from ..text.prepared import Prepared, Progress
 from ..engine.processes import MIN_PAIRS, can_fork, chunked, map_chunks
@@ -35,6 +37,14 @@ def needs_alignment(left: list[Prepared], right: list[Prepared], pairs: np.ndarr
     return shares_text | (cosines >= T.PARAPHRASE_GATE_TFIDF) | both(is_short) | both(short_paragraphs)
 
 
+# Event-only pairs are featured a block at a time: the features of one block (dicts, the blocks'
+# leads unpacked, their term sets) are held, not those of every such pair, which at 300,000
+# articles made compare's memory jump by gigabytes as it started. The similarities are still made
+# in one product over all the pairs' rows, as before.
+EVENT_BLOCK = 16_384
+_EVENT_COLUMNS = ("lead_cosine", "tfidf_cosine", "term_overlap", "number_overlap", "days_apart")
+
+
 def judge_by_event(left: list[Prepared], right: list[Prepared], pairs: np.ndarray,
                    cosines: np.ndarray) -> list[Pair | None]:
     """``compare_prepared`` for pairs that share no text and fail the paraphrase gate: no passages,
@@ -45,12 +55,13 @@ def judge_by_event(left: list[Prepared], right: list[Prepared], pairs: np.ndarra
     # one list of articles that the pair rows index: right's follow left's, unless they are the same
     members = left if right is left else [*left, *right]
     both = pairs + np.array([0, 0 if right is left else len(left)])
-    feats = event_features_batch(np.stack([p.lead for p in members]), both, cosines,
-                                 [p.terms for p in members], [p.doc.article.published for p in members])
+    table = event_table(members, both, cosines)
     model = get_event_model()
-    similarity = model.similarities(np.array([[f[name] for name in model.features] for f in feats]))
+    similarity = model.similarities(table[:, [_EVENT_COLUMNS.index(name) for name in model.features]])
     out: list[Pair | None] = []
-    for (i, j), f, sim in zip(pairs.tolist(), feats, similarity.tolist()):
+    for (i, j), row, sim in zip(pairs.tolist(), table.tolist(), similarity.tolist()):
+        f = dict(zip(_EVENT_COLUMNS, row))
+        f["days_apart"] = None if np.isnan(f["days_apart"]) else f["days_apart"]
         evidence: dict = {}
         relation = salad_event(event_relation(sim, model.same_event_threshold, model.related_threshold,
                                               f["days_apart"]), left[i], right[j], evidence)
@@ -62,6 +73,23 @@ def judge_by_event(left: list[Prepared], right: list[Prepared], pairs: np.ndarra
         out.append(Pair(left[i].doc.id, right[j].doc.id, relation, score, Coverage(), Coverage(), [], None, None,
                         evidence))
     return out
+
+
+def event_table(members: list[Prepared], pairs: np.ndarray, cosines: np.ndarray) -> np.ndarray:
+    """``event_features_batch`` of the pairs (rows index ``members``) as one float64 row each, in
+    ``_EVENT_COLUMNS`` order (NaN: days apart unknown), made EVENT_BLOCK pairs at a time from the
+    members' packed leads."""
+    table = np.empty((len(pairs), len(_EVENT_COLUMNS)))
+    for first in range(0, len(pairs), EVENT_BLOCK):
+        block = pairs[first:first + EVENT_BLOCK]
+        ids, local = np.unique(block.ravel(), return_inverse=True)
+        chosen = [members[i] for i in ids.tolist()]
+        feats = event_features_batch(unpack_many([p.packed_lead for p in chosen], DIMENSIONS),
+                                     local.reshape(-1, 2), cosines[first:first + EVENT_BLOCK],
+                                     [p.terms for p in chosen], [p.doc.article.published for p in chosen])
+        table[first:first + len(block)] = [[np.nan if f[c] is None else f[c] for c in _EVENT_COLUMNS]
+                                           for f in feats]
+    return table
 
 
 def compare_many(left: list[Prepared], right: list[Prepared], pairs: np.ndarray, cosines: np.ndarray,

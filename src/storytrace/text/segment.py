@@ -194,8 +194,10 @@ def segment(article: Article) -> Doc:
     has_words = size > 0
     first, size = first[has_words], size[has_words]
     keep = np.repeat(first - np.cumsum(size) + size, size) + np.arange(int(size.sum()))
-    # offsets as int32 when the text allows (every text the input limits let in): 5 KB less an article
-    offset = np.int32 if len(text) < 2**31 else np.int64
+    # offsets in the narrowest type the text allows: uint16 for a text under 65,536 characters (nearly
+    # every news article; a batch run holds every Doc to compare's end, so this is ~1.8 KB an article
+    # less than int32), int32 for any the input limits let in
+    offset = _offset_type(len(text))
     starts, ends = all_starts[keep].astype(offset), all_ends[keep].astype(offset)
     cursor = np.r_[0, np.cumsum(size)]
     rows = np.c_[bounds[has_words], cursor[:-1], cursor[1:], np.array(owners, dtype=np.int64)[has_words]]
@@ -205,6 +207,15 @@ def segment(article: Article) -> Doc:
     words = word_ids(norms).astype(np.int32)
     return Doc(article, Spans(np.array(paras, dtype=offset).reshape(-1, 2)), sents, words, starts,
                token_lengths(starts, ends), body_chars, np.packbits(quoted_tokens(text, paras, starts)))
+
+
+def _offset_type(chars: int) -> type:
+    """The type of a text's character offsets (and token, sentence, paragraph indices, which are
+    fewer): callers convert to Python ints or wider arrays before arithmetic that could leave it."""
+    for kind in (np.uint16, np.int32):
+        if chars <= np.iinfo(kind).max:
+            return kind
+    return np.int64
 
 
 _OPEN_QUOTES, _CLOSE_QUOTES = "“«„", "”»“"
