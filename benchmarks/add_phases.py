@@ -23,7 +23,7 @@ def timed(name, fn):
             t = times.setdefault(name, [0.0, 0.0])
             t[0] += time.perf_counter() - w; t[1] += time.thread_time() - c
     return wrapper
-for name in ("prepare", "mark_batch", "_candidates", "_compare_members", "rejudge", "orient_and_source", "restory", "pair_row", "features_of"):
+for name in ("prepare", "mark_batch", "_candidates", "compare_members" if hasattr(A, "compare_members") else "_compare_members", "rejudge", "orient_and_source", "restory", "pair_row", "features_of"):
     setattr(A, name, timed(name, getattr(A, name)))
 arts = read_inputs([new]).articles
 for a in arts:

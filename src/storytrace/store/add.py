@@ -16,19 +16,15 @@ import json
 from dataclasses import dataclass, field
 from importlib import resources
 
-import numpy as np
-
 from .. import __version__
-from .. import thresholds as T
 from ..index import features_of
 from ..model import Article, Pair
-from ..judge import compare_many
 from ..text.prepared import prepare
-from ..engine.processes import default_processes
 from ..engine.threads import with_single_threaded_blas
 from . import stats
 from .families import StoryChange, orient_and_source, restory
 from .furniture import mark_batch, remember
+from .judging import Segmented, compare_members, meaning_kept
 from .records import article_record, pack_text, pair_row, text_hash
 from .rejudge import rejudge
 from .store import Store
@@ -111,7 +107,7 @@ def add_articles(store: Store, articles: list[Article], processes: int | None = 
             weights.knowing(p.doc, counted_words)
         segmented = Segmented(store)
         pairs, by_meaning = _candidates(store, new, prepared, features, numbers, weights, segmented)
-        compared = _compare_members(store, dict(zip(numbers, prepared)), pairs, weights, processes, segmented)
+        compared = compare_members(store, dict(zip(numbers, prepared)), pairs, weights, processes, segmented)
         meaning_ids = _ids_of(store, by_meaning)
         number_of = store.numbers(sorted({x for p in compared for x in (p.a, p.b)}))
         store.db.executemany(f"INSERT OR REPLACE INTO pair_rows VALUES ({','.join('?' * 8)})",
@@ -137,29 +133,6 @@ def _ids_of(store: Store, pairs: set[tuple[int, int]]) -> set[tuple[str, str]]:
     return {tuple(sorted((ids[x], ids[y]))) for x, y in pairs}
 
 
-class Segmented:
-    """The stored articles a batch (or a trace) has segmented (Store.prepared), held until they are
-    compared: a batch's candidates can outnumber Store.PREPARED_CACHE, which then dropped some
-    between the TF-IDF filter (their sketches) and the comparison, to be segmented again.
-    compare_many holds all of them at once anyway."""
-
-    def __init__(self, store: Store) -> None:
-        self.store, self.held = store, {}
-
-    def prepared(self, numbers: list[int]) -> list:
-        missing = [n for n in numbers if n not in self.held]
-        self.held.update(zip(missing, self.store.prepared(missing)))
-        return [self.held[n] for n in numbers]
-
-    def sketch(self, number: int):
-        return self.store.sketch(number, self.prepared)
-
-    def docs(self, *more) -> dict:
-        """The segmented articles held, and ``more`` docs, by article id: what find_claims would
-        otherwise segment again."""
-        return {d.id: d for d in [*(p.doc for p in self.held.values()), *more]}
-
-
 def _candidates(store: Store, new, prepared, features, numbers, weights, segmented: Segmented):
     """(number, number, shares text) of the pairs to compare: for each new article in id order, what
     the index finds among the stored articles and the batch's earlier ones, then it joins the index;
@@ -176,59 +149,8 @@ def _candidates(store: Store, new, prepared, features, numbers, weights, segment
             if prev:  # a new version is always compared with the one before
                 found[(previous[prev], no)] = True
             meaning = [o for o in candidates.meaning if (o, no) not in found]
-            for o, shares in _meaning_kept(store, p, f, meaning, batch, weights, segmented):
+            for o, shares in meaning_kept(store, p, f, meaning, batch, weights, segmented):
                 found[(o, no)] = shares
                 by_meaning.add((o, no))
             store.index.insert(no, f)
     return [(a, b, s) for (a, b), s in sorted(found.items())], by_meaning
-
-
-def _meaning_kept(store: Store, p, f, meaning: list[int], batch: dict, weights: stats.Weights,
-                  segmented: Segmented) -> list[tuple[int, bool]]:
-    """The candidates found by names or vectors that pipeline.candidate_pairs keeps: sharing
-    MIN_CANDIDATE_TFIDF of rarity-weighted vocabulary, the new article's strongest
-    MEANING_CANDIDATES_PER_ARTICLE, each with whether they share a sketch bin (then they are
-    aligned verbatim too). The batch also bounds the other side's count, giving the slots strongest
-    first over the whole corpus; the store, which cannot know what will come, does not (README)."""
-    if not meaning:
-        return []
-    mine = weights.vector(p.doc)
-    bags = store.bag_rows([o for o in meaning if o not in batch])
-    # every candidate's words weighed at once: one SELECT of document frequencies, not one a
-    # candidate; a candidate with its row made already (met by an earlier article of the batch) has
-    # its words weighed: not gathered again
-    weights.of_bags(bags.values())
-    rows = [weights.vector(batch[o][0].doc) if o in batch else weights.row(bags[o]) for o in meaning]
-    scored = sorted(((stats.cosine(mine, row), o) for o, row in zip(meaning, rows)), key=lambda s: (-s[0], s[1]))
-    kept = [o for cos, o in scored if cos >= T.MIN_CANDIDATE_TFIDF][:T.MEANING_CANDIDATES_PER_ARTICLE]
-    segmented.prepared([o for o in kept if o not in batch])  # read together (one SELECT); compared later anyway
-    return [(o, _share_bins(f, batch[o][1] if o in batch else segmented.sketch(o))) for o in kept]
-
-
-def _share_bins(a, b) -> bool:
-    """pipeline._share_sketch_bins for one pair: one equal sketch bin, or a text too short to sketch."""
-    if a.shingles == 0 or b.shingles == 0:
-        return True
-    return bool((a.sketch == b.sketch).any())
-
-
-def _compare_members(store: Store, batch: dict, pairs, weights: stats.Weights, processes: int | None,
-                     segmented: Segmented) -> list[Pair]:
-    """compare_many over the candidate pairs (numbers; ``batch``: number -> Prepared of those not
-    stored yet), each pair (a, b) with a's id before b's, as analyze has them."""
-    if not pairs:
-        return []
-    involved = sorted({n for a, b, _ in pairs for n in (a, b)})
-    stored = iter(segmented.prepared([n for n in involved if n not in batch]))
-    members = [batch[n] if n in batch else next(stored) for n in involved]
-    row = {n: k for k, n in enumerate(involved)}
-    rows = []
-    for a, b, _ in pairs:
-        i, j = row[a], row[b]
-        rows.append((i, j) if members[i].doc.id < members[j].doc.id else (j, i))
-    cosines = np.array([stats.cosine(weights.vector(members[i].doc), weights.vector(members[j].doc)) for i, j in rows])
-    shares = np.array([s for *_, s in pairs], dtype=bool)
-    weight = weights.of([m.doc for m in members])
-    compared = compare_many(members, members, np.array(rows, dtype=np.int64), cosines, shares, weight,
-                            processes=processes or default_processes())
-    return sorted((p for p in compared if p is not None), key=lambda p: (p.a, p.b))

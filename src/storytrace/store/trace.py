@@ -26,7 +26,7 @@ from ..text.segment import segment
 from ..provenance.sources import attach_sources
 from ..provenance.stories import LINKING, group_stories
 from . import stats
-from .add import Segmented, _compare_members, _meaning_kept
+from .judging import Segmented, compare_members, meaning_kept
 from .families import reuse_family
 from .furniture import mark_batch
 from .records import text_hash
@@ -93,9 +93,9 @@ def _trace(store: Store, article: Article) -> dict:
     # an article traced as it is stored is traced against the others
     pairs = {(o, -1): True for o in candidates.text if o != itself}
     meaning = [o for o in candidates.meaning if o != itself]
-    for o, shares in _meaning_kept(store, p, f, meaning, {}, weights, segmented):
+    for o, shares in meaning_kept(store, p, f, meaning, {}, weights, segmented):
         pairs[(o, -1)] = shares
-    found = _compare_members(store, {-1: p}, [(a, b, s) for (a, b), s in pairs.items()], weights, None, segmented)
+    found = compare_members(store, {-1: p}, [(a, b, s) for (a, b), s in pairs.items()], weights, None, segmented)
     # direction with the family's evidence, sources, story, claims: over the families it touches
     partners = sorted({x for q in found for x in (q.a, q.b)} - {article.id})
     family, family_pairs = reuse_family(store, set(partners))
