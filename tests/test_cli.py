@@ -88,3 +88,30 @@ def test_summary_is_bounded_and_puts_reuse_first(tmp_path, capsys, monkeypatch):
     assert "... and 8 more pairs (all of them are in the --json output)" in out
     assert main(["analyze", str(corpus), "--top", "0"]) == 0
     assert "more pairs" not in capsys.readouterr().out
+
+
+def test_json_written_a_pair_at_a_time_is_the_plain_documents_text(tmp_path):
+    """The CLI's document makes each pair's record as it is written (``PairRecords``); the file is
+    byte for byte what ``json.dump`` writes of the plain document, and a summary of it is the same."""
+    import io
+
+    from rich.console import Console
+
+    from storytrace.engine.pipeline import analyze
+    from storytrace.output.paths import write_json
+    from storytrace.output.report import print_summary
+    from storytrace.output.result import PairRecords
+
+    result = analyze([Path(__file__).resolve().parents[1] / "examples" / "nato-kyiv"], processes=1)
+    lazy, plain = result.to_json(lazy_pairs=True), result.to_json()
+    assert isinstance(lazy["pairs"], PairRecords) and len(lazy["pairs"]) == len(plain["pairs"]) == 10
+    assert lazy["pairs"][1:3] == plain["pairs"][1:3] and list(lazy["pairs"]) == plain["pairs"]
+    write_json(lazy, str(tmp_path / "lazy.json"))
+    text = (tmp_path / "lazy.json").read_text(encoding="utf-8")
+    assert text == json.dumps(plain, ensure_ascii=False, indent=1) + "\n"
+    summaries = []
+    for document in (lazy, plain):
+        out = io.StringIO()
+        print_summary(document, Console(file=out, width=300), rows=3)
+        summaries.append(out.getvalue())
+    assert summaries[0] == summaries[1] and "... and 7 more pairs" in summaries[0]

@@ -103,3 +103,33 @@ def test_word_ids_stay_in_their_process():
     assert out[0] == " ".join(doc.norms) == "kyiv said on thursday that kyiv would answer"
     there = eval(out[1])
     assert there != ids.tolist() and there[0] == there[5] and there[3] == 4  # "thursday": that process's 5th word
+
+
+def test_offsets_are_narrow_under_65536_characters_and_passages_stay_right_past_them():
+    """A text under 65,536 characters keeps its token offsets and its sentence and paragraph rows in
+    uint16 (a batch run holds every Doc), a longer one in int32; both give the tokenizer's spans,
+    and a passage shared after the 65,536th character of one text is placed at its characters."""
+    import numpy as np
+
+    from storytrace.judge.passages import verbatim_passages
+    from storytrace.text.fingerprint import token_hashes
+
+    shared = ("The harbour authority said on Monday that the northern pier would close for repairs "
+              "until the end of the season, and ferries would dock at the old quay instead.")
+    short_text = f"A short report first.\n\n{shared}\n\nA last line."
+    filler = "\n\n".join(f"Paragraph {k} lists item {k} of the long inventory, number {k * 7}." for k in range(1200))
+    long_text = f"{filler}\n\n{shared}\n\nThe end of the inventory."
+    assert len(short_text) < 65536 < long_text.index(shared)
+    short, long = segment(Article("s", short_text)), segment(Article("l", long_text))
+    assert short.starts.dtype == short.sentences.rows.dtype == short.paragraphs.rows.dtype == np.uint16
+    assert long.starts.dtype == long.sentences.rows.dtype == long.paragraphs.rows.dtype == np.int32
+    for doc, text in ((short, short_text), (long, long_text)):
+        starts, ends = token_spans(text)
+        assert doc.starts.tolist() == starts.tolist() and doc.ends.tolist() == ends.tolist()
+        assert doc.ends.dtype == doc.starts.dtype
+        assert [text[s.start:s.end] for s in doc.sentences][-2:] == [shared, text.rsplit("\n\n", 1)[1]]
+        assert [text[s:e] for s, e in doc.paragraphs][-2] == shared
+    passages, _, _ = verbatim_passages(short, long, token_hashes(short), token_hashes(long))
+    [p] = passages
+    assert short_text[p.a[0]:p.a[1]] == long_text[p.b[0]:p.b[1]] == shared.rstrip(".")
+    assert p.b[0] == long_text.index(shared) > 65536

@@ -76,7 +76,7 @@ def _analyze(args: argparse.Namespace, client, err: Console) -> int:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err, transient=True) as progress:
             result = run(ingested.articles, ingested.errors, _progress_callback(progress))
-    data = result.to_json()
+    data = result.to_json(lazy_pairs=True)  # pairs made one at a time as they are written
     try:
         if args.jsonl_parts:
             from .output.parts import write_parts

@@ -11,6 +11,8 @@ text ("[bold]", "[link=...]") prints literally instead of styling the terminal.
 
 from __future__ import annotations
 
+import heapq
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -56,15 +58,17 @@ def print_summary(result: dict, console: Console, rows: int = SUMMARY_ROWS) -> N
         pairs = Table(title="Pairs")
         for col in ("a", "b", "relation", "similarity", "covered a (verb+para)", "covered b (verb+para)", "source"):
             pairs.add_column(col)
-        ranked = sorted(result["pairs"], key=lambda p: (RELATION_RANK.get(p["relation"], 9), -p["similarity"]))
-        for p in _shown(ranked, rows):
+        rank = lambda p: (RELATION_RANK.get(p["relation"], 9), -p["similarity"])  # noqa: E731
+        # the first rows only (what sorted(...)[:rows] gives): not every pair's record at once
+        ranked = heapq.nsmallest(rows, result["pairs"], key=rank) if rows > 0 else sorted(result["pairs"], key=rank)
+        for p in ranked:
             ca, cb = p["coverage"]["a"], p["coverage"]["b"]
             pairs.add_row(escape(p["a"]), escape(p["b"]), p["relation"], f"{p['similarity']:.2f}",
                           f"{_pct(ca['verbatim'])}+{_pct(ca['paraphrase'])}",
                           f"{_pct(cb['verbatim'])}+{_pct(cb['paraphrase'])}",
                           escape(f"{p['source']} → {p['derived']}" if p["source"] else "-"))
         console.print(pairs)
-        _more(console, ranked, rows, "pairs")
+        _more(console, result["pairs"], rows, "pairs")
     derived = [(a["id"], a["sources"]) for a in result["articles"] if a["sources"]]
     if derived:
         table = Table(title="Sources (best first)")

@@ -22,7 +22,7 @@ def page_data(result: dict, texts: Mapping[str, str]) -> tuple[dict, list[str | 
     data = {
         "schema": result.get("schema"),
         "articles": articles,
-        "pairs": result.get("pairs") or [],
+        "pairs": list(result.get("pairs") or []),
         "stories": result.get("stories") or [],
         "storylines": result.get("storylines") or [],
         "claims": claims,

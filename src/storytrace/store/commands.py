@@ -172,7 +172,7 @@ def run_export(args) -> int:
         raise UsageProblem(str(exc)) from None
     with store:
         articles = [] if args.html else None  # the report shows the texts: the records too
-        document = export_result(store, articles)
+        document = export_result(store, articles, lazy_pairs=True)
     if args.jsonl_parts:
         from ..output.parts import write_parts
 

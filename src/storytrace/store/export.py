@@ -13,23 +13,24 @@ from __future__ import annotations
 import json
 
 from ..model import Story
-from ..output.result import SCHEMA, article_json
+from ..output.result import SCHEMA, PairRecords, article_json
 from ..provenance.storylines import group_storylines
 from .records import PAIR_COLUMNS, article_from_row, pair_from_row, unpack_claims
 from .store import Store
 
 
-def export_result(store: Store, records: list | None = None) -> dict:
+def export_result(store: Store, records: list | None = None, lazy_pairs: bool = False) -> dict:
     """The store as ``Result.to_json`` gives a batch run's result. ``records``: a list to fill with
-    the Article records (texts included, from the same snapshot), as the HTML report needs them."""
+    the Article records (texts included, from the same snapshot), as the HTML report needs them;
+    ``lazy_pairs``: "pairs" a ``PairRecords`` (each pair's record made when read), not a list."""
     store.db.execute("BEGIN")  # one snapshot: an add committing meanwhile is not half-read
     try:
-        return _export(store, records)
+        return _export(store, records, lazy_pairs)
     finally:
         store.db.execute("ROLLBACK")
 
 
-def _export(store: Store, records: list | None) -> dict:
+def _export(store: Store, records: list | None, lazy_pairs: bool) -> dict:
     sources = {a: json.loads(v) for a, v in store.db.execute("SELECT article, sources FROM sources")}
     articles, held = [], []
     for text, record in store.db.execute("SELECT text, record FROM articles ORDER BY id"):
@@ -49,7 +50,7 @@ def _export(store: Store, records: list | None) -> dict:
     # (they join stories across batches, so the store does not keep them between adds)
     storylines = group_storylines(held, stories, pairs)
     batches = store.db.execute("SELECT COUNT(*) FROM batches").fetchone()[0]
-    return {"schema": SCHEMA, "articles": articles, "pairs": [p.to_json() for p in pairs],
+    return {"schema": SCHEMA, "articles": articles, "pairs": PairRecords(pairs) if lazy_pairs else [p.to_json() for p in pairs],
             "stories": [s.to_json() for s in stories], "storylines": [s.to_json() for s in storylines],
             "claims": claims, "errors": [],
             "stats": {"articles": len(articles), "reported_pairs": len(pairs), "stories": len(stories),
