@@ -228,7 +228,10 @@ def stages(corpus: str, out: str) -> None:
 
     result = pipeline.analyze([corpus], progress)
     line("result ready")
-    data = result.to_json()
+    try:  # as the CLI builds it: the pairs' records made as they are written (a tree before that: a list)
+        data = result.to_json(lazy_pairs=True)
+    except TypeError:
+        data = result.to_json()
     line("JSON document built")
     write_json(data, out)
     line("JSON written")
