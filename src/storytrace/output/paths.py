@@ -30,6 +30,9 @@ def _lazy(value) -> bool:
     return isinstance(value, Sequence) and not isinstance(value, (list, tuple, str, bytes))
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, indent=1)  # json.dump(..., ensure_ascii=False, indent=1)'s
+
+
 def _dump(data, f) -> None:
     if not isinstance(data, dict) or not any(_lazy(v) for v in data.values()):
         json.dump(data, f, ensure_ascii=False, indent=1)
@@ -38,20 +41,25 @@ def _dump(data, f) -> None:
     for n, (key, value) in enumerate(data.items()):
         f.write(("\n " if n == 0 else ",\n ") + json.dumps(key, ensure_ascii=False) + ": ")
         if not _lazy(value):
-            f.write(_indented(json.dumps(value, ensure_ascii=False, indent=1), 1))
+            _write_nested(value, f, 1)
             continue
         f.write("[")
         empty = True
         for record in value:
-            f.write(("\n  " if empty else ",\n  ") + _indented(json.dumps(record, ensure_ascii=False, indent=1), 2))
+            f.write("\n  " if empty else ",\n  ")
+            _write_nested(record, f, 2)
             empty = False
         f.write("]" if empty else "\n ]")
     f.write("\n}")
 
 
-def _indented(text: str, level: int) -> str:
-    """JSON text made at level 0, as it reads nested ``level`` deep (JSON strings hold no raw newline)."""
-    return text.replace("\n", "\n" + " " * level)
+def _write_nested(value, f, level: int) -> None:
+    """``value``'s JSON as it reads nested ``level`` deep, written a piece at a time (``json.dumps``
+    would hold the pieces of a whole array in a list first). JSON strings hold no raw newline, so
+    indenting each piece's newlines is exact."""
+    indent = "\n" + " " * level
+    for chunk in _ENCODER.iterencode(value):
+        f.write(chunk.replace("\n", indent))
 
 
 def file_problem(option: str, value: str | None) -> str | None:
