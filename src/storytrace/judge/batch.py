@@ -37,10 +37,10 @@ def needs_alignment(left: list[Prepared], right: list[Prepared], pairs: np.ndarr
     return shares_text | (cosines >= T.PARAPHRASE_GATE_TFIDF) | both(is_short) | both(short_paragraphs)
 
 
-# Event-only pairs are featured a block at a time: the features of one block (dicts, the blocks'
-# leads unpacked, their term sets) are held, not those of every such pair, which at 300,000
-# articles made compare's memory jump by gigabytes as it started. The similarities are still made
-# in one product over all the pairs' rows, as before.
+# Event-only pairs are featured a block at a time: the features of one block (dicts, the block's
+# leads unpacked, their term sets) are held, not a float32 stack of every article's lead (1.5 KB an
+# article) and a dict for every such pair at once (BENCHMARKS.md "Memory of `analyze`, sixth
+# session"). The similarities are still made in one product over all the pairs' rows, as before.
 EVENT_BLOCK = 16_384
 _EVENT_COLUMNS = ("lead_cosine", "tfidf_cosine", "term_overlap", "number_overlap", "days_apart")
 
