@@ -5,6 +5,7 @@ each step of the candidates stage adds; and this process's RSS as each stage of 
     python benchmarks/memory.py candidates CORPUS.jsonl      # each step of the candidates stage
     python benchmarks/memory.py joins CORPUS.jsonl           # each index's self-join alone
     python benchmarks/memory.py stages CORPUS.jsonl OUT.json # a whole local run, as the CLI makes it
+                                                             # (a long stage: how far it got every 5 min)
     python benchmarks/memory.py read CORPUS.jsonl            # reading alone: peak RSS, articles' digest
     python benchmarks/memory.py clean CORPUS.jsonl           # mark_furniture alone: peak, what it marked
 
@@ -210,21 +211,27 @@ def clean(corpus: str) -> None:
           f"{sum(len(a.furniture) for a in articles):,} furniture spans; digest {_digest(rows)}")
 
 
+PROGRESS_EVERY = 300.0  # seconds between a long stage's progress lines (stages)
+
+
 def stages(corpus: str, out: str) -> None:
     """A whole local run: this process's RSS as each stage starts, and its peak at the end."""
     from storytrace.engine import pipeline
     from storytrace.output.paths import write_json
 
-    started, seen = time.perf_counter(), []
+    started, seen, last = time.perf_counter(), [], [0.0]
 
     def line(what: str) -> None:
-        print(f"  {time.perf_counter() - started:7.1f} s  {what:22s} RSS {_status_mb('VmRSS'):6,.0f} MB, "
+        last[0] = time.perf_counter()
+        print(f"  {last[0] - started:7.1f} s  {what:22s} RSS {_status_mb('VmRSS'):6,.0f} MB, "
               f"peak so far {_status_mb('VmHWM'):6,.0f} MB", flush=True)
 
     def progress(stage: str, done: int, total: int) -> None:
         if not seen or seen[-1] != stage:
             seen.append(stage)
             line(f"{stage} starts")
+        elif time.perf_counter() - last[0] >= PROGRESS_EVERY:  # a long stage says how far it got
+            line(f"{stage} {done:,} of {total:,}")
 
     result = pipeline.analyze([corpus], progress)
     line("result ready")
