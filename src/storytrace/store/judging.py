@@ -38,7 +38,7 @@ class Segmented:
 
 
 def meaning_kept(store: Store, p, f, meaning: list[int], batch: dict, weights: stats.Weights,
-                  segmented: Segmented) -> list[tuple[int, bool]]:
+                 segmented: Segmented) -> list[tuple[int, bool]]:
     """The candidates found by names or vectors that pipeline.candidate_pairs keeps: sharing
     MIN_CANDIDATE_TFIDF of rarity-weighted vocabulary, the new article's strongest
     MEANING_CANDIDATES_PER_ARTICLE, each with whether they share a sketch bin (then they are
