@@ -214,3 +214,30 @@ def test_packed_lead_vectors_give_the_matrix_pairs():
     assert PackedRows(packs, 384)[np.array([11, 10])].tobytes() == rounded[[11, 10]].tobytes()
     expected = vector_neighbour_candidates(rounded)
     assert np.array_equal(vector_neighbour_candidates(PackedRows(packs, 384)), expected) and len(expected) > 2000
+
+
+def brute_nearest_with_ties(sims: np.ndarray, k: int) -> set[tuple[int, int]]:
+    out = set()
+    for i, row in enumerate(sims):
+        kth = np.sort(row)[::-1][k - 1]
+        out |= {(i, j) for j in np.flatnonzero(row >= kth).tolist()}
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_nearest_with_ties_equals_sorting_each_row(seed):
+    """Each row's k largest and every value tied with its k-th, whatever the sample of columns the
+    bar is taken from: values drawn from few levels (many ties), the row itself at -inf, and rows
+    whose largest values sit only in columns the sample skips."""
+    rng = np.random.default_rng(seed)
+    b, m = 40, [23, 60, 500, 3000, 22, 401][seed]
+    k = min(20, m - 3)
+    sims = rng.integers(0, 6 if seed % 2 else 1000, size=(b, m)).astype(np.float32)
+    sims[np.arange(b), rng.integers(0, m, b)] = -np.inf
+    skipped = np.flatnonzero(np.arange(m) % candidate_pairs._SAMPLE_STEP)[: k + 5]
+    sims[:5, skipped] = 5000  # larger than anything in the sampled columns
+    rows, cols = candidate_pairs.nearest_with_ties(sims.copy(), k)
+    got = list(zip(rows.tolist(), cols.tolist()))
+    assert len(got) == len(set(got))
+    assert set(got) == brute_nearest_with_ties(sims, k)
+    assert all(len([1 for r, _ in got if r == i]) >= k for i in range(b))
