@@ -16,8 +16,9 @@ from itertools import repeat
 import numpy as np
 
 from .. import thresholds as T
-from ..encode.leads import unpack_many
+from ..encode.leads import split_packs, unpack_many
 from ..engine.processes import default_cores
+from .lead_cosines import LeadCosines
 
 _BLOCK = 256  # article vectors compared at a time: memory stays O(block x N) (256: 150 MB at 20k, and faster than 2048)
 _BLOCK_CELLS = _BLOCK * 40_000  # ... and beyond 40k articles fewer at a time, so a block's cosines and
@@ -167,11 +168,15 @@ def strongest_per_document(pairs: np.ndarray, scores: np.ndarray, per_document: 
 def vector_neighbour_candidates(vectors: "np.ndarray | PackedRows") -> np.ndarray:
     """Pairs (i < j, distinct, sorted) where j is among i's T.VECTOR_NEIGHBOURS nearest article
     vectors (by dot product, the cosine of unit vectors) or i among j's, at a cosine of at least
-    T.MIN_ARTICLE_COSINE. Equal cosines are ranked by article index, lower first, so the pairs are
-    the same on every run whatever the threads and the BLAS do (copies of one text share a lead
-    vector: such ties are common).
+    T.MIN_ARTICLE_COSINE. Equal cosines are ranked by article index, lower first (copies of one
+    text share a lead vector: such ties are common).
 
-    Identical vectors are compared once: the (block x distinct) matrix products and partitions run
+    Leads in their 8-bit form (PackedRows of ``leads.pack``'s bytes, as ``analyze``, the dask engine
+    and the store keep them) are ranked by their exact cosines (``lead_cosines``): the pairs are
+    the same on every machine, whatever the CPU, the BLAS and the threads. A float32 matrix, or
+    packed rows one of which is kept in float32, is ranked by BLAS's float32 product.
+
+    Identical vectors are compared once: the (block x distinct) matrix products and selections run
     over the distinct vectors only, and each distinct vector's nearest are expanded to the articles
     holding them (an article's nearest among the distinct vectors, and the other holders of its own
     vector, at their own cosine). Blocked so memory stays O(block x N) whatever the corpus size."""
@@ -180,64 +185,114 @@ def vector_neighbour_candidates(vectors: "np.ndarray | PackedRows") -> np.ndarra
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
     k = min(T.VECTOR_NEIGHBOURS, n - 1)
-    distinct, holders, first_holder, held = _distinct_rows(vectors)
-    m = len(distinct)
+    first_of, holders, first_holder, held = _distinct_rows(vectors)
+    m = len(first_of)
     kk = min(k, m - 1)  # distinct others a row needs: each is held by one article at least
     block = max(_MIN_BLOCK, min(_BLOCK, _BLOCK_CELLS // m))
+    cosines = _cosines_of(vectors, first_of)
 
     def neighbours(start: int) -> np.ndarray:
-        sims = distinct[start:start + block] @ distinct.T
-        rows = np.arange(sims.shape[0])
-        own = sims[rows, start + rows].copy()  # the cosine of a vector with itself: its other holders'
-        sims[rows, start + rows] = -np.inf  # the distinct vector itself is not among its distinct others
+        keys = cosines.keys(start, start + block)  # each row's order of its cosines, within cosines.relative
+        rows = np.arange(keys.shape[0])
+        own = cosines.values(start + rows, start + rows, keys, start)  # a vector with itself: its other holders'
+        keys[rows, start + rows] = -np.inf  # the distinct vector itself is not among its distinct others
         if 0 < kk < m - 1:
-            r, c = nearest_with_ties(sims, kk)
+            r, c = nearest_with_ties(keys, kk, cosines.relative)
+            value = cosines.values(start + r, c, keys, start)
+            if cosines.relative:  # the columns the keys' error could reorder, ranked by their cosines
+                keep = at_least_kth(r, value, len(rows), kk)
+                r, c, value = r[keep], c[keep], value[keep]
         elif kk > 0:  # every distinct other
-            r, c = np.nonzero(sims > -np.inf)
+            r, c = np.nonzero(keys > -np.inf)
+            value = cosines.values(start + r, c, keys, start)
         else:
-            r, c = np.zeros(0, np.int64), np.zeros(0, np.int64)
-        value = sims[r, c]
-        # the row's own vector, for its other holders
-        r = np.r_[r, rows]
-        c = np.r_[c, start + rows]
-        value = np.r_[value, own]
-        return _expand(start + r, c, value, k, holders, first_holder, held)
+            r, c, value = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        # and the row's own vector, for its other holders
+        return _expand(np.r_[start + r, start + rows], np.r_[c, start + rows], np.r_[value, own],
+                       k, holders, first_holder, held)
 
-    # numpy releases the GIL in the product and the partition: blocks run on all cores
-    with ThreadPoolExecutor(min(default_cores(), -(-m // block))) as pool:
+    # numpy and torch release the GIL in the products and the selections: blocks run on all cores
+    with cosines, ThreadPoolExecutor(min(default_cores(), -(-m // block))) as pool:
         found = list(pool.map(neighbours, range(0, m, block)))
     return unique_pairs(np.concatenate(found), n)
 
 
+def _cosines_of(vectors, first_of: np.ndarray) -> "LeadCosines | _FloatCosines":
+    """The distinct rows' cosines: exact ones from their 8-bit codes when every row has that form."""
+    if isinstance(vectors, PackedRows):
+        split = split_packs([vectors.packs[i] for i in first_of.tolist()], vectors.dimensions)
+        if split is not None:
+            return LeadCosines(*split)
+    return _FloatCosines(vectors[:] if len(first_of) == len(vectors) else vectors[first_of])
+
+
+class _FloatCosines:
+    """float32 rows' cosines as BLAS's product gives them: the keys are the cosines."""
+
+    relative = 0.0
+
+    def __init__(self, distinct: np.ndarray) -> None:
+        self.distinct = distinct
+
+    def __enter__(self) -> "_FloatCosines":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        return None
+
+    def keys(self, start: int, stop: int) -> np.ndarray:
+        return self.distinct[start:stop] @ self.distinct.T
+
+    @staticmethod
+    def values(r: np.ndarray, c: np.ndarray, keys: np.ndarray, start: int) -> np.ndarray:
+        """The cosines of rows r (start and after) and c: the block's ``keys``."""
+        return keys[r - start, c]
+
+
 _SAMPLE_STEP = 8  # every 8th column gives each row a bar below its k-th nearest: ~8 k columns pass it
+_SLACK = 3  # relative errors allowed for: 2 / (1 - error) at most, with room (nearest_with_ties)
 
 
-def nearest_with_ties(sims: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """(rows, columns) of each row's ``k`` largest values and of every value equal to its k-th (a
-    row ties across the k-th place only when the next is as large, and then all are taken).
-    Needs ``k + 1`` columns or more, one of which may be -inf (the row itself).
+def nearest_with_ties(keys: np.ndarray, k: int, relative: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, columns) of each row's ``k`` largest keys and of every key equal to its k-th (a row
+    ties across the k-th place only when the next is as large, and then all are taken). Needs
+    ``k + 1`` columns or more, one of which may be -inf (the row itself).
+
+    With ``relative`` > 0 the keys are the values wanted within that relative error each, and the
+    columns returned hold every one whose value can be at a row's k-th or above: each key at least
+    its row's k-th key less ``_SLACK * relative`` of it (if A is the k-th key, every value at the
+    k-th or above has a key of at least A - 2 |A| relative / (1 - relative)).
 
     A full partition of every row (np.argpartition: 1.8 s of a 20,000-row self-join's 4 on one
     core) is not needed: the k-th largest of every ``_SAMPLE_STEP``-th column is at most the row's
     own k-th largest, so the columns at that bar or above hold the answer; they are found by one
     comparison and np.flatnonzero (~8 k a row), and only they are ranked. The result does not
     depend on the sample, only the work does."""
-    b, m = sims.shape
+    b, m = keys.shape
     step = max(1, min(_SAMPLE_STEP, (m - 1) // (k + 1)))  # a sample of k + 1 columns at least
-    sample = np.ascontiguousarray(sims[:, ::step])
+    sample = np.ascontiguousarray(keys[:, ::step])
     bar = np.partition(sample, sample.shape[1] - k, axis=1)[:, sample.shape[1] - k]  # finite: one -inf at most
     del sample
-    flat = np.flatnonzero(sims >= bar[:, None])  # in row order: each row's columns at the bar, k or more
+    if relative:
+        bar = bar - _SLACK * relative * np.abs(bar)
+    flat = np.flatnonzero(keys >= bar[:, None])  # in row order: each row's columns at the bar, k or more
     rows, cols = np.divmod(flat, m)
-    values = sims.ravel()[flat]
-    # each row's k-th largest among its columns: the rows' values laid out side by side, padded
-    counts = np.bincount(rows, minlength=b)
-    width = int(counts.max())
-    laid = np.full((b, width), -np.inf, dtype=sims.dtype)
-    laid[rows, np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)] = values
-    kth = np.partition(laid, width - k, axis=1)[:, width - k]
-    keep = values >= kth[rows]
+    keep = at_least_kth(rows, keys.ravel()[flat], b, k, relative)
     return rows[keep], cols[keep]
+
+
+def at_least_kth(rows: np.ndarray, values: np.ndarray, b: int, k: int, relative: float = 0.0) -> np.ndarray:
+    """Mask of the entries (``rows`` ascending in 0..b-1, k entries a row or more) at their row's
+    k-th largest value or above (less ``_SLACK * relative`` of it): the rows' values laid out side
+    by side, padded, and partitioned."""
+    counts = np.bincount(rows, minlength=b)
+    width = int(counts.max()) if len(rows) else 0
+    laid = np.full((b, max(width, k)), -np.inf, dtype=values.dtype)
+    laid[rows, np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)] = values
+    kth = np.partition(laid, laid.shape[1] - k, axis=1)[:, laid.shape[1] - k]
+    if relative:
+        kth = kth - _SLACK * relative * np.abs(kth)
+    return values >= kth[rows]
 
 
 class PackedRows:
@@ -258,9 +313,9 @@ class PackedRows:
 
 
 def _distinct_rows(vectors) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(distinct rows, in the order of their first holder; the articles holding each, grouped by
-    distinct row in that order and ascending inside a group; where each group starts in it; how
-    many hold each). Rows are equal when their bytes are (so -0.0 and 0.0 differ: harmless).
+    """(each distinct row's first holder, ascending: the distinct rows are ``vectors[first_of]``, in
+    that order; the articles holding each, grouped by distinct row in that order and ascending inside
+    a group; where each group starts in it; how many hold each). Rows are equal when their bytes are (so -0.0 and 0.0 differ: harmless).
     ``vectors``: a matrix, or PackedRows (read a chunk at a time, the same rows).
 
     Rows are grouped by two 64-bit hashes of their bytes, made a chunk of rows at a time, and each
@@ -289,7 +344,7 @@ def _distinct_rows(vectors) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
     for first in range(0, n, _HASH_ROWS):  # a hash collision would join unequal rows: never trusted
         if not (words(rows[first:first + _HASH_ROWS]) == words(rows[first_of[label[first:first + _HASH_ROWS]]])).all():
             return _distinct_rows_sorted(rows[:])  # a matrix either way
-    return _groups(rows, first_of, label)
+    return _groups(first_of, label)
 
 
 _HASH_ROWS = 4096  # rows hashed or checked at a time (4096 x 384 x 8 bytes: 13 MB)
@@ -299,11 +354,10 @@ def _distinct_rows_sorted(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
     """``_distinct_rows`` by np.unique over whole rows as keys (after a hash collision)."""
     keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
     _, first_of, label = np.unique(keys, return_index=True, return_inverse=True)
-    return _groups(rows, first_of, label.ravel())
+    return _groups(first_of, label.ravel())
 
 
-def _groups(rows, first_of: np.ndarray, label: np.ndarray) -> tuple[np.ndarray, np.ndarray,
-                                                                     np.ndarray, np.ndarray]:
+def _groups(first_of: np.ndarray, label: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``_distinct_rows`` from each group's first article (``first_of``) and each article's group."""
     order = np.argsort(first_of, kind="stable")  # distinct rows in the order of their first holder
     rank = np.empty_like(order)
@@ -312,8 +366,7 @@ def _groups(rows, first_of: np.ndarray, label: np.ndarray) -> tuple[np.ndarray, 
     holders = np.argsort(group, kind="stable")  # ascending article index inside each group
     held = np.bincount(group, minlength=len(order))
     first_holder = np.cumsum(held) - held
-    distinct = rows[:] if len(first_of) == len(rows) else rows[np.sort(first_of)]
-    return distinct, holders, first_holder, held
+    return np.sort(first_of), holders, first_holder, held
 
 
 def _expand(r: np.ndarray, c: np.ndarray, value: np.ndarray, k: int, holders: np.ndarray,
