@@ -10,7 +10,8 @@ import pytest
 
 from storytrace import thresholds as T
 from storytrace.index import candidate_pairs, lead_cosines
-from storytrace.index.candidate_pairs import PackedRows, nearest_with_ties, vector_neighbour_candidates
+from storytrace.index.candidate_pairs import PackedRows, vector_neighbour_candidates
+from storytrace.index.row_selection import at_least_kth, nearest_with_ties
 from storytrace.index.lead_cosines import LeadCosines
 
 KERNELS = ["float32", pytest.param("bfloat16", marks=pytest.mark.skipif(
@@ -68,7 +69,7 @@ def unit_codes(rng, n: int, dims: int = 48, centres: int = 8) -> tuple[np.ndarra
     return codes, scales
 
 
-def test_keys_are_within_their_error_and_exact_is_exact(kernel):
+def test_blocks_keys_are_within_their_error_and_values_are_exact(kernel):
     rng = np.random.default_rng(1)
     codes = np.concatenate([np.full((2, 384), 127, np.int8), np.full((1, 384), -127, np.int8),
                             rng.integers(-127, 128, (400, 384), dtype=np.int8)])
@@ -76,17 +77,24 @@ def test_keys_are_within_their_error_and_exact_is_exact(kernel):
     cosines = LeadCosines(codes, scales)
     assert cosines.kernel == kernel
     dots = codes.astype(np.int64) @ codes.astype(np.int64).T
+    exact = scales[:, None].astype(np.float64) * (scales[None, :].astype(np.float64) * dots)
     with cosines:
-        keys = cosines.keys(0, 150)
-    want = scales.astype(np.float64)[None, :] * dots[:150]
-    assert keys.dtype == np.float32 and keys.shape == (150, len(codes))
-    assert (np.abs(keys - want) <= cosines.relative * np.abs(want)).all()
-    want = scales[:, None].astype(np.float64) * (scales[None, :].astype(np.float64) * dots)
+        block = cosines.block(100, 250)
+    want = scales.astype(np.float64)[None, :] * dots[100:250]  # a key: scale_j * dot
+    if kernel == "float32":
+        keys = block.keys
+        assert (np.abs(keys - want) <= lead_cosines.FLOAT32_RELATIVE * np.abs(want)).all()
+    else:
+        keys = lead_cosines._bfloat16_floats(block.bits).astype(np.float64)
+        bound = lead_cosines._BF16_OUTPUT * np.abs(keys) + block.absolute[:, None]
+        assert (np.abs(keys - want) <= bound).all()
+        assert (np.abs(keys - want) > lead_cosines.FLOAT32_RELATIVE * np.abs(want)).any()  # not exact
     r, c = rng.integers(0, len(codes), 3000), rng.integers(0, len(codes), 3000)
-    assert np.array_equal(cosines.exact(r, c), want[r, c])
-    r = np.sort(rng.integers(0, 150, 3000))  # a block's rows, read back from its keys
-    assert np.array_equal(cosines.values(r, c, keys, 0), want[r, c])
-    assert np.array_equal(cosines.values(r[::-1] + 100, c, cosines.keys(100, 300), 100), want[r[::-1] + 100, c])
+    assert np.array_equal(cosines.exact(r, c), exact[r, c])
+    local = np.sort(rng.integers(0, 150, 3000))
+    assert np.array_equal(block.values(local, c), exact[100 + local, c])
+    own = np.arange(150)
+    assert np.array_equal(block.values(own, 100 + own), exact[100 + own, 100 + own])
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -143,7 +151,7 @@ def test_with_an_error_the_selection_keeps_every_column_that_can_be_nearest():
     relative = 2.0 ** -8
     keys = (values * (1 + rng.uniform(-relative, relative, values.shape))).astype(np.float64)
     rows, cols = nearest_with_ties(keys.copy(), 20, relative)
-    keep = candidate_pairs.at_least_kth(rows, values[rows, cols], 60, 20)
+    keep = at_least_kth(rows, values[rows, cols], 60, 20)
     got = set(zip(rows[keep].tolist(), cols[keep].tolist()))
     want = set()
     for i, row in enumerate(values):
@@ -154,3 +162,18 @@ def test_with_an_error_the_selection_keeps_every_column_that_can_be_nearest():
     # without the slack, the keys' own order misses some
     rows0, cols0 = nearest_with_ties(keys.copy(), 20)
     assert not want <= set(zip(rows0.tolist(), cols0.tolist()))
+
+
+@pytest.mark.parametrize("kernel", KERNELS[1:], indirect=True)
+def test_bfloat16_rows_with_a_bar_at_or_below_zero_take_every_column(kernel, monkeypatch):
+    """A few leads in 3 dimensions: their 20 nearest include negative cosines, so their bars are
+    not positive and the 16 bits' order cannot be used; the pairs still equal the brute force."""
+    monkeypatch.setattr(T, "MIN_ARTICLE_COSINE", -1.0)
+    codes, scales = unit_codes(np.random.default_rng(7), 40, dims=3, centres=40)
+    taken = []
+    real = lead_cosines.at_least_kth
+    monkeypatch.setattr(lead_cosines, "at_least_kth", lambda rows, *a: taken.append(np.bincount(rows)) or real(rows, *a))
+    with LeadCosines(codes, scales) as cosines:
+        cosines.block(0, 40).nearest(20)
+    assert taken[0].max() == 40  # a row that took every column (itself at -inf among them)
+    assert found(codes, scales) == brute_force(codes, scales)

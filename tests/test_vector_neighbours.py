@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from storytrace import thresholds as T
-from storytrace.index import candidate_pairs
+from storytrace.index import candidate_pairs, row_selection
 from storytrace.index.candidate_pairs import vector_neighbour_candidates
 
 
@@ -234,10 +234,11 @@ def test_nearest_with_ties_equals_sorting_each_row(seed):
     k = min(20, m - 3)
     sims = rng.integers(0, 6 if seed % 2 else 1000, size=(b, m)).astype(np.float32)
     sims[np.arange(b), rng.integers(0, m, b)] = -np.inf
-    skipped = np.flatnonzero(np.arange(m) % candidate_pairs._SAMPLE_STEP)[: k + 5]
+    skipped = np.flatnonzero(np.arange(m) % row_selection._SAMPLE_STEP)[: k + 5]
     sims[:5, skipped] = 5000  # larger than anything in the sampled columns
-    rows, cols = candidate_pairs.nearest_with_ties(sims.copy(), k)
+    rows, cols = row_selection.nearest_with_ties(sims.copy(), k)
     got = list(zip(rows.tolist(), cols.tolist()))
     assert len(got) == len(set(got))
     assert set(got) == brute_nearest_with_ties(sims, k)
     assert all(len([1 for r, _ in got if r == i]) >= k for i in range(b))
+

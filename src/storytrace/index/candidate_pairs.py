@@ -19,6 +19,7 @@ from .. import thresholds as T
 from ..encode.leads import split_packs, unpack_many
 from ..engine.processes import default_cores
 from .lead_cosines import LeadCosines
+from .row_selection import at_least_kth, nearest_with_ties
 
 _BLOCK = 256  # article vectors compared at a time: memory stays O(block x N) (256: 150 MB at 20k, and faster than 2048)
 _BLOCK_CELLS = _BLOCK * 40_000  # ... and beyond 40k articles fewer at a time, so a block's cosines and
@@ -188,23 +189,21 @@ def vector_neighbour_candidates(vectors: "np.ndarray | PackedRows") -> np.ndarra
     first_of, holders, first_holder, held = _distinct_rows(vectors)
     m = len(first_of)
     kk = min(k, m - 1)  # distinct others a row needs: each is held by one article at least
-    block = max(_MIN_BLOCK, min(_BLOCK, _BLOCK_CELLS // m))
+    block_rows = max(_MIN_BLOCK, min(_BLOCK, _BLOCK_CELLS // m))
     cosines = _cosines_of(vectors, first_of)
 
     def neighbours(start: int) -> np.ndarray:
-        keys = cosines.keys(start, start + block)  # each row's order of its cosines, within cosines.relative
-        rows = np.arange(keys.shape[0])
-        own = cosines.values(start + rows, start + rows, keys, start)  # a vector with itself: its other holders'
-        keys[rows, start + rows] = -np.inf  # the distinct vector itself is not among its distinct others
+        block = cosines.block(start, start + block_rows)
+        rows = np.arange(block.size)
+        own = block.values(rows, start + rows)  # a vector with itself: its other holders' cosine
         if 0 < kk < m - 1:
-            r, c = nearest_with_ties(keys, kk, cosines.relative)
-            value = cosines.values(start + r, c, keys, start)
-            if cosines.relative:  # the columns the keys' error could reorder, ranked by their cosines
-                keep = at_least_kth(r, value, len(rows), kk)
-                r, c, value = r[keep], c[keep], value[keep]
+            r, c = block.nearest(kk)  # every distinct other that can be among a row's kk nearest
+            value = block.values(r, c)
+            keep = at_least_kth(r, value, block.size, kk)  # ranked by the cosines themselves
+            r, c, value = r[keep], c[keep], value[keep]
         elif kk > 0:  # every distinct other
-            r, c = np.nonzero(keys > -np.inf)
-            value = cosines.values(start + r, c, keys, start)
+            r, c = block.others()
+            value = block.values(r, c)
         else:
             r, c, value = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
         # and the row's own vector, for its other holders
@@ -212,8 +211,8 @@ def vector_neighbour_candidates(vectors: "np.ndarray | PackedRows") -> np.ndarra
                        k, holders, first_holder, held)
 
     # numpy and torch release the GIL in the products and the selections: blocks run on all cores
-    with cosines, ThreadPoolExecutor(min(default_cores(), -(-m // block))) as pool:
-        found = list(pool.map(neighbours, range(0, m, block)))
+    with cosines, ThreadPoolExecutor(min(default_cores(), -(-m // block_rows))) as pool:
+        found = list(pool.map(neighbours, range(0, m, block_rows)))
     return unique_pairs(np.concatenate(found), n)
 
 
@@ -227,9 +226,7 @@ def _cosines_of(vectors, first_of: np.ndarray) -> "LeadCosines | _FloatCosines":
 
 
 class _FloatCosines:
-    """float32 rows' cosines as BLAS's product gives them: the keys are the cosines."""
-
-    relative = 0.0
+    """float32 rows' cosines as BLAS's product gives them, for vectors not all in 8-bit form."""
 
     def __init__(self, distinct: np.ndarray) -> None:
         self.distinct = distinct
@@ -240,59 +237,35 @@ class _FloatCosines:
     def __exit__(self, *_exc) -> None:
         return None
 
-    def keys(self, start: int, stop: int) -> np.ndarray:
-        return self.distinct[start:stop] @ self.distinct.T
-
-    @staticmethod
-    def values(r: np.ndarray, c: np.ndarray, keys: np.ndarray, start: int) -> np.ndarray:
-        """The cosines of rows r (start and after) and c: the block's ``keys``."""
-        return keys[r - start, c]
+    def block(self, start: int, stop: int) -> "_FloatBlock":
+        return _FloatBlock(self.distinct, start, min(stop, len(self.distinct)))
 
 
-_SAMPLE_STEP = 8  # every 8th column gives each row a bar below its k-th nearest: ~8 k columns pass it
-_SLACK = 3  # relative errors allowed for: 2 / (1 - error) at most, with room (nearest_with_ties)
+class _FloatBlock:
+    """A block's cosines: its rows' float32 product with every row, read as they are."""
 
+    def __init__(self, distinct: np.ndarray, start: int, stop: int) -> None:
+        self.start, self.size = start, stop - start
+        self.sims = distinct[start:stop] @ distinct.T
+        rows = np.arange(self.size)
+        self._own = self.sims[rows, start + rows].copy()
 
-def nearest_with_ties(keys: np.ndarray, k: int, relative: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """(rows, columns) of each row's ``k`` largest keys and of every key equal to its k-th (a row
-    ties across the k-th place only when the next is as large, and then all are taken). Needs
-    ``k + 1`` columns or more, one of which may be -inf (the row itself).
+    def _without_self(self) -> np.ndarray:
+        rows = np.arange(self.size)
+        self.sims[rows, self.start + rows] = -np.inf  # a row is not among its own nearest
+        return self.sims
 
-    With ``relative`` > 0 the keys are the values wanted within that relative error each, and the
-    columns returned hold every one whose value can be at a row's k-th or above: each key at least
-    its row's k-th key less ``_SLACK * relative`` of it (if A is the k-th key, every value at the
-    k-th or above has a key of at least A - 2 |A| relative / (1 - relative)).
+    def nearest(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        return nearest_with_ties(self._without_self(), k)
 
-    A full partition of every row (np.argpartition: 1.8 s of a 20,000-row self-join's 4 on one
-    core) is not needed: the k-th largest of every ``_SAMPLE_STEP``-th column is at most the row's
-    own k-th largest, so the columns at that bar or above hold the answer; they are found by one
-    comparison and np.flatnonzero (~8 k a row), and only they are ranked. The result does not
-    depend on the sample, only the work does."""
-    b, m = keys.shape
-    step = max(1, min(_SAMPLE_STEP, (m - 1) // (k + 1)))  # a sample of k + 1 columns at least
-    sample = np.ascontiguousarray(keys[:, ::step])
-    bar = np.partition(sample, sample.shape[1] - k, axis=1)[:, sample.shape[1] - k]  # finite: one -inf at most
-    del sample
-    if relative:
-        bar = bar - _SLACK * relative * np.abs(bar)
-    flat = np.flatnonzero(keys >= bar[:, None])  # in row order: each row's columns at the bar, k or more
-    rows, cols = np.divmod(flat, m)
-    keep = at_least_kth(rows, keys.ravel()[flat], b, k, relative)
-    return rows[keep], cols[keep]
+    def others(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.nonzero(self._without_self() > -np.inf)
 
-
-def at_least_kth(rows: np.ndarray, values: np.ndarray, b: int, k: int, relative: float = 0.0) -> np.ndarray:
-    """Mask of the entries (``rows`` ascending in 0..b-1, k entries a row or more) at their row's
-    k-th largest value or above (less ``_SLACK * relative`` of it): the rows' values laid out side
-    by side, padded, and partitioned."""
-    counts = np.bincount(rows, minlength=b)
-    width = int(counts.max()) if len(rows) else 0
-    laid = np.full((b, max(width, k)), -np.inf, dtype=values.dtype)
-    laid[rows, np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)] = values
-    kth = np.partition(laid, laid.shape[1] - k, axis=1)[:, laid.shape[1] - k]
-    if relative:
-        kth = kth - _SLACK * relative * np.abs(kth)
-    return values >= kth[rows]
+    def values(self, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+        out = self.sims[r, c]
+        own = c == self.start + r
+        out[own] = self._own[r[own]]
+        return out
 
 
 class PackedRows:
