@@ -112,9 +112,13 @@ class LeadCosines:
 
             self._torch = torch
             self._rows16 = torch.from_numpy(self.codes).to(torch.bfloat16)  # exact: integers up to 256
-            leads = self.codes.astype(np.float32) * self.scales[:, None]  # leads.unpack's values
-            self._columns16 = torch.from_numpy(leads).to(torch.bfloat16)
-            norms = np.sqrt((self.codes.astype(np.float64) ** 2).sum(axis=1))
+            self._columns16 = torch.empty(self.codes.shape, dtype=torch.bfloat16)
+            norms = np.empty(len(self.codes), np.float64)
+            for at in range(0, len(self.codes), _ROWS_AT_ONCE):  # no float copy of every row at once
+                chunk = self.codes[at:at + _ROWS_AT_ONCE].astype(np.float32)
+                norms[at:at + _ROWS_AT_ONCE] = np.sqrt(np.einsum("ij,ij->i", chunk, chunk).astype(np.float64))  # exact sums
+                chunk *= self.scales[at:at + _ROWS_AT_ONCE, None]  # leads.unpack's values
+                self._columns16[at:at + _ROWS_AT_ONCE] = torch.from_numpy(chunk).to(torch.bfloat16)
             biggest_lead = float((norms * self._scales64).max()) * (1 + 1e-9) if len(norms) else 0.0
             self._absolute = (_BF16_INPUT + _BF16_SUMS) * norms * biggest_lead  # Cauchy-Schwarz, a row
         else:
@@ -149,6 +153,7 @@ class LeadCosines:
         return out
 
 
+_ROWS_AT_ONCE = 8192  # rows turned into float32 at a time when a kernel is laid out: 12.6 MB
 _PAIRS_AT_ONCE = 65_536  # pairs whose rows are gathered at a time: 2 x 65,536 x 384 bytes, 50 MB
 
 
