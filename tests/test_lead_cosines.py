@@ -177,3 +177,14 @@ def test_bfloat16_rows_with_a_bar_at_or_below_zero_take_every_column(kernel, mon
         cosines.block(0, 40).nearest(20)
     assert taken[0].max() == 40  # a row that took every column (itself at -inf among them)
     assert found(codes, scales) == brute_force(codes, scales)
+
+
+def test_a_torch_that_fails_leaves_the_float32_kernel(monkeypatch):
+    import torch
+
+    monkeypatch.setattr(torch, "mm", lambda *a: (_ for _ in ()).throw(RuntimeError("no bfloat16 here")))
+    assert not lead_cosines._bfloat16_probe()
+    monkeypatch.setattr(lead_cosines, "_bfloat16", None)
+    monkeypatch.setattr(lead_cosines, "_bfloat16_instructions", lambda: True)
+    assert lead_cosines.kernel(10 ** 6) == "float32"
+    assert lead_cosines.kernel(10) == "float32"
