@@ -68,11 +68,12 @@ def _explain(only: np.ndarray, leads: np.ndarray, k: int = 20) -> str:
     if not len(only):
         return "none"
     codes, scales = _exact_cosines(leads)
+    wide = codes.astype(np.int32)  # once, not for every pair
     gaps = []
     for i, j in only.tolist():
         best = np.inf
         for a, b in ((i, j), (j, i)):
-            row = scales[a] * (scales * (codes.astype(np.int32) @ codes[a].astype(np.int32)))
+            row = scales[a] * (scales * (wide @ wide[a]))
             row[a] = -np.inf
             kth = np.partition(row, len(row) - k)[len(row) - k]
             best = min(best, abs(row[b] - kth))

@@ -19,7 +19,7 @@ from .. import thresholds as T
 from ..encode.leads import split_packs, unpack_many
 from ..engine.processes import default_cores
 from .lead_cosines import LeadCosines
-from .row_selection import at_least_kth, nearest_with_ties
+from .row_selection import at_least_kth, nearest_with_ties, without_self
 
 _BLOCK = 256  # article vectors compared at a time: memory stays O(block x N) (256: 150 MB at 20k, and faster than 2048)
 _BLOCK_CELLS = _BLOCK * 40_000  # ... and beyond 40k articles fewer at a time, so a block's cells (float32
@@ -252,9 +252,7 @@ class _FloatBlock:
         self._own = self.sims[rows, start + rows].copy()
 
     def _without_self(self) -> np.ndarray:
-        rows = np.arange(self.size)
-        self.sims[rows, self.start + rows] = -np.inf  # a row is not among its own nearest
-        return self.sims
+        return without_self(self.sims, self.start, -np.inf)
 
     def nearest(self, k: int) -> tuple[np.ndarray, np.ndarray]:
         return nearest_with_ties(self._without_self(), k)
@@ -289,7 +287,8 @@ class PackedRows:
 def _distinct_rows(vectors) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(each distinct row's first holder, ascending: the distinct rows are ``vectors[first_of]``, in
     that order; the articles holding each, grouped by distinct row in that order and ascending inside
-    a group; where each group starts in it; how many hold each). Rows are equal when their bytes are (so -0.0 and 0.0 differ: harmless).
+    a group; where each group starts in it; how many hold each). Rows are equal when their bytes are
+    (so -0.0 and 0.0 differ: harmless).
     ``vectors``: a matrix, or PackedRows (read a chunk at a time, the same rows).
 
     Rows are grouped by two 64-bit hashes of their bytes, made a chunk of rows at a time, and each

@@ -28,7 +28,7 @@ import threading
 import numpy as np
 import simsimd
 
-from .row_selection import at_least_kth, margin, nearest_with_ties, sample_bar, sample_step
+from .row_selection import at_least_kth, margin, nearest_with_ties, sample_bar, sample_step, without_self
 
 FLOAT32_RELATIVE = 2.0 ** -23  # a key is the exact dot times a scale, rounded to float32 (2**-24), with room
 # The bfloat16 kernel's error (``_Bfloat16``): each lead component rounded to bfloat16 (2**-8) after
@@ -152,7 +152,7 @@ class LeadCosines:
         out = np.empty(len(r), np.float64)
         for at in range(0, len(r), _PAIRS_AT_ONCE):
             pair_rows = self.codes[r[at:at + _PAIRS_AT_ONCE]], self.codes[c[at:at + _PAIRS_AT_ONCE]]
-            out[at:at + _PAIRS_AT_ONCE] = np.asarray(simsimd.dot(*pair_rows), dtype=np.float64) if len(pair_rows[0]) else 0
+            out[at:at + _PAIRS_AT_ONCE] = np.asarray(simsimd.dot(*pair_rows), dtype=np.float64)
         return out
 
 
@@ -170,9 +170,7 @@ class _Float32:
         np.multiply(self.keys, owner.scales, out=self.keys)
 
     def _without_self(self) -> np.ndarray:
-        rows = np.arange(self.size)
-        self.keys[rows, self.start + rows] = -np.inf  # a row is not among its own nearest
-        return self.keys
+        return without_self(self.keys, self.start, -np.inf)
 
     def nearest(self, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Every column (not the row itself) whose cosine can be at its row's k-th or above."""
@@ -207,8 +205,7 @@ class _Bfloat16:
         self.absolute = owner._absolute[start:stop]
 
     def _without_self(self) -> None:
-        rows = np.arange(self.size)
-        self.bits[rows, self.start + rows] = self._MINUS_INFINITY
+        without_self(self.bits, self.start, self._MINUS_INFINITY)
 
     def nearest(self, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Every column (not the row itself) whose cosine can be at its row's k-th or above: those

@@ -27,6 +27,14 @@ def margin(keys: np.ndarray, relative: float, absolute: np.ndarray | None) -> np
     return _SLACK * out
 
 
+def without_self(block: np.ndarray, start: int, lowest) -> np.ndarray:
+    """A block of rows start, start + 1, ... against every row, each row's own column set to
+    ``lowest`` (a row is not among its own nearest)."""
+    rows = np.arange(len(block))
+    block[rows, start + rows] = lowest
+    return block
+
+
 def sample_step(columns: int, k: int) -> int:
     """Every how many columns ``sample_bar`` reads: ``_SAMPLE_STEP``, or fewer, so that it reads k + 1."""
     return max(1, min(_SAMPLE_STEP, (columns - 1) // (k + 1)))
