@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 
 import pytest
 
@@ -74,22 +75,61 @@ def test_line_numbers_and_messages(tmp_path):
     assert result.errors == [f"{path}:2: not valid JSON (Expecting property name enclosed in double quotes)"]
 
 
-def test_a_file_growing_past_the_limit(monkeypatch, tmp_path):
+def test_a_utf8_file_over_the_file_limit_is_read(tmp_path):
+    """Streamed, a JSONL file is bounded line by line, as a WARC file record by record: a corpus of
+    300,000 articles (1.1 GB) is read, not skipped, whatever --max-file-bytes says."""
     path = tmp_path / "big.jsonl"
-    path.write_bytes(b'{"text": "One."}\n' * 10)
+    path.write_bytes(b'{"text": "One."}\n' * 100)
     limits.use(limits.Limits(file_bytes=1000))
     try:
-        # as if it grew between the size check and the reading: the limit is checked as lines are read
-        monkeypatch.setattr(jsonl, "_numbered_lines", _limit_of(jsonl._numbered_lines, 50))
+        result = ingest.read_inputs([path])
+    finally:
+        limits.use(limits.from_environment())
+    assert len(result.articles) == 100 and result.errors == []
+
+
+def test_an_overlong_line_is_skipped_and_the_rest_read(tmp_path):
+    path = tmp_path / "long.jsonl"
+    long_line = json.dumps({"text": "word " * 400}).encode()  # 2,012 bytes
+    path.write_bytes(b'{"text": "One."}\n' + long_line + b'\n{"text": "Three."}\n' + long_line)
+    errors: list[str] = []
+    articles = jsonl.stream_jsonl(path, errors, max_line_bytes=1000)
+    assert [(a.id, a.text) for a in articles] == [("long:1", "One."), ("long:3", "Three.")]
+    assert errors == [f"{path}:2: a line over 1000 bytes, skipped", f"{path}:4: a line over 1000 bytes, skipped"]
+
+
+def test_a_line_at_the_bound_is_kept(tmp_path):
+    path = tmp_path / "edge.jsonl"
+    line = json.dumps({"text": "x" * 980}).encode()
+    path.write_bytes(line + b"\n" + line)
+    errors: list[str] = []
+    articles = jsonl.stream_jsonl(path, errors, max_line_bytes=len(line))
+    assert len(articles) == 2 and errors == []
+
+
+def test_a_file_not_utf8_over_the_limit_is_refused(tmp_path):
+    """What cannot be streamed is decoded whole, so the file limit applies to it."""
+    path = tmp_path / "latin.jsonl"
+    path.write_bytes('{"text": "caf\u00e9"}\n'.encode("latin-1") * 100)
+    limits.use(limits.Limits(file_bytes=1000))
+    try:
         result = ingest.read_inputs([path])
     finally:
         limits.use(limits.from_environment())
     assert result.articles == []
-    assert result.errors == [f"{path}: over the file-size limit of 1000 bytes (--max-file-bytes), skipped"]
+    assert result.errors == [f"{path}: 1.66 KB, over the file-size limit of 1000 bytes (--max-file-bytes), skipped"]
 
 
-def _limit_of(lines, max_bytes):
-    return lambda stream, _: lines(stream, max_bytes)
+def test_a_sparse_jsonl_file_is_refused_unread(tmp_path):
+    """3 GB of zeros named .jsonl: the first chunk's NUL bytes send it the whole-file way, which
+    the file limit refuses by its size: neither read through nor held."""
+    path = tmp_path / "zeros.jsonl"
+    with open(path, "wb") as f:
+        f.truncate(3 << 30)
+    started = time.perf_counter()
+    result = ingest.read_inputs([path])
+    assert time.perf_counter() - started < 2  # reading 3 GB through takes longer
+    assert result.errors == [f"{path}: 3 GB, over the file-size limit of 1 GB (--max-file-bytes), skipped"]
 
 
 def test_not_held_whole(monkeypatch, tmp_path):

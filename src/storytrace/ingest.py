@@ -21,7 +21,7 @@ from pathlib import Path
 from . import limits
 from .model import Article
 from .readers.decode import decode, gunzip
-from .readers.jsonl import NotPlainUtf8, OverLimit, read_jsonl, stream_jsonl
+from .readers.jsonl import NotPlainUtf8, read_jsonl, stream_jsonl
 from .readers.records import from_record
 from .readers.table import read_table
 
@@ -136,21 +136,18 @@ def _read_file(path: Path, errors: list[str]) -> tuple[list[Article], int]:
         from .readers.warc import read_warc  # imported on first use: a broken warcio spares other formats
 
         return read_warc(path, errors)
+    if kind == "jsonl" and not gzipped:  # a line at a time, each line bounded: no file limit, as WARC
+        try:
+            return stream_jsonl(path, errors), 0
+        except NotPlainUtf8:
+            pass  # decoded whole below, as any other file, within the file limit
+        except OSError as exc:
+            errors.append(f"{path}: cannot read ({exc.strerror or exc})")
+            return [], 0
     if info.st_size > limit.file_bytes:
         errors.append(f"{path}: {limits.human(info.st_size)}, over the file-size limit of "
                       f"{limits.human(limit.file_bytes)} (--max-file-bytes), skipped")
         return [], 0
-    if kind == "jsonl" and not gzipped:  # a line at a time: the file is not held whole beside its articles
-        try:
-            return stream_jsonl(path, errors, limit.file_bytes), 0
-        except NotPlainUtf8:
-            pass  # decoded whole below, as any other file
-        except OverLimit:
-            errors.append(_grew_over_limit(path, limit))
-            return [], 0
-        except OSError as exc:
-            errors.append(f"{path}: cannot read ({exc.strerror or exc})")
-            return [], 0
     try:
         with path.open("rb") as stream:
             data = stream.read(limit.file_bytes + 1)  # a file growing as it is read stays bounded too

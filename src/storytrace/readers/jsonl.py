@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from ..limits import human
 from ..model import Article
 from .records import from_record
 
@@ -46,32 +47,38 @@ class NotPlainUtf8(Exception):
     """The file needs ``decode``'s whole-file reading (a BOM of UTF-16, NUL bytes, not UTF-8)."""
 
 
-class OverLimit(Exception):
-    """The file grew past the file-size limit while it was read."""
+# A line longer than this is not an article: the longest article kept (limits.ARTICLE_CHARS, 2M
+# characters) is at most 12 MB as JSON even with every character escaped as \uXXXX; the same bound
+# as a WARC record (readers/warc.py). Reading a line stops here, so one line without an end cannot
+# take the process's memory.
+MAX_LINE_BYTES = 32 << 20
 
 
-def stream_jsonl(path: Path, errors: list[str], max_bytes: int) -> list[Article]:
+def stream_jsonl(path: Path, errors: list[str], max_line_bytes: int = MAX_LINE_BYTES) -> list[Article]:
     """The articles of a plain UTF-8 JSONL file, read a line at a time: what ``read_jsonl`` gives
     for ``decode``'s text of the whole file, lines and their numbers as it counts them (a lone "\\r"
-    ends a line too, "\\r\\n" is one end). Raises ``NotPlainUtf8`` (nothing added to ``errors``) for
-    a file ``decode`` would not read as UTF-8, ``OverLimit`` past ``max_bytes``, OSError."""
+    ends a line too, "\\r\\n" is one end). No file-size limit applies (the file is never held whole,
+    as a WARC file is not); a line over ``max_line_bytes`` is skipped with a note. Raises
+    ``NotPlainUtf8`` (nothing added to ``errors``) for a file ``decode`` would not read as UTF-8,
+    OSError."""
     found: list[str] = []
     with path.open("rb") as stream:
-        articles = _read_lines(_numbered_lines(stream, max_bytes), path, found)
+        articles = _read_lines(_numbered_lines(stream, max_line_bytes, path, found), path, found)
     errors.extend(found)
     return articles
 
 
-def _numbered_lines(stream, max_bytes: int) -> Iterator[tuple[int, str]]:
-    number, read = 0, 0
-    for raw in stream:  # split at b"\n" only: UTF-8 never has that byte inside a character
-        if number == 0 and raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            raise NotPlainUtf8
-        read += len(raw)
-        if read > max_bytes:
-            raise OverLimit
-        if b"\x00" in raw:
-            raise NotPlainUtf8
+def _numbered_lines(stream, max_line_bytes: int, path: Path, errors: list[str]) -> Iterator[tuple[int, str]]:
+    number = 0
+    # split at b"\n" only: UTF-8 never has that byte inside a character
+    while raw := stream.readline(max_line_bytes + 1):
+        if number == 0 and raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in raw:
+            raise NotPlainUtf8  # before the line's length: a file of zeros is refused, not read through
+        if len(raw) > max_line_bytes and not raw.endswith(b"\n"):
+            number += 1
+            errors.append(f"{path}:{number}: a line over {human(max_line_bytes)}, skipped")
+            _skip_rest_of_line(stream, max_line_bytes)
+            continue
         if raw.endswith(b"\n"):
             raw = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1]
         try:
@@ -81,3 +88,10 @@ def _numbered_lines(stream, max_bytes: int) -> Iterator[tuple[int, str]]:
         for piece in line.split("\r") if "\r" in line else (line,):
             number += 1
             yield number, piece
+
+
+def _skip_rest_of_line(stream, chunk_bytes: int) -> None:
+    """Read past the end of an overlong line, a bounded chunk at a time."""
+    while chunk := stream.readline(chunk_bytes):
+        if chunk.endswith(b"\n"):
+            return
