@@ -26,15 +26,21 @@ GRADES = {"quote": ("same", "variant", "altered", "truncated", "extended"), "num
           "hedge": ("dropped", "added")}
 
 
-def mentions_of(article: Article, doc: Doc | None = None) -> Mentions:
+def mentions_of(article: Article, doc: Doc | None = None, known: dict | None = None) -> Mentions:
     """An article's speaker quotes (scare quotes left out); its figures and hedges are found per
-    sentence on first need. ``doc``: the article already segmented, if at hand."""
+    sentence on first need. ``doc``: the article already segmented, if at hand. ``known``: quotes
+    found before, by text and segmentation (the copies of one story share theirs)."""
     doc = doc or segment(article)
     text = article.text
-    sentences = [(s.start, s.end) for s in doc.sentences]
-    raw = find_quotes(text, doc.paragraphs)
-    quotes = [Quote(a.quote.start, a.quote.end, a.speaker, quote_words(text[a.quote.start:a.quote.end]))
-              for a in attribute(text, raw, doc.paragraphs, sentences) if a.speaker_quote]
+    key = (text, doc.paragraphs.rows.tobytes(), doc.sentences.rows.tobytes()) if known is not None else None
+    quotes = known.get(key) if key is not None else None
+    if quotes is None:
+        sentences = [(s.start, s.end) for s in doc.sentences]
+        raw = find_quotes(text, doc.paragraphs)
+        quotes = [Quote(a.quote.start, a.quote.end, a.speaker, quote_words(text[a.quote.start:a.quote.end]))
+                  for a in attribute(text, raw, doc.paragraphs, sentences) if a.speaker_quote]
+        if key is not None:
+            known[key] = quotes
     return Mentions(doc, quotes)
 
 
@@ -92,10 +98,11 @@ def find_claims(articles: list[Article], pairs: list[Pair], stories: list[Story]
 
 def _story_claims(story: Story, pairs: list[Pair], by_id: dict[str, Article], docs: dict[str, Doc]) -> list[dict]:
     mentions: dict[str, Mentions] = {}
+    quotes_by_text: dict = {}
 
     def of(aid: str) -> Mentions:
         if aid not in mentions:
-            mentions[aid] = mentions_of(by_id[aid], docs.get(aid))
+            mentions[aid] = mentions_of(by_id[aid], docs.get(aid), quotes_by_text)
         return mentions[aid]
 
     found = []

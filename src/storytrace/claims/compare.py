@@ -151,10 +151,13 @@ def link_sentences(ref: Doc, other: Doc, passages: list[tuple[tuple[int, int], t
             links.update((r, o) for r in rs for o in os_)
     mapped = np.flatnonzero(token_map >= 0)
     if len(mapped):
-        pairs = np.stack([_sentence_of_tokens(ref, token_map[mapped]), _sentence_of_tokens(other, mapped)], axis=1)
-        found, counts = np.unique(pairs, axis=0, return_counts=True)
+        # (reference sentence, other sentence) of each mapped token as one integer, counted
+        width = len(other.sentences)
+        keys = _sentence_of_tokens(ref, token_map[mapped]) * width + _sentence_of_tokens(other, mapped)
+        found, counts = np.unique(keys, return_counts=True)
         sizes = other.sentence_sizes
-        for (r, o), c in zip(found.tolist(), counts.tolist()):
+        for key, c in zip(found.tolist(), counts.tolist()):
+            r, o = divmod(key, width)
             if c >= T.LINK_MIN_TOKENS or c >= sizes[o]:
                 links.add((r, o))
     return links, token_map
@@ -297,9 +300,14 @@ def pair_claims(ref: Mentions, other: Mentions, passages: list[Passage], ref_is_
 
 
 def _same_words(ref: Doc, rsents: list[int], other: Doc, osents: list[int]) -> bool:
-    def words(doc: Doc, sents: list[int]) -> list[str]:
-        return [w for k in sents for w in doc.norms[doc.sentences[k].first_token:doc.sentences[k].last_token]]
-    return words(ref, rsents) == words(other, osents)
+    """Whether the two groups of sentences have the same normalised words (compared as word ids:
+    most groups of a copy are equal, and reading them as strings was a tenth of the stage)."""
+    def words(doc: Doc, sents: list[int]) -> np.ndarray:
+        rows = doc.sentences.rows  # (start, end, first_token, last_token, paragraph)
+        if len(sents) == 1:
+            return doc.words[rows[sents[0], 2]:rows[sents[0], 3]]
+        return np.concatenate([doc.words[rows[k, 2]:rows[k, 3]] for k in sents])
+    return np.array_equal(words(ref, rsents), words(other, osents))
 
 
 def _figure_conflicts(ref: Mentions, other: Mentions, rsents: list[int], osents: list[int],

@@ -443,13 +443,14 @@ def canonical_names(speakers_by_article: dict[str, list[str | None]], texts: dic
     # only the places a wanted surname (or a spelling sharing its first letters) is written
     stems = sorted({s.split()[-1][:4] for speakers in speakers_by_article.values() for s in speakers if s})
     near = re.compile(r"\b(?:" + "|".join(re.escape(x) for x in stems) + r")[\w’'\-]*")
-    for aid, text in texts.items():
+    # each distinct text read once, its names counted as often as it is in the story (copies)
+    for text, copies in Counter(texts.values()).items():
         for m in near.finditer(text):
             if name_key(m.group()) not in wanted:
                 continue
             name = strip_titles(name_run(_tokens(text[max(0, m.start() - 80):m.end()])))
             if len(name) >= 2:
-                story_full.setdefault(name_key(name[-1]), Counter())[" ".join(name)] += 1
+                story_full.setdefault(name_key(name[-1]), Counter())[" ".join(name)] += copies
     out: dict[tuple[str, str], str] = {}
     for aid, speakers in speakers_by_article.items():
         for s in speakers:
