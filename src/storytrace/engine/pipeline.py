@@ -51,6 +51,7 @@ def candidate_stage(features: list, make_tfidf) -> tuple[np.ndarray, np.ndarray,
     give_back()  # their arrays were small C-heap chunks: freed, they would stay resident
     found = text, CandidateIndex.meaning_self_join(slim, text)
     del slim
+    give_back()  # the vector search's blocks, freed: not resident under the TF-IDF bags' peak
     tfidf = make_tfidf()
     return (*ranked_candidates(found, sketches, tfidf.matrix), tfidf.weight)
 
