@@ -77,7 +77,7 @@ def test_line_numbers_and_messages(tmp_path):
 
 def test_a_utf8_file_over_the_file_limit_is_read(tmp_path):
     """Streamed, a JSONL file is bounded line by line, as a WARC file record by record: a corpus of
-    300,000 articles (1.1 GB) is read, not skipped, whatever --max-file-bytes says."""
+    300,000 articles (1.1 GB) is read, not skipped, with the default --max-file-bytes (1 GB)."""
     path = tmp_path / "big.jsonl"
     path.write_bytes(b'{"text": "One."}\n' * 100)
     limits.use(limits.Limits(file_bytes=1000))
@@ -95,7 +95,8 @@ def test_an_overlong_line_is_skipped_and_the_rest_read(tmp_path):
     errors: list[str] = []
     articles = jsonl.stream_jsonl(path, errors, max_line_bytes=1000)
     assert [(a.id, a.text) for a in articles] == [("long:1", "One."), ("long:3", "Three.")]
-    assert errors == [f"{path}:2: a line over 1000 bytes, skipped", f"{path}:4: a line over 1000 bytes, skipped"]
+    assert errors == [f"{path}:{k}: a line over the file-size limit of 1000 bytes (--max-file-bytes), skipped"
+                      for k in (2, 4)]
 
 
 def test_a_line_at_the_bound_is_kept(tmp_path):
@@ -138,3 +139,14 @@ def test_not_held_whole(monkeypatch, tmp_path):
     path.write_bytes(b'{"text": "One."}\n{"text": "Two."}\n')
     monkeypatch.setattr(ingest, "decode", lambda *a, **k: pytest.fail("decoded whole"))
     assert [a.text for a in ingest.read_inputs([path]).articles] == ["One.", "Two."]
+
+
+def test_lines_longer_than_a_piece(monkeypatch, tmp_path):
+    """A line is read in pieces (a megabyte each; five bytes here): pieces join into the same lines."""
+    path = tmp_path / "pieces.jsonl"
+    path.write_bytes('\ufeff{"text": "Caf\u00e9 one."}\r\n\n{"text": "Two,\\nlines."}\r{"text": "Three."}'.encode())
+    whole = _whole(monkeypatch, path)
+    monkeypatch.setattr(jsonl, "_PIECE", 5)
+    streamed = ingest.read_inputs([path])
+    assert [a.text for a in streamed.articles] == ["Café one.", "Two,\nlines.", "Three."]
+    assert (streamed.articles, streamed.errors) == (whole.articles, whole.errors)

@@ -284,8 +284,8 @@ def _add_limit_options(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("--max-file-bytes", type=_size, metavar="SIZE",
                         help=f"skip input files larger than this (default {limits.human(limits.FILE_BYTES)}, "
-                             "or $STORYTRACE_MAX_FILE_BYTES; e.g. 64M, 2G); UTF-8 JSONL and WARC files are "
-                             "read a line or record at a time and have no file limit")
+                             "or $STORYTRACE_MAX_FILE_BYTES; e.g. 64M, 2G); a UTF-8 JSONL file is read a line at a "
+                             "time, and this bounds each line instead; WARC files are read record by record")
     parser.add_argument("--max-decompressed-bytes", type=_size, metavar="SIZE",
                         help=f"skip gzip files that expand to more than this (default "
                              f"{limits.human(limits.DECOMPRESSED_BYTES)}, or $STORYTRACE_MAX_DECOMPRESSED_BYTES)")

@@ -136,9 +136,9 @@ def _read_file(path: Path, errors: list[str]) -> tuple[list[Article], int]:
         from .readers.warc import read_warc  # imported on first use: a broken warcio spares other formats
 
         return read_warc(path, errors)
-    if kind == "jsonl" and not gzipped:  # a line at a time, each line bounded: no file limit, as WARC
+    if kind == "jsonl" and not gzipped:  # a line at a time: the limit bounds each line, not the file
         try:
-            return stream_jsonl(path, errors), 0
+            return stream_jsonl(path, errors, limit.file_bytes), 0
         except NotPlainUtf8:
             pass  # decoded whole below, as any other file, within the file limit
         except OSError as exc:

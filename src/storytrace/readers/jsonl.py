@@ -47,18 +47,12 @@ class NotPlainUtf8(Exception):
     """The file needs ``decode``'s whole-file reading (a BOM of UTF-16, NUL bytes, not UTF-8)."""
 
 
-# A line longer than this is not an article: the longest article kept (limits.ARTICLE_CHARS, 2M
-# characters) is at most 12 MB as JSON even with every character escaped as \uXXXX; the same bound
-# as a WARC record (readers/warc.py). Reading a line stops here, so one line without an end cannot
-# take the process's memory.
-MAX_LINE_BYTES = 32 << 20
-
-
-def stream_jsonl(path: Path, errors: list[str], max_line_bytes: int = MAX_LINE_BYTES) -> list[Article]:
+def stream_jsonl(path: Path, errors: list[str], max_line_bytes: int) -> list[Article]:
     """The articles of a plain UTF-8 JSONL file, read a line at a time: what ``read_jsonl`` gives
     for ``decode``'s text of the whole file, lines and their numbers as it counts them (a lone "\\r"
-    ends a line too, "\\r\\n" is one end). No file-size limit applies (the file is never held whole,
-    as a WARC file is not); a line over ``max_line_bytes`` is skipped with a note. Raises
+    ends a line too, "\\r\\n" is one end). The file is never held whole, so no limit applies to it
+    (as to a WARC file); a line over ``max_line_bytes`` (the file-size limit: any line a whole-file
+    read would have taken is taken) is skipped with a note, read past in bounded pieces. Raises
     ``NotPlainUtf8`` (nothing added to ``errors``) for a file ``decode`` would not read as UTF-8,
     OSError."""
     found: list[str] = []
@@ -71,13 +65,14 @@ def stream_jsonl(path: Path, errors: list[str], max_line_bytes: int = MAX_LINE_B
 def _numbered_lines(stream, max_line_bytes: int, path: Path, errors: list[str]) -> Iterator[tuple[int, str]]:
     number = 0
     # split at b"\n" only: UTF-8 never has that byte inside a character
-    while raw := stream.readline(max_line_bytes + 1):
+    while raw := _read_line(stream, max_line_bytes):
         if number == 0 and raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in raw:
             raise NotPlainUtf8  # before the line's length: a file of zeros is refused, not read through
         if len(raw) > max_line_bytes and not raw.endswith(b"\n"):
             number += 1
-            errors.append(f"{path}:{number}: a line over {human(max_line_bytes)}, skipped")
-            _skip_rest_of_line(stream, max_line_bytes)
+            errors.append(f"{path}:{number}: a line over the file-size limit of {human(max_line_bytes)} "
+                          "(--max-file-bytes), skipped")
+            _skip_rest_of_line(stream)
             continue
         if raw.endswith(b"\n"):
             raw = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1]
@@ -90,8 +85,26 @@ def _numbered_lines(stream, max_line_bytes: int, path: Path, errors: list[str]) 
             yield number, piece
 
 
-def _skip_rest_of_line(stream, chunk_bytes: int) -> None:
-    """Read past the end of an overlong line, a bounded chunk at a time."""
-    while chunk := stream.readline(chunk_bytes):
-        if chunk.endswith(b"\n"):
+# a line is read a megabyte at a time, so a NUL byte stops it early: a file of zeros is found out in
+# its first megabyte, not after the limit's worth of memory (a line of text is held up to the limit)
+_PIECE = 1 << 20
+
+
+def _read_line(stream, max_bytes: int) -> bytes:
+    """The next line with its b"\\n" (b"" at the end of the file). A line over ``max_bytes`` comes
+    back as its first ``max_bytes`` + 1 bytes, without an end; the reading also stops after a piece
+    holding a NUL byte (the caller refuses those)."""
+    parts, size = [], 0
+    while True:
+        piece = stream.readline(min(_PIECE, max_bytes + 1 - size))
+        parts.append(piece)
+        size += len(piece)
+        if not piece or piece.endswith(b"\n") or size > max_bytes or b"\x00" in piece:
+            return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def _skip_rest_of_line(stream) -> None:
+    """Read past the end of an overlong line, a bounded piece at a time."""
+    while piece := stream.readline(_PIECE):
+        if piece.endswith(b"\n"):
             return
