@@ -4,7 +4,8 @@ A plain UTF-8 file is read line by line (``stream_jsonl``): the file's bytes, it
 its list of lines were each held whole beside the articles (16 KB an article at the reading peak
 of 20,000 to 50,000 synthetic articles, the articles themselves ~9). Anything else (UTF-16, a
 legacy encoding, NUL bytes, gzip) is decoded whole by ``decode`` and given to ``read_jsonl``; both
-ways give the same articles and the same messages.
+ways give the same articles and the same messages for a file within ``--max-file-bytes`` (a larger
+one only the line-by-line way reads: there the limit bounds each line).
 """
 
 from __future__ import annotations
