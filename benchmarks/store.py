@@ -5,6 +5,7 @@ analyze on the same articles, and the store's size per article.
     python benchmarks/store.py --sizes 2000 --queries 50
     python benchmarks/store.py --sizes 2000 --keep /tmp/st    # keep the corpus and the store file
     python benchmarks/store.py --breakdown /tmp/st/store-2000.db  # where its bytes go
+    python benchmarks/store.py --sizes 200000 --corpus c300k.jsonl --planted pairs.tsv --keep /tmp/st200
     python benchmarks/store.py --against /tmp/st/store-2000.db /tmp/st/queries-2000.jsonl \
         --baseline /tmp/base/src --rounds 3             # this code against another, same store
 
@@ -49,11 +50,42 @@ HERE = Path(__file__).resolve().parent
 BATCH = 1000
 
 
-def _corpus(size: int, queries: int, seed: int) -> tuple[list[dict], list[dict]]:
+def _corpus(size: int, queries: int, seed: int, corpus: str | None = None,
+            planted: str | None = None) -> tuple[list[dict], list[dict]]:
+    if corpus:
+        return _corpus_from_file(size, queries, seed, corpus, planted)
     sys.path.insert(0, str(HERE))
     from synthetic import stored_and_queries
 
     return stored_and_queries(size, queries, seed)
+
+
+def _corpus_from_file(size: int, queries: int, seed: int, corpus: str,
+                      planted: str | None) -> tuple[list[dict], list[dict]]:
+    """The first ``size`` articles of a corpus written by ``synthetic.py`` as the store's, and
+    ``queries`` of the articles after them as queries: half (with ``planted``, the ``--pairs`` file
+    written with it) with a planted partner among the stored, half at random. A large corpus already
+    analysed with a vector cache builds its stores from that cache; each timed trace still encodes
+    its own article (the trace workers run with the cache off)."""
+    import random
+
+    with open(corpus, encoding="utf-8") as f:
+        stored = [json.loads(next(f)) for _ in range(size)]
+        rest = [json.loads(line) for line in f]
+    if len(rest) < queries:
+        raise SystemExit(f"{corpus}: {len(rest):,} articles after the first {size:,}, fewer than --queries {queries}")
+    rng = random.Random(seed)
+    stored_ids = {a["id"] for a in stored}
+    with_source: set[str] = set()
+    if planted:
+        with open(planted, encoding="utf-8") as f:
+            for line in f:
+                a, b, _kind = line.rstrip("\n").split("\t")
+                if (a in stored_ids) != (b in stored_ids):
+                    with_source.add(b if a in stored_ids else a)
+    picked = set(rng.sample(sorted(with_source), min(len(with_source), queries // 2)))
+    picked |= set(rng.sample(sorted({a["id"] for a in rest} - picked), queries - len(picked)))
+    return stored, [a for a in rest if a["id"] in picked]
 
 
 def _run(kind: str, *args: str, env: dict | None = None) -> dict:
@@ -245,8 +277,9 @@ def cold_traces(held_out: list[dict], db: Path, folder: Path, count: int) -> dic
             "cold_p99_ms": 1000 * seconds[min(len(seconds) - 1, int(0.99 * len(seconds)))], "cold_queries": len(seconds)}
 
 
-def measure(size: int, queries: int, seed: int, folder: Path, cold: int = 10) -> dict:
-    stored, held_out = _corpus(size, queries, seed)
+def measure(size: int, queries: int, seed: int, folder: Path, cold: int = 10, corpus: str | None = None,
+            planted: str | None = None) -> dict:
+    stored, held_out = _corpus(size, queries, seed, corpus, planted)
     corpus, query_file, db = folder / f"corpus-{size}.jsonl", folder / f"queries-{size}.jsonl", folder / f"store-{size}.db"
     corpus.write_text("".join(json.dumps(a) + "\n" for a in stored), "utf-8")
     query_file.write_text("".join(json.dumps(a) + "\n" for a in held_out), "utf-8")
@@ -305,6 +338,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="with --against: processes per version")
     parser.add_argument("--count", type=int, default=0, help="with --against: timed queries (default all)")
     parser.add_argument("--add", metavar="CORPUS", help="with --against: also add these articles as one batch")
+    parser.add_argument("--corpus", help="take each size's store from the first N articles of this synthetic.py "
+                        "corpus, and the queries from the articles after them (else a corpus is made per size)")
+    parser.add_argument("--planted", help="with --corpus: its planted pairs (synthetic.py --pairs), so that half "
+                        "the queries have a source among the stored")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.breakdown:
@@ -328,7 +365,7 @@ def main() -> None:
         folder = Path(args.keep or tmp)
         folder.mkdir(parents=True, exist_ok=True)
         for size in [int(s) for s in args.sizes.split(",")]:
-            rows.append(measure(size, args.queries, args.seed, folder, args.cold))
+            rows.append(measure(size, args.queries, args.seed, folder, args.cold, args.corpus, args.planted))
             print(json.dumps(rows[-1]), file=sys.stderr)
     print("| store | analyze s (art/s) | add s in batches of 1,000 (art/s) | last batch s | trace warm p50 / p99 ms | "
           "trace warm, vector cache on, p50 / p99 ms | trace cold p50 / p99 ms | traces with relations | "
