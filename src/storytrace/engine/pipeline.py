@@ -19,6 +19,7 @@ from ..ingest import read_inputs
 from ..judge import compare_many, compare_prepared
 from ..model import Article, Pair
 from ..output.result import Result
+from ..text.doc_file import DocFile
 from ..text.prepared import Prepared, Progress, prepare
 from ..text.tfidf import corpus_tfidf, pair_cosines
 from .give_back import give_back
@@ -106,12 +107,16 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
     progress("prepare", 0, len(articles))
     with clock("prepare"):
         cached = get_encoder().cached
-        prepared = prepare(articles, progress)
+        # the documents' arrays in a temporary file, not the heap: ~7 KB an article held to compare's end
+        doc_file = DocFile()
+        prepared = prepare(articles, progress, doc_file)
+        doc_file.finish()
         get_encoder().forget_since(cached)  # the leads: the prepared articles hold them
     progress("candidates", 0, 1)
     with clock("candidates"):
         candidates, cosines, shares_text, weight = candidate_stage(
             features_of(prepared), lambda kept=prepared: corpus_tfidf([p.doc for p in kept]))
+        doc_file.release()  # the pages its passes over every document read: the file holds them
         give_back()  # the stage's tables, freed: compare's workers and pairs start lower
     progress("candidates", 1, 1)
     progress("compare", 0, len(candidates))

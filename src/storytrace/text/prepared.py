@@ -12,6 +12,7 @@ import numpy as np
 from .. import thresholds as T
 from ..encode.embed import DIMENSIONS, get_encoder
 from ..encode.leads import pack, rounded_packs, unpack
+from .doc_file import DocFile
 from .fingerprint import key_terms, token_hashes
 from ..model import Article, Doc
 from ..judge.paraphrase import sentence_vectors
@@ -84,14 +85,18 @@ def submit_leads(pool: ThreadPoolExecutor, docs: list[Doc]) -> Future:
     return pool.submit(lambda: rounded_packs(get_encoder().encode(texts, T.LEAD_WORD_PIECES)))
 
 
-def prepare(articles: list[Article], progress: Progress | None = None) -> list[Prepared]:
+def prepare(articles: list[Article], progress: Progress | None = None,
+            doc_file: DocFile | None = None) -> list[Prepared]:
     """Segment, fingerprint and encode the leads of the articles, a chunk at a time so a progress
     display can follow. The encoder (which releases the interpreter lock) works on one chunk's leads
-    on a thread while the next chunk is segmented."""
+    on a thread while the next chunk is segmented. ``doc_file`` (text/doc_file.py): each chunk's
+    documents' arrays are moved there once their leads and terms are made."""
     prepared: list[Prepared] = []
 
     def finish(docs: list[Doc], terms: list[set[str]], leads) -> None:
         prepared.extend(Prepared(d, t, v) for d, t, v in zip(docs, terms, leads.result()))
+        if doc_file is not None:
+            doc_file.move(docs)
         if progress:
             progress("prepare", len(prepared), len(articles))
 
