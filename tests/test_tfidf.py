@@ -68,3 +68,29 @@ def test_rows_across_chunks(monkeypatch):
     monkeypatch.setattr(tfidf, "_ENTRY_CHUNK", 7)
     chunked = tfidf.corpus_tfidf(docs).matrix
     assert np.array_equal(whole.indices, chunked.indices) and whole.data.tobytes() == chunked.data.tobytes()
+
+
+def test_columns_numbered_in_the_order_words_are_first_met():
+    """Columns follow the corpus's first meeting of each counted word (the pair cosines' sums follow
+    the columns): as the Counter of each document's words, document after document, gave them."""
+    from storytrace.text.vocab import is_counted
+
+    docs = _docs(40)
+    met: dict[str, None] = {}
+    for doc in docs:
+        for w in doc.norms:
+            if is_counted(w):
+                met.setdefault(w)
+    assert list(tfidf.corpus_tfidf(docs).weight) == list(met)
+
+
+def test_bags_of_a_documents_words_in_order_of_first_appearance():
+    doc = segment(Article("a", "Rain, rain and wind. Wind again and rain; sun."))
+    ids, counts = tfidf.bag_of(doc)
+    from storytrace.text.vocab import WORDS
+
+    assert [WORDS[i] for i in ids.tolist()] == ["rain", "and", "wind", "again", "sun"]  # tokens are words
+    assert counts.tolist() == [3, 2, 2, 1, 1]
+    whole = tfidf.corpus_tfidf([doc, doc])
+    by_bags = tfidf.tfidf_of_bags([tfidf.bag_of(doc)] * 2, 2)
+    assert whole.matrix.data.tobytes() == by_bags.matrix.data.tobytes() and whole.weight == by_bags.weight

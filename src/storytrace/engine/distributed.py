@@ -21,7 +21,6 @@ the texts encoded with it (ONNX runs one text at a time; torch's batches move on
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import os
 import time
@@ -38,7 +37,8 @@ from .pipeline import candidate_stage
 from ..text.prepared import Progress, prepare
 from ..output.result import Result
 from .run import StageClock, begin_run, finish_run, no_progress
-from ..text.tfidf import corpus_tfidf
+from ..text.tfidf import tfidf_of_bags
+from ..text.vocab import word_ids
 from .threads import with_single_threaded_blas
 
 PARTITION_ARTICLES = 1000  # at most this many articles prepared per task (encoder batches stay full)
@@ -164,7 +164,8 @@ def _vector_counts() -> np.ndarray:
 
 def _tfidf_of(summaries: list[dict]):
     """The corpus TF-IDF from the workers' word counts, which are then let go."""
-    tfidf = corpus_tfidf(_Bags(summaries))
+    bags = _Bags(summaries)
+    tfidf = tfidf_of_bags(bags, len(bags))
     for s in summaries:
         del s["bags"], s["vocabulary"]
     return tfidf
@@ -187,13 +188,9 @@ def _summary(part: tuple) -> dict:
 
 
 class _Bags:
-    """Stand-in documents for ``corpus_tfidf``: each word repeated as often as it occurs, in order of
-    first appearance, which gives the same vocabulary order, counts and matrix as the real tokens.
-    Built one document at a time, so the client never holds every token."""
-
-    @dataclasses.dataclass
-    class _Doc:
-        norms: list
+    """The workers' bags for ``tfidf_of_bags``: each partition's words given this process's word ids
+    (the words in order of first appearance, with their counts: the same vocabulary order, counts
+    and matrix as the real tokens). Made one document at a time: the client never holds every token."""
 
     def __init__(self, summaries: list[dict]) -> None:
         self._summaries = summaries
@@ -203,12 +200,9 @@ class _Bags:
 
     def __iter__(self):
         for s in self._summaries:
-            vocabulary = s["vocabulary"]
+            ids = word_ids(s["vocabulary"])
             for words, counts in s["bags"]:
-                norms = []
-                for k, c in zip(words.tolist(), counts.tolist()):
-                    norms += [vocabulary[k]] * c
-                yield self._Doc(norms)
+                yield ids[words], counts
 
 
 # ---- compare, on workers -----------------------------------------------------------------------

@@ -21,7 +21,7 @@ from ..model import Article, Pair
 from ..output.result import Result
 from ..text.doc_file import DocFile
 from ..text.prepared import Prepared, Progress, prepare
-from ..text.tfidf import corpus_tfidf, pair_cosines
+from ..text.tfidf import bag_of, corpus_tfidf, pair_cosines, tfidf_of_bags
 from .give_back import give_back
 from .processes import default_processes
 from .run import StageClock, begin_run, finish_run, no_progress
@@ -114,9 +114,14 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
         get_encoder().forget_since(cached)  # the leads: the prepared articles hold them
     progress("candidates", 0, 1)
     with clock("candidates"):
-        candidates, cosines, shares_text, weight = candidate_stage(
-            features_of(prepared), lambda kept=prepared: corpus_tfidf([p.doc for p in kept]))
-        doc_file.release()  # the pages its passes over every document read: the file holds them
+        features = features_of(prepared)
+        doc_file.release()  # the pages that pass read: the file holds them
+
+        def bags_of_words(kept=prepared):  # each document's words read again, their pages dropped as it goes
+            return tfidf_of_bags(doc_file.releasing(bag_of(p.doc) for p in kept), len(kept))
+
+        candidates, cosines, shares_text, weight = candidate_stage(features, bags_of_words)
+        del features
         give_back()  # the stage's tables, freed: compare's workers and pairs start lower
     progress("candidates", 1, 1)
     progress("compare", 0, len(candidates))
@@ -125,6 +130,7 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
                                 processes)
     docs = claim_docs(prepared, compared)
     del prepared  # lead vectors, terms and the other documents: done with
+    doc_file.release()  # the pages compare read: claims reads the documents of one event's pairs alone
     give_back()
     return finish_run(articles, compared, errors, clock, progress, candidate_pairs=len(candidates),
                       encoded_texts=get_encoder().encoded - encoded_before,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import mmap
 import tempfile
+from typing import Iterable, Iterator
 
 import numpy as np
 
@@ -84,6 +85,15 @@ class DocFile:
         back from it, or from the file)."""
         for mapped in self._maps:
             mapped.madvise(mmap.MADV_DONTNEED)
+
+    def releasing(self, items: Iterable, every: int = 8192) -> Iterator:
+        """``items``, with this process's mapped pages dropped every ``every`` of them and at the end:
+        a pass over every document (the TF-IDF bags' word ids) holds a few MB of pages, not all."""
+        for k, item in enumerate(items, 1):
+            yield item
+            if k % every == 0:
+                self.release()
+        self.release()
 
     def finish(self) -> None:
         """No more documents: close the file (the maps stay, as long as a view of them lives)."""

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 
@@ -22,6 +21,7 @@ if TYPE_CHECKING:
 
 from .. import thresholds as T
 from ..model import Doc
+from . import vocab
 from .vocab import is_counted, weights_of
 from .zipf import zipf_en
 
@@ -33,6 +33,9 @@ def rarity(word: str) -> float:
     return max(0.5, 7.0 - zipf_en(word))
 
 
+_UNSEEN = -2  # a word id not met yet (column_of)
+
+
 @dataclass
 class CorpusTfidf:
     matrix: sparse.csr_matrix  # one L2-normalised row per document
@@ -40,36 +43,61 @@ class CorpusTfidf:
 
 
 def corpus_tfidf(docs: list[Doc]) -> CorpusTfidf:
-    """Weighted bags of words of all documents (words of two or more letters). The bags are gathered
-    into two flat int32 buffers (4 bytes a column and a count), not two arrays a document (16 bytes
+    """Weighted bags of words of all documents (words of two or more letters): ``tfidf_of_bags``
+    of each document's ``bag_of``."""
+    return tfidf_of_bags(map(bag_of, docs), len(docs))
+
+
+def bag_of(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
+    """A document's distinct word ids and their counts, in the order of each word's first
+    appearance: the order a row's products are summed in (as a Counter of its words gave it)."""
+    ids, first, counts = np.unique(doc.words, return_index=True, return_counts=True)
+    order = np.argsort(first, kind="stable")
+    return ids[order], counts[order]
+
+
+def tfidf_of_bags(bags: Iterable[tuple[np.ndarray, np.ndarray]], documents: int) -> CorpusTfidf:
+    """The corpus TF-IDF of ``documents`` bags (word ids of this process, counts). New words get
+    columns in the order they are met. The bags are gathered into two flat buffers, int32 columns and
+    float64 counts (the floats the weights are computed in, in place): 12 bytes an entry at the peak,
+    the matrix's own size (int32 counts converted afterwards held 16; arrays a document, 16 bytes
     an entry and 224 a document, then copied whole into one)."""
     vocabulary: dict[str, int] = {}
-    column: dict[str, int] = {}  # every word seen: its column, or -1 when it is not counted
+    column_of = np.full(1024, _UNSEEN, dtype=np.int64)  # by word id: its column, -1 when not counted
     weights: list[float] = []  # rarity of each vocabulary word, by column
-    indptr, columns, frequencies = array("q", [0]), array("i"), array("i")
-    for doc in docs:
-        counts = Counter(doc.norms)  # in order of first appearance, so columns are too
-        for w, c in counts.items():
-            k = column.get(w)
-            if k is None:
-                k = column[w] = -1
+    indptr, columns, frequencies = array("q", [0]), array("i"), array("d")
+    for ids, counts in bags:
+        if len(ids) and ids.max() >= len(column_of):
+            grown = np.full(max(2 * len(column_of), int(ids.max()) + 1), _UNSEEN, dtype=np.int64)
+            grown[:len(column_of)] = column_of
+            column_of = grown
+        found = column_of[ids]
+        unseen = found == _UNSEEN
+        if unseen.any():
+            for i in ids[unseen].tolist():  # in order of first appearance
+                w = vocab.WORDS[i]
                 if is_counted(w):
-                    k = column[w] = vocabulary[w] = len(weights)
+                    column_of[i] = vocabulary[w] = len(weights)
                     weights.append(rarity(w))
-            if k >= 0:
-                columns.append(k)
-                frequencies.append(c)
+                else:
+                    column_of[i] = -1
+            found = column_of[ids]
+        kept = found >= 0
+        columns.frombytes(found[kept].astype(np.int32).tobytes())
+        frequencies.frombytes(counts[kept].astype(np.float64).tobytes())
         indptr.append(len(columns))
     cols = np.frombuffer(columns, dtype=np.int32)  # shares the buffer: no copy
     weight_of = np.array(weights)
-    if len(docs) >= T.MIN_DOCUMENTS_FOR_CORPUS_IDF and len(cols):
+    if documents >= T.MIN_DOCUMENTS_FOR_CORPUS_IDF and len(cols):
         # a word in most of this corpus says little here, however rare in English at large
         # (the topic of a themed collection, or any word of a language wordfreq does not know)
-        df = np.bincount(cols, minlength=len(weights))
-        corpus_idf = np.log((len(docs) + 1) / (df + 1)) + 1.0
+        # counted a chunk at a time: bincount takes int64 copies of what it counts (8 bytes an entry)
+        df = np.zeros(len(weights), dtype=np.int64)
+        for first in range(0, len(cols), _ENTRY_CHUNK):
+            df += np.bincount(cols[first:first + _ENTRY_CHUNK], minlength=len(weights))
+        corpus_idf = np.log((documents + 1) / (df + 1)) + 1.0
         weight_of = np.minimum(weight_of, corpus_idf)
-    data = np.frombuffer(frequencies, dtype=np.int32).astype(np.float64)
-    del frequencies
+    data = np.frombuffer(frequencies, dtype=np.float64)  # shares the buffer: computed in place
     np.log(data, out=data)
     data += 1.0
     for first in range(0, len(data), _ENTRY_CHUNK):  # (1 + log tf) * weight, a chunk at a time
@@ -77,8 +105,8 @@ def corpus_tfidf(docs: list[Doc]) -> CorpusTfidf:
     from scipy import sparse  # here, not at import: a trace (a new process a query) never builds the matrix
 
     matrix = sparse.csr_matrix((data, cols, np.frombuffer(indptr, dtype=np.int64)),
-                               shape=(len(docs), max(1, len(vocabulary))))
-    del data, cols, columns
+                               shape=(documents, max(1, len(vocabulary))))
+    del data, cols, columns, frequencies
     _normalise_rows(matrix)
     return CorpusTfidf(matrix, dict(zip(vocabulary, weight_of.tolist())))
 
@@ -159,5 +187,5 @@ def pair_cosines(matrix: sparse.csr_matrix, pairs: np.ndarray) -> np.ndarray:
 # Entries and rows a step when the matrix is built: each step's temporary copies are a few MB
 # (the whole matrix's at once were 8 bytes an entry more at the candidates stage's peak).
 _ENTRY_CHUNK = 1 << 20
-_ROW_CHUNK = 4096
+_ROW_CHUNK = 1024  # rows a step of the normalisation: its copies ~28 bytes an entry (8 MB at ~300 entries a row)
 _PAIR_CHUNK = 4096  # pairs a chunk: the chunk's rows are copied twice, and multiplied (16,384: ~100 MB at 20k)
