@@ -117,10 +117,17 @@ def candidates(corpus: str) -> None:
     from storytrace.text.prepared import prepare
     from storytrace.text.tfidf import corpus_tfidf
 
-    prepared = prepare(_articles(corpus))
+    try:  # as the local engine keeps them: the documents' arrays in a mapped file (a tree before: the heap)
+        from storytrace.text.doc_file import DocFile
+
+        doc_file = DocFile()
+        prepared = prepare(_articles(corpus), doc_file=doc_file)
+        doc_file.finish()
+    except ImportError:
+        prepared = prepare(_articles(corpus))
     n = len(prepared)
     gc.collect()
-    print(f"{n:,} articles prepared: RSS {_status_mb('VmRSS'):,.0f} MB")
+    print(f"{n:,} articles prepared: RSS {_status_mb('VmRSS'):,.0f} MB (anonymous {_status_mb('RssAnon'):,.0f})")
     tracemalloc.start()
 
     def step(name: str, make):

@@ -111,3 +111,22 @@ def test_a_run_with_its_documents_in_the_file_equals_one_with_them_on_the_heap(m
         result.pop("stats")
     assert mapped == heap
     assert mapped["pairs"]
+
+
+def test_progress_that_drops_pages_passes_every_report_on():
+    docs, before = _docs(), _docs()
+    moved = DocFile()
+    moved.move(docs)
+    moved.finish()
+    released, seen = [], []
+    moved.release = lambda: released.append(True)  # what the wrapper calls
+    report = moved.releasing_progress(lambda *a: seen.append(a), seconds=0.0)
+    report("compare", 1, 3)
+    report("compare", 3, 3)
+    assert seen == [("compare", 1, 3), ("compare", 3, 3)] and len(released) == 2
+    rarely = moved.releasing_progress(lambda *a: seen.append(a), seconds=3600.0)
+    rarely("compare", 1, 3)
+    assert len(released) == 2 and seen[-1] == ("compare", 1, 3)  # not due yet: reported, nothing dropped
+    items = list(moved.releasing(iter(range(5)), every=2))
+    assert items == [0, 1, 2, 3, 4] and len(released) == 5  # after 2, after 4, at the end
+    assert all(np.array_equal(a, b) for a, b in zip(_arrays(docs[0]), _arrays(before[0])))

@@ -126,8 +126,8 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
     progress("candidates", 1, 1)
     progress("compare", 0, len(candidates))
     with clock("compare"):
-        compared = compare_many(prepared, prepared, candidates, cosines, shares_text, weight, progress,
-                                processes)
+        compared = compare_many(prepared, prepared, candidates, cosines, shares_text, weight,
+                                doc_file.releasing_progress(progress), processes)
     docs = claim_docs(prepared, compared)
     del prepared  # lead vectors, terms and the other documents: done with
     doc_file.release()  # the pages compare read: claims reads the documents of one event's pairs alone

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import mmap
 import tempfile
-from typing import Iterable, Iterator
+import time
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -94,6 +95,20 @@ class DocFile:
             if k % every == 0:
                 self.release()
         self.release()
+
+    def releasing_progress(self, progress: Callable, seconds: float = 5.0) -> Callable:
+        """``progress``, which also drops this process's mapped pages when ``seconds`` have passed
+        since it last did: a long stage reading documents here and there (compare) holds the pages
+        it read lately, not every one it ever read."""
+        last = [time.monotonic()]
+
+        def report(*args) -> None:
+            if time.monotonic() - last[0] >= seconds:
+                self.release()
+                last[0] = time.monotonic()
+            progress(*args)
+
+        return report
 
     def finish(self) -> None:
         """No more documents: close the file (the maps stay, as long as a view of them lives)."""
