@@ -65,10 +65,15 @@ def _public(claim: dict, story: str, speaker: str | None) -> dict:
             "items": claim["items"]}
 
 
+_STORIES_A_REPORT = 1024  # stories between two progress reports of find_claims
+
+
 def find_claims(articles: list[Article], pairs: list[Pair], stories: list[Story],
-                docs: dict[str, Doc] | None = None, forget_encoded: bool = False) -> list[dict]:
+                docs: dict[str, Doc] | None = None, forget_encoded: bool = False,
+                progress=None) -> list[dict]:
     """The claims of every story, story by story in order, pairs in their order within a story.
-    ``docs``: the articles already segmented, by id (else they are segmented here).
+    ``docs``: the articles already segmented, by id (else they are segmented here). ``progress``
+    (a run's): told ("claims", stories done, stories) every _STORIES_A_REPORT stories.
 
     An article belongs to one story, so each story's mentions are let go of once its claims are
     made, and with ``forget_encoded`` (a batch run, where nothing asks for them again) the sentence
@@ -86,7 +91,9 @@ def find_claims(articles: list[Article], pairs: list[Pair], stories: list[Story]
             continue
         pairs_of.setdefault(story.id, []).append(pair)
     out = []
-    for story in stories:
+    for done, story in enumerate(stories):
+        if progress is not None and done % _STORIES_A_REPORT == 0:
+            progress("claims", done, len(stories))
         if story.id not in pairs_of:
             continue
         encoded = get_encoder().cached if forget_encoded else None

@@ -132,7 +132,9 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
     del prepared  # lead vectors, terms and the other documents: done with
     doc_file.release()  # the pages compare read: claims reads the documents of one event's pairs alone
     give_back()
-    return finish_run(articles, compared, errors, clock, progress, candidate_pairs=len(candidates),
+    # claims reads those documents story by story: its progress reports drop the pages now and then
+    return finish_run(articles, compared, errors, clock, doc_file.releasing_progress(progress),
+                      candidate_pairs=len(candidates),
                       encoded_texts=get_encoder().encoded - encoded_before,
                       stored_vectors_used=get_encoder().from_store - stored_before,
                       encoder=get_encoder().backend, engine={"name": "local", "processes": processes},

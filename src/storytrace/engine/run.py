@@ -65,16 +65,16 @@ def finish_run(articles: list[Article], compared: list[Pair | None], errors: lis
     progress("stories", 1, 1)
     with clock("storylines"):
         storylines = group_storylines(articles, stories, pairs)
-    progress("claims", 0, 1)
+    progress("claims", 0, len(stories))
     with clock("claims"):
         # the run's end is its peak (the pairs, the claims, then the JSON document): what claims
         # read is let go of first, the vectors of the sentences compared (story by story, in
         # find_claims) and the segmented articles
-        claims = find_claims(articles, pairs, stories, docs, forget_encoded=True)
+        claims = find_claims(articles, pairs, stories, docs, forget_encoded=True, progress=progress)
         if docs:
             docs.clear()
         give_back()
-    progress("claims", 1, 1)
+    progress("claims", len(stories), len(stories))
     stats = {"articles": len(articles), "candidate_pairs": int(candidate_pairs), "reported_pairs": len(pairs),
              "encoded_texts": int(encoded_texts), "stored_vectors_used": int(stored_vectors_used),
              "encoder": encoder, "seconds": clock.seconds, "engine": engine}
