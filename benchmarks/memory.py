@@ -19,8 +19,8 @@ before: set STORYTRACE_CACHE_DIR to choose it). ``stages`` writes the JSON as ``
 --json`` does and prints the peak RSS (VmHWM) of this process at the end; forked workers are not in
 it (watch them with ``/usr/bin/time -v`` or /proc). It also prints the peak of the process's
 anonymous memory (RssAnon, sampled every 50 ms): the documents' arrays are pages of a mapped file
-(``text/doc_file.py``), which VmHWM counts once read although the kernel can drop them. Memory figures are reliable on a loaded
-machine; the seconds printed are not.
+(``text/doc_file.py``), which VmHWM counts once read although the kernel can drop them. Memory
+figures are reliable on a loaded machine; the seconds printed are not.
 """
 
 from __future__ import annotations
