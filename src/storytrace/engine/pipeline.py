@@ -107,7 +107,7 @@ def analyze_articles(articles: list[Article], errors: list[str] | None = None,
     progress("prepare", 0, len(articles))
     with clock("prepare"):
         cached = get_encoder().cached
-        # the documents' arrays in a temporary file, not the heap: ~7 KB an article held to compare's end
+        # the documents' arrays (~5 KB an article, held to compare's end) in a temporary file, not the heap
         doc_file = DocFile()
         prepared = prepare(articles, progress, doc_file)
         doc_file.finish()
