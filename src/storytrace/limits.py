@@ -4,8 +4,8 @@ to /dev/zero, a 50 MB "article"); what goes over a limit is refused or cut with 
 
 Defaults suit news: a CSV file of a few hundred thousand articles stays under the file limit (a
 UTF-8 JSONL file is read a line at a time and the limit bounds each line, not the file; a WARC
-file is read record by record, each under 32 MB), and the longest real articles of the shared data sets are under 100,000 characters,
-twenty times below the article limit. Set them with the options of `analyze` / `compare` or with
+file is read record by record, each under 32 MB), and the longest real articles of the shared data
+sets are under 100,000 characters, twenty times below the article limit. Set them with the options of `analyze` / `compare` or with
 the environment variables below (the option wins).
 """
 
