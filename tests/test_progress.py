@@ -20,3 +20,12 @@ def test_each_stage_reports_start_and_completion():
         assert reports[0][0] == 0, stage
         assert reports[-1][0] == reports[-1][1], stage
         assert all(a[0] <= b[0] for a, b in zip(reports, reports[1:])), stage
+
+
+def test_no_stage_reports_the_same_count_twice():
+    # a report says something moved: claims told its start once from the run and once from
+    # find_claims before
+    calls: list[tuple[str, int, int]] = []
+    analyze_articles(read_inputs([CORPUS]).articles, progress=lambda *c: calls.append(c))
+    repeated = [c for c, d in zip(calls, calls[1:]) if c == d]
+    assert not repeated

@@ -65,7 +65,8 @@ def finish_run(articles: list[Article], compared: list[Pair | None], errors: lis
     progress("stories", 1, 1)
     with clock("storylines"):
         storylines = group_storylines(articles, stories, pairs)
-    progress("claims", 0, len(stories))
+    if not stories:  # find_claims reports its start itself, from its first story
+        progress("claims", 0, 0)
     with clock("claims"):
         # the run's end is its peak (the pairs, the claims, then the JSON document): what claims
         # read is let go of first, the vectors of the sentences compared (story by story, in
