@@ -125,25 +125,48 @@ def test_weights_of_a_new_dictionary_looks_up_what_is_asked_with_the_default_for
     assert WORDS[int(more[0])] == "storytrace-delta"
 
 
-def test_a_batch_segments_each_stored_candidate_once_however_small_the_cache(tmp_path, articles, monkeypatch):
+def _counting_segments(monkeypatch):
     from collections import Counter
 
+    from storytrace.store import profiles, store as store_module
+
+    segmented = Counter()
+    real = store_module.segment
+
+    def counting(article):
+        segmented[article.id] += 1
+        return real(article)
+
+    for module in (store_module, profiles):  # profiles: a stored article segmented when read
+        monkeypatch.setattr(module, "segment", counting)
+    return segmented
+
+
+def test_a_batch_segments_each_stored_candidate_once_however_small_the_cache(tmp_path, articles, monkeypatch):
     from storytrace.store import store as store_module
 
     with storytrace.Store(tmp_path / "s.db") as store:
         store.add(articles[:20])
         monkeypatch.setattr(store_module, "PREPARED_CACHE", 1)
-        segmented = Counter()
-        real = store_module.segment
-
-        def counting(article):
-            segmented[article.id] += 1
-            return real(article)
-
-        monkeypatch.setattr(store_module, "segment", counting)
+        segmented = _counting_segments(monkeypatch)
         report = store.add(articles[20:32])
         assert report.pairs and segmented  # stored candidates were compared
         assert max(segmented.values()) == 1
+
+
+def test_stored_candidates_judged_by_the_event_model_alone_are_not_segmented(tmp_path, articles, monkeypatch):
+    """They are read from their profiles (store/profiles.py); the pairs are those of a store that
+    segments every candidate (the equivalence tests)."""
+    with storytrace.Store(tmp_path / "s.db") as store:
+        store.add(articles[:20])
+        stored = {a["id"] for a in articles[:20]}
+        segmented = _counting_segments(monkeypatch)
+        report = store.add(articles[20:32])
+        partners = {x for p in report.pairs for x in (p.a, p.b)} & stored
+        event_only = {x for p in report.pairs for x in (p.a, p.b)
+                      if p.relation == "related" and not p.passages} & stored
+        assert event_only - set(segmented)  # compared, never segmented
+        assert set(segmented) & stored <= partners  # nothing segmented that was not compared
 
 
 def test_trace_prepares_and_queries_the_index_as_prepare_and_query_do(tmp_path, articles):

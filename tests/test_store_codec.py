@@ -163,7 +163,7 @@ def test_a_store_of_schema_1_is_refused_with_a_one_line_error(tmp_path, capsys):
     Store(path).close()
     with sqlite3.connect(path) as db:
         db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    with pytest.raises(NotAStore, match="schema version 1; this storytrace reads version 4"):
+    with pytest.raises(NotAStore, match="schema version 1; this storytrace reads version 5"):
         Store(path)
     assert main(["trace", "--text", "Some words.", "--db", str(path)]) == 2
     err = capsys.readouterr().err.strip()
@@ -225,6 +225,7 @@ def test_a_store_of_schema_2_is_migrated_on_open_and_answers_the_same(tmp_path, 
         db.executemany("UPDATE articles SET text = ? WHERE no = ?", [(unpack_text(t), no) for no, t in texts])
         bags = db.execute("SELECT article, counts FROM bags").fetchall()  # ... the bags' counts as they are
         db.executemany("UPDATE bags SET counts = ? WHERE article = ?", [(zlib.decompress(c), no) for no, c in bags])
+        db.execute("DROP TABLE profiles")  # ... and no profiles (schema 5)
         db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
         wide = db.execute("SELECT COUNT(*) FROM index_ngrams WHERE key NOT BETWEEN -2147483648 AND 2147483647").fetchone()[0]
         postings = db.execute("SELECT COUNT(*) FROM index_ngrams").fetchone()[0]
@@ -238,7 +239,7 @@ def test_a_store_of_schema_2_is_migrated_on_open_and_answers_the_same(tmp_path, 
     assert main(["export", "--db", str(path), "--json", str(tmp_path / "after.json")]) == 0
     assert (tmp_path / "after.json").read_bytes() == (tmp_path / "before.json").read_bytes()
     with sqlite3.connect(path) as db:
-        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "4"
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "5"
         assert db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE  # and compacted:
         assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0  # the old texts' pages given back
         assert db.execute("SELECT COUNT(*) FROM articles WHERE typeof(text) = 'blob'").fetchone()[0] == len(texts) == 4
@@ -260,7 +261,7 @@ def test_a_schema_2_store_that_cannot_be_migrated_now_is_refused_in_one_line(tmp
     holder = connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another writer, in the middle of a batch
     try:
-        with pytest.raises(NotAStore, match="schema version 2 must be migrated to 4 and could not be"):
+        with pytest.raises(NotAStore, match="schema version 2 must be migrated to 5 and could not be"):
             Store(path)
         assert main(["export", "--db", str(path), "--json", str(tmp_path / "e.json")]) == 2
         err = capsys.readouterr().err.strip()
@@ -310,6 +311,7 @@ def test_a_store_of_schema_3_gets_its_lead_vectors_rounded_and_its_postings_buck
         before = {kind: bucketed(db, kind) for kind in ("ngrams", "bands", "terms")}
         unbucket(db)  # the postings as (key, owner) rows
         text_relations(db)  # and the relations as text
+        db.execute("DROP TABLE profiles")  # and no profiles (schema 5)
         db.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
         stored = [v for (v,) in db.execute("SELECT vector FROM index_vectors ORDER BY owner")]
         assert {len(v) for v in stored} == {384 * 4}  # kept unrounded, as schema 3 kept them
@@ -319,7 +321,7 @@ def test_a_store_of_schema_3_gets_its_lead_vectors_rounded_and_its_postings_buck
     with Store(old, create=False) as a, Store(new, create=False) as b:
         assert trace_article(a, query) == trace_article(b, query)
     with sqlite3.connect(old) as db, sqlite3.connect(new) as fresh:
-        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "4"
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "5"
         rows = db.execute("SELECT vector, top, floor FROM index_vectors ORDER BY owner").fetchall()
         want = fresh.execute("SELECT vector, top, floor FROM index_vectors ORDER BY owner").fetchall()
         assert {kind: bucketed(db, kind) for kind in before} == before
@@ -328,6 +330,7 @@ def test_a_store_of_schema_3_gets_its_lead_vectors_rounded_and_its_postings_buck
             assert db.execute(f"SELECT {columns} FROM {table} ORDER BY a, b").fetchall() == \
                 fresh.execute(f"SELECT {columns} FROM {table} ORDER BY a, b").fetchall()
         assert {t for t, in db.execute("SELECT DISTINCT typeof(relation) FROM pair_rows")} == {"integer"}
+        assert db.execute("SELECT * FROM profiles").fetchall() == fresh.execute("SELECT * FROM profiles").fetchall()
         assert {kind: bucketed(fresh, kind) for kind in before} == before
         assert [r for kind in before for r in db.execute(f"SELECT * FROM index_{kind} ORDER BY bucket")] == \
             [r for kind in before for r in fresh.execute(f"SELECT * FROM index_{kind} ORDER BY bucket")]
@@ -370,3 +373,24 @@ def text_relations(db) -> None:
     db.execute("CREATE INDEX pair_rows_batch ON pair_rows (batch)")
     db.execute(old_view)
     assert {t for t, in db.execute("SELECT DISTINCT typeof(relation) FROM pair_rows")} == {"text"}
+
+
+def test_a_store_of_schema_4_gets_the_profiles_add_would_have_written(tmp_path, monkeypatch):
+    from storytrace.ingest import read_inputs
+    from storytrace.store import schema, trace_article
+
+    monkeypatch.setattr(schema, "_PROFILE_CHUNK", 2)  # four articles: two chunks
+    files = sorted(EXAMPLE.glob("0*.txt"))
+    query = read_inputs([str(files.pop(2))]).articles[0]
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    for path in (old, new):
+        assert main(["add", *map(str, files), "--db", str(path), "-q"]) == 0
+    with sqlite3.connect(old) as db:
+        db.execute("DROP TABLE profiles")
+        db.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    with Store(old, create=False) as a, Store(new, create=False) as b:
+        assert trace_article(a, query) == trace_article(b, query)
+    with sqlite3.connect(old) as db, sqlite3.connect(new) as fresh:
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "5"
+        profiles = db.execute("SELECT * FROM profiles ORDER BY article").fetchall()
+        assert len(profiles) == 4 and profiles == fresh.execute("SELECT * FROM profiles ORDER BY article").fetchall()

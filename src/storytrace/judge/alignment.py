@@ -34,7 +34,7 @@ def _coverage(counted: np.ndarray, verbatim_mask: np.ndarray, paraphrase_mask: n
 
 
 def is_short(p: Prepared) -> bool:
-    return len(p.doc.sentences) <= 2
+    return p.sentence_count <= 2
 
 
 @dataclass

@@ -70,7 +70,7 @@ def judge_by_event(left: list[Prepared], right: list[Prepared], pairs: np.ndarra
             continue
         evidence = dict(f, **evidence, event_similarity=sim, same_event=relation == "same_event")
         score = event_similarity_of(relation, sim, model.same_event_threshold)
-        out.append(Pair(left[i].doc.id, right[j].doc.id, relation, score, Coverage(), Coverage(), [], None, None,
+        out.append(Pair(left[i].id, right[j].id, relation, score, Coverage(), Coverage(), [], None, None,
                         evidence))
     return out
 
@@ -86,7 +86,7 @@ def event_table(members: list[Prepared], pairs: np.ndarray, cosines: np.ndarray)
         chosen = [members[i] for i in ids.tolist()]
         feats = event_features_batch(unpack_many([p.packed_lead for p in chosen], DIMENSIONS),
                                      local.reshape(-1, 2), cosines[first:first + EVENT_BLOCK],
-                                     [p.terms for p in chosen], [p.doc.article.published for p in chosen])
+                                     [p.terms for p in chosen], [p.article.published for p in chosen])
         table[first:first + len(block)] = [[np.nan if f[c] is None else f[c] for c in _EVENT_COLUMNS]
                                            for f in feats]
     return table

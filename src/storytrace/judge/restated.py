@@ -28,7 +28,7 @@ def words(doc: Doc) -> int:
 
 def short_paragraphs(p: Prepared) -> bool:
     """A paragraph or two: the size of text this test was measured on."""
-    return 0 < words(p.doc) <= T.RESTATED_MAX_WORDS
+    return 0 < p.word_count <= T.RESTATED_MAX_WORDS
 
 
 def content_stems(doc: Doc) -> set[str]:

@@ -24,6 +24,8 @@ from ..engine.threads import with_single_threaded_blas
 from . import stats
 from .families import StoryChange, orient_and_source, restory
 from .furniture import mark_batch, remember
+from .profiles import pack as pack_profile
+from .profiles import profile_of
 from .judging import Segmented, compare_members, meaning_kept
 from .records import article_record, pack_text, pair_row, text_hash
 from .rejudge import rejudge
@@ -91,7 +93,7 @@ def add_articles(store: Store, articles: list[Article], processes: int | None = 
         features = features_of(prepared)
         numbers = []
         bags = [stats.bag(p.doc) for p in prepared]  # stored, and the TF-IDF rows' (Weights.knowing)
-        for (article, base, version, _), p, counted_words in zip(new, prepared, bags):
+        for (article, base, version, _), p, f, counted_words in zip(new, prepared, features, bags):
             no = store.db.execute("INSERT INTO articles (id, base_id, version, text, text_hash, record, batch) "
                                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
                                   (article.id, base, version, pack_text(article.text), text_hash(article.text),
@@ -100,6 +102,7 @@ def add_articles(store: Store, articles: list[Article], processes: int | None = 
             remember(store.db, no, article)
             store.db.execute("INSERT INTO bags (article, words, counts) VALUES (?, ?, ?)",
                              (no, *stats.pack_bag(*counted_words)))
+            store.db.execute("INSERT INTO profiles (article, data) VALUES (?, ?)", (no, pack_profile(profile_of(p, f))))
         stats.add_documents(store.db, [p.doc for p in prepared])
         count = store.count()
         weights = store.weights(count, count)

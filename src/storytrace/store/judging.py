@@ -9,8 +9,10 @@ import numpy as np
 from .. import thresholds as T
 from ..engine.processes import default_processes
 from ..judge import compare_many
+from ..judge.batch import needs_alignment
 from ..model import Pair
 from . import stats
+from .profiles import StoredPrepared, shares_a_bin
 from .store import Store
 
 
@@ -33,8 +35,8 @@ class Segmented:
 
     def docs(self, *more) -> dict:
         """The segmented articles held, and ``more`` docs, by article id: what find_claims would
-        otherwise segment again."""
-        return {d.id: d for d in [*(p.doc for p in self.held.values()), *more]}
+        otherwise segment again (those read from their profiles only are not segmented for it)."""
+        return {d.id: d for d in [*(p.doc for p in self.held.values() if p.segmented), *more]}
 
 
 def meaning_kept(store: Store, p, f, meaning: list[int], batch: dict, weights: stats.Weights,
@@ -55,8 +57,17 @@ def meaning_kept(store: Store, p, f, meaning: list[int], batch: dict, weights: s
     rows = [weights.vector(batch[o][0].doc) if o in batch else weights.row(bags[o]) for o in meaning]
     scored = sorted(((stats.cosine(mine, row), o) for o, row in zip(meaning, rows)), key=lambda s: (-s[0], s[1]))
     kept = [o for cos, o in scored if cos >= T.MIN_CANDIDATE_TFIDF][:T.MEANING_CANDIDATES_PER_ARTICLE]
-    segmented.prepared([o for o in kept if o not in batch])  # read together (one SELECT); compared later anyway
-    return [(o, _share_bins(f, batch[o][1] if o in batch else segmented.sketch(o))) for o in kept]
+    stored = dict(zip(*(lambda ids: (ids, segmented.prepared(ids)))([o for o in kept if o not in batch])))
+    return [(o, _share_bins(f, batch[o][1]) if o in batch else _shares_with_stored(f, o, stored[o], segmented))
+            for o in kept]
+
+
+def _shares_with_stored(f, number: int, stored, segmented: Segmented) -> bool:
+    """_share_bins with a stored article, from its profile when it has one (segmented only when the
+    fingerprints cannot tell)."""
+    if isinstance(stored, StoredPrepared):
+        return shares_a_bin(f, stored.profile, lambda: segmented.sketch(number))
+    return _share_bins(f, segmented.sketch(number))
 
 
 def _share_bins(a, b) -> bool:
@@ -79,10 +90,17 @@ def compare_members(store: Store, batch: dict, pairs, weights: stats.Weights, pr
     rows = []
     for a, b, _ in pairs:
         i, j = row[a], row[b]
-        rows.append((i, j) if members[i].doc.id < members[j].doc.id else (j, i))
-    cosines = np.array([stats.cosine(weights.vector(members[i].doc), weights.vector(members[j].doc)) for i, j in rows])
+        rows.append((i, j) if members[i].id < members[j].id else (j, i))
+    # TF-IDF rows from the stored bags of words (the rows segmenting would give, not segmenting)
+    bags = store.bag_rows([n for n in involved if n not in batch])
+    tfidf = [weights.vector(batch[n].doc) if n in batch else weights.row(bags[n]) for n in involved]
+    cosines = np.array([stats.cosine(tfidf[i], tfidf[j]) for i, j in rows])
     shares = np.array([s for *_, s in pairs], dtype=bool)
-    weight = weights.of([m.doc for m in members])
-    compared = compare_many(members, members, np.array(rows, dtype=np.int64), cosines, shares, weight,
+    rows = np.array(rows, dtype=np.int64)
+    # only the pairs to align read their texts' words: their articles are segmented here, before
+    # any worker is forked (the event model's pairs read profiles)
+    aligned = sorted(set(rows[needs_alignment(members, members, rows, cosines, shares)].ravel().tolist()))
+    weight = weights.of([members[k].doc for k in aligned])
+    compared = compare_many(members, members, rows, cosines, shares, weight,
                             processes=processes or default_processes())
     return sorted((p for p in compared if p is not None), key=lambda p: (p.a, p.b))

@@ -14,10 +14,13 @@ from pathlib import Path
 from ..text.fingerprint import key_terms
 from ..index import CandidateIndex, SqliteStorage, features_of
 from ..model import Article, Pair
+from ..encode.leads import pack
 from ..text.prepared import Prepared
 from ..text.segment import segment
 from .records import PAIR_COLUMNS, article_from_row, pair_from_row, text_hash
 from .stats import Bag, WordCache, Weights, make_bag, unpack_bag
+from .profiles import Profile, StoredPrepared
+from .profiles import unpack as unpack_profile
 from .schema import connect
 
 DEFAULT_PATH = "storytrace.db"
@@ -174,17 +177,31 @@ class Store:
         return self.articles([numbers[i] for i in ids if i in numbers])
 
     def prepared(self, numbers: list[int]) -> list[Prepared]:
-        """Stored articles as ``prepared.prepare`` made them, the lead vector read from the index."""
+        """Stored articles as ``prepared.prepare`` made them, the lead vector read from the index:
+        each a ``StoredPrepared``, its text segmented only when read (profiles.py)."""
         missing = [n for n in numbers if n not in self._prepared]
+        found = self.profiles(missing)
         for n, article in zip(missing, self.articles(missing)):
-            doc = segment(article)
-            self._prepared[n] = Prepared(doc, key_terms(doc), self.storage.vector_of(n))
+            lead = self.storage.vector_of(n)
+            if n in found:
+                self._prepared[n] = StoredPrepared(n, article, found[n], pack(lead))
+            else:  # no profile (add writes one with each article; migration to schema 5 the older ones')
+                doc = segment(article)
+                self._prepared[n] = Prepared(doc, key_terms(doc), lead)
         out = []
         for n in numbers:
             self._prepared.move_to_end(n)
             out.append(self._prepared[n])
         while len(self._prepared) > PREPARED_CACHE:
             self._prepared.popitem(last=False)
+        return out
+
+    def profiles(self, numbers: list[int]) -> dict[int, Profile]:
+        out = {}
+        for chunk in _chunks(numbers):
+            for no, data in self.db.execute(f"SELECT article, data FROM profiles WHERE article IN ({_marks(chunk)})",
+                                            chunk):
+                out[no] = unpack_profile(data)
         return out
 
     def bags(self, numbers: list[int]) -> dict[int, tuple[str, list[str], list[int]]]:

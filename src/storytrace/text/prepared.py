@@ -38,6 +38,29 @@ class Prepared:
     def lead(self) -> np.ndarray:
         return unpack(self.packed_lead, DIMENSIONS)
 
+    # What the event model's pairs read (judge/batch.py): a stored article answers them from its
+    # profile without being segmented (store/profiles.StoredPrepared).
+    @property
+    def id(self) -> str:
+        return self.doc.id
+
+    @property
+    def article(self) -> Article:
+        return self.doc.article
+
+    @property
+    def segmented(self) -> bool:
+        return True
+
+    @property
+    def sentence_count(self) -> int:
+        return len(self.doc.sentences)
+
+    @property
+    def word_count(self) -> int:
+        """Alphanumeric tokens (what judge.restated.words counts)."""
+        return int(self.doc.alphanumeric.sum())
+
     @property
     def hashes(self) -> np.ndarray:
         """Each token's word hash: a lookup by word id, not kept (8 bytes a token)."""
