@@ -84,7 +84,8 @@ def _trace(store: Store, article: Article) -> dict:
     def meanwhile(text: set[int], named: set[int]) -> None:
         # while the encoder makes the lead: read what the comparison needs whatever the lead finds
         # (the text candidates, always compared; the named ones' bags and word weights)
-        segmented.prepared(sorted(text - {itself}))
+        for stored in segmented.prepared(sorted(text - {itself})):
+            stored.doc  # sharing text, it will be aligned: segmented now, while the encoder works
         bags = store.bag_rows(sorted(named - text - {itself}))
         weights.vector(doc)
         weights.of_bags(bags.values())
