@@ -375,7 +375,7 @@ def text_relations(db) -> None:
     assert {t for t, in db.execute("SELECT DISTINCT typeof(relation) FROM pair_rows")} == {"text"}
 
 
-def test_a_store_of_schema_4_gets_the_profiles_add_would_have_written(tmp_path, monkeypatch):
+def test_a_store_of_schema_4_gets_the_profiles_add_would_have_written(tmp_path, monkeypatch, capsys):
     from storytrace.ingest import read_inputs
     from storytrace.store import schema, trace_article
 
@@ -388,7 +388,10 @@ def test_a_store_of_schema_4_gets_the_profiles_add_would_have_written(tmp_path, 
     with sqlite3.connect(old) as db:
         db.execute("DROP TABLE profiles")
         db.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    capsys.readouterr()
     with Store(old, create=False) as a, Store(new, create=False) as b:
+        # one line says why the first open waits (minutes for a large store)
+        assert capsys.readouterr().err == f"storytrace: {old}: migrating the store from schema 4 to 5 (4 articles; once)\n"
         assert trace_article(a, query) == trace_article(b, query)
     with sqlite3.connect(old) as db, sqlite3.connect(new) as fresh:
         assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "5"

@@ -9,6 +9,7 @@ WAL mode: readers (``trace``) are not blocked by a batch being written.
 from __future__ import annotations
 
 import sqlite3
+import sys
 from pathlib import Path
 
 from ..index.sqlite_storage import SCHEMA as INDEX_SCHEMA
@@ -105,7 +106,7 @@ def connect(path: str | Path, create: bool) -> sqlite3.Connection:
     version = int(db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
     if version in MIGRATIONS:
         try:
-            version = _migrate(db, version)
+            version = _migrate(db, version, path)
         except sqlite3.OperationalError as exc:  # a read-only file, another writer holding it too long
             db.close()
             raise NotAStore(f"{path}: store schema version {version} must be migrated to {SCHEMA_VERSION} "
@@ -121,12 +122,16 @@ def connect(path: str | Path, create: bool) -> sqlite3.Connection:
     return db
 
 
-def _migrate(db: sqlite3.Connection, version: int) -> int:
+def _migrate(db: sqlite3.Connection, version: int, path: Path) -> int:
     """Bring a store of an older schema up to SCHEMA_VERSION, step by step, in one transaction (a
     crash leaves the old store as it was; another process migrating first is seen after the lock)."""
     db.execute("BEGIN IMMEDIATE")
     try:
         version = int(db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
+        if version in MIGRATIONS:  # minutes for a large store (README, "The store's file"): say why it waits
+            articles = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+            print(f"storytrace: {path}: migrating the store from schema {version} to {SCHEMA_VERSION} "
+                  f"({articles:,} articles; once)", file=sys.stderr, flush=True)
         while version in MIGRATIONS:
             MIGRATIONS[version](db)
             version += 1
