@@ -57,7 +57,8 @@ def meaning_kept(store: Store, p, f, meaning: list[int], batch: dict, weights: s
     rows = [weights.vector(batch[o][0].doc) if o in batch else weights.row(bags[o]) for o in meaning]
     scored = sorted(((stats.cosine(mine, row), o) for o, row in zip(meaning, rows)), key=lambda s: (-s[0], s[1]))
     kept = [o for cos, o in scored if cos >= T.MIN_CANDIDATE_TFIDF][:T.MEANING_CANDIDATES_PER_ARTICLE]
-    stored = dict(zip(*(lambda ids: (ids, segmented.prepared(ids)))([o for o in kept if o not in batch])))
+    stored_ids = [o for o in kept if o not in batch]
+    stored = dict(zip(stored_ids, segmented.prepared(stored_ids)))  # read together: one SELECT
     return [(o, _share_bins(f, batch[o][1]) if o in batch else _shares_with_stored(f, o, stored[o], segmented))
             for o in kept]
 

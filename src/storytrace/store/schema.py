@@ -280,7 +280,8 @@ _PROFILE_CHUNK = 512  # articles read, segmented and profiled at a time by _to_5
 
 
 def _to_5(db: sqlite3.Connection) -> None:
-    """Profile every stored article (segmented and sketched once: ~2.5 ms an article)."""
+    """Profile every stored article (each segmented and sketched once: 94.9 s for 79,000 articles,
+    the VACUUM after included, on a loaded machine)."""
     from .profiles import pack, profiles_of_articles
     from .records import article_from_row
 
