@@ -76,7 +76,7 @@ def main(argv=None) -> int:
     parser.add_argument("--features", action="store_true", help="print judge/restated.py's evidence per pair")
     args = parser.parse_args(argv)
     import storytrace
-    from storytrace.judge.restated import sentence_counterparts, shared_content, short_paragraphs, words
+    from storytrace.judge.restated import sentence_counterparts, shared_content, short_paragraphs
     from storytrace.model import Article
     from storytrace.text.prepared import prepare
 
@@ -89,7 +89,7 @@ def main(argv=None) -> int:
                 pa, pb = prepare([Article("a", a), Article("b", b)])
                 print(f"    {relations[-1] or '-':<10} {name[:12]:<12} short {short_paragraphs(pa) and short_paragraphs(pb):d}"
                       f"  shared {shared_content(pa.doc, pb.doc):.3f}  counterparts {sentence_counterparts(pa, pb):.3f}"
-                      f"  body {float(pa.body_vector @ pb.body_vector):.3f}  words {words(pa.doc)}/{words(pb.doc)}")
+                      f"  body {float(pa.body_vector @ pb.body_vector):.3f}  words {pa.word_count}/{pb.word_count}")
         counts = {r: relations.count(r) for r in sorted(set(relations), key=str)}
         print(f"{name:<28} {len(pairs):>4} pairs   rewrite {relations.count('rewrite') / len(pairs):.3f}   {counts}",
               flush=True)

@@ -128,17 +128,16 @@ def test_weights_of_a_new_dictionary_looks_up_what_is_asked_with_the_default_for
 def _counting_segments(monkeypatch):
     from collections import Counter
 
-    from storytrace.store import profiles, store as store_module
+    from storytrace.store import profiles
 
     segmented = Counter()
-    real = store_module.segment
+    real = profiles.segment
 
     def counting(article):
         segmented[article.id] += 1
         return real(article)
 
-    for module in (store_module, profiles):  # profiles: a stored article segmented when read
-        monkeypatch.setattr(module, "segment", counting)
+    monkeypatch.setattr(profiles, "segment", counting)  # where a stored article is segmented, when read
     return segmented
 
 

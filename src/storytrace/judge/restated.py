@@ -22,10 +22,6 @@ from ..text.prepared import Prepared
 from .alignment import NeedsEncoder
 
 
-def words(doc: Doc) -> int:
-    return int(doc.alphanumeric.sum())
-
-
 def short_paragraphs(p: Prepared) -> bool:
     """A paragraph or two: the size of text this test was measured on."""
     return 0 < p.word_count <= T.RESTATED_MAX_WORDS

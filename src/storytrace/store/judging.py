@@ -12,7 +12,7 @@ from ..judge import compare_many
 from ..judge.batch import needs_alignment
 from ..model import Pair
 from . import stats
-from .profiles import StoredPrepared, shares_a_bin
+from .profiles import shares_a_bin
 from .store import Store
 
 
@@ -59,16 +59,10 @@ def meaning_kept(store: Store, p, f, meaning: list[int], batch: dict, weights: s
     kept = [o for cos, o in scored if cos >= T.MIN_CANDIDATE_TFIDF][:T.MEANING_CANDIDATES_PER_ARTICLE]
     stored_ids = [o for o in kept if o not in batch]
     stored = dict(zip(stored_ids, segmented.prepared(stored_ids)))  # read together: one SELECT
-    return [(o, _share_bins(f, batch[o][1]) if o in batch else _shares_with_stored(f, o, stored[o], segmented))
+    # a stored article's from its profile: sketched only when the fingerprints cannot tell
+    return [(o, _share_bins(f, batch[o][1]) if o in batch
+             else shares_a_bin(f, stored[o].profile, lambda o=o: segmented.sketch(o)))
             for o in kept]
-
-
-def _shares_with_stored(f, number: int, stored, segmented: Segmented) -> bool:
-    """_share_bins with a stored article, from its profile when it has one (segmented only when the
-    fingerprints cannot tell)."""
-    if isinstance(stored, StoredPrepared):
-        return shares_a_bin(f, stored.profile, lambda: segmented.sketch(number))
-    return _share_bins(f, segmented.sketch(number))
 
 
 def _share_bins(a, b) -> bool:

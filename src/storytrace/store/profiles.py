@@ -39,7 +39,7 @@ _TERM_SEPARATOR = "\x1f"  # key terms are words and numbers: never this control 
 class Profile:
     terms: tuple[str, ...]
     sentences: int
-    words: int            # alphanumeric tokens (judge.restated.words)
+    words: int            # alphanumeric tokens (Prepared.word_count)
     shingles: int         # 0: too short to sketch (such a text shares a bin with any, as _share_bins has it)
     fingerprint: np.ndarray  # (NEARDUP_BINS,) uint16: the low 16 bits of each sketch bin
 

@@ -11,12 +11,10 @@ from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..text.fingerprint import key_terms
 from ..index import CandidateIndex, SqliteStorage, features_of
 from ..model import Article, Pair
 from ..encode.leads import pack
 from ..text.prepared import Prepared
-from ..text.segment import segment
 from .records import PAIR_COLUMNS, article_from_row, pair_from_row, text_hash
 from .stats import Bag, WordCache, Weights, make_bag, unpack_bag
 from .profiles import Profile, StoredPrepared
@@ -182,12 +180,9 @@ class Store:
         missing = [n for n in numbers if n not in self._prepared]
         found = self.profiles(missing)
         for n, article in zip(missing, self.articles(missing)):
-            lead = self.storage.vector_of(n)
-            if n in found:
-                self._prepared[n] = StoredPrepared(n, article, found[n], pack(lead))
-            else:  # no profile (add writes one with each article; migration to schema 5 the older ones')
-                doc = segment(article)
-                self._prepared[n] = Prepared(doc, key_terms(doc), lead)
+            # every stored article has a profile: add writes it with the article, the migration to
+            # schema 5 wrote those of older ones
+            self._prepared[n] = StoredPrepared(n, article, found[n], pack(self.storage.vector_of(n)))
         out = []
         for n in numbers:
             self._prepared.move_to_end(n)

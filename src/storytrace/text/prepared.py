@@ -58,7 +58,7 @@ class Prepared:
 
     @property
     def word_count(self) -> int:
-        """Alphanumeric tokens (what judge.restated.words counts)."""
+        """Alphanumeric tokens (what judge.restated.short_paragraphs bounds)."""
         return int(self.doc.alphanumeric.sum())
 
     @property
