@@ -327,6 +327,21 @@ def test_a_batch_expected_by_the_vector_index_finds_what_one_scan_each_finds(mon
         assert any(len(f) for f in runs[0][0])
 
 
+@pytest.mark.parametrize("size", [0, 1, T.VECTOR_NEIGHBOURS - 1, T.VECTOR_NEIGHBOURS, T.VECTOR_NEIGHBOURS + 1, 5000])
+def test_a_vectors_top_cosines_and_floor_are_those_of_a_full_sort(size):
+    """insert keeps each vector's VECTOR_NEIGHBOURS largest cosines and the floor they make; taken
+    by a partition, they must be a full sort's head (ties included: copies have equal leads), and
+    query's k-th largest the last of them."""
+    from storytrace.index.vectors import OPEN, _top_and_floor
+
+    rng = np.random.default_rng(size)
+    cosines = np.round(rng.uniform(-1, 1, size), 2).astype(np.float32)  # rounded: many ties
+    top, floor = _top_and_floor(cosines)
+    expected = np.sort(cosines)[::-1][:T.VECTOR_NEIGHBOURS]
+    assert top.dtype == np.float32 and np.array_equal(top, expected)
+    assert floor == (float(expected[-1]) if size >= T.VECTOR_NEIGHBOURS else OPEN)
+
+
 def test_shared_text_candidates_count_keys_over_every_hash_range():
     """The n-gram self-join runs a range of hash values at a time and adds the ranges' counts up: its
     pairs are those a count over all pairs gives (keys over the whole hash space, some held by more
