@@ -1,8 +1,8 @@
-"""The store's compact encodings (schemas 2 and 3): a pair's data, a bag of words and an article's
+"""The store's compact encodings (schemas 2 to 6): a pair's data, a bag of words and an article's
 text come back exactly as they went in, the JSON of schema 1 made from them is the same text, and
 they are smaller than that JSON; a store of schema 1 is refused with a one-line error saying what
-to do, one of schema 2 or 3 is migrated on open and answers as before; lead vectors (schema 4) round
-to 388 bytes and back bit for bit."""
+to do, one of schema 2 to 5 is migrated on open and answers as before; lead vectors (schema 4) round
+to 388 bytes and back bit for bit; bags' words become vocabulary ids (schema 6) naming the same words."""
 
 from __future__ import annotations
 
@@ -140,22 +140,49 @@ def test_evidence_without_a_known_layout_gives_no_spans():
 
 
 @pytest.mark.parametrize("counts", [[1, 3, 255], [1, 256, 2], [70_000, 1, 1], []])
-def test_bags_round_trip_in_order_with_the_narrowest_counts(counts):
-    words = ["kyiv", "nato", "ünïcode"][:len(counts)]
-    packed_words, packed_counts = pack_bag(words, counts)
-    unpacked_words, unpacked_counts = unpack_bag(packed_words, packed_counts)
-    assert (unpacked_words, unpacked_counts.tolist()) == (words, counts)
+@pytest.mark.parametrize("ids", [[7, 1, 250], [3, 65_535, 2], [70_000, 5, 1]])
+def test_bags_round_trip_in_order_with_the_narrowest_ids_and_counts(ids, counts):
+    ids = ids[:len(counts)]
+    packed_ids, packed_counts = pack_bag(ids, counts)
+    unpacked_ids, unpacked_counts = unpack_bag(packed_ids, packed_counts)
+    assert (unpacked_ids.tolist(), unpacked_counts.tolist()) == (ids, counts)
     width = 1 if max(counts, default=0) < 256 else 2 if max(counts) < 65536 else 4
     assert len(zlib.decompress(packed_counts)) == len(counts) * width
+    id_width = 1 if max(ids, default=0) < 256 else 2 if max(ids) < 65536 else 4
+    assert len(zlib.decompress(packed_ids)) == 1 + len(ids) * id_width
 
 
 def test_a_bags_counts_compress():
-    words = [f"w{i}" for i in range(300)]
+    ids = list(range(1, 301))
     counts = [1] * 250 + [2, 3, 1, 7] * 12 + [1, 1]
-    packed_words, packed_counts = pack_bag(words, counts)
-    unpacked_words, unpacked_counts = unpack_bag(packed_words, packed_counts)
-    assert (unpacked_words, unpacked_counts.tolist()) == (words, counts)
+    packed_ids, packed_counts = pack_bag(ids, counts)
+    unpacked_ids, unpacked_counts = unpack_bag(packed_ids, packed_counts)
+    assert (unpacked_ids.tolist(), unpacked_counts.tolist()) == (ids, counts)
     assert len(packed_counts) < len(counts) / 4
+
+
+def words_as_text(db) -> list[tuple[int, list[str]]]:
+    """The bags' words as schemas 2 to 5 kept them (zlib-compressed text, one a line), and no
+    vocabulary; gives each bag's words."""
+    vocabulary = dict(db.execute("SELECT id, word FROM vocabulary"))
+    bags = []
+    for no, ids in db.execute("SELECT article, words FROM bags ORDER BY article").fetchall():
+        words = [vocabulary[i] for i in _word_ids(ids)]
+        db.execute("UPDATE bags SET words = ? WHERE article = ?", (zlib.compress("\n".join(words).encode(), 6), no))
+        bags.append((no, words))
+    db.execute("DROP TABLE vocabulary")
+    return bags
+
+
+def stored_words(db) -> list[tuple[int, list[str]]]:
+    vocabulary = dict(db.execute("SELECT id, word FROM vocabulary"))
+    return [(no, [vocabulary[i] for i in _word_ids(ids)]) for no, ids in db.execute("SELECT article, words FROM bags ORDER BY article")]
+
+
+def _word_ids(packed: bytes) -> list[int]:
+    """pack_word_ids's ids (the counts are not needed, nor always compressed in these tests)."""
+    raw = zlib.decompress(packed)
+    return np.frombuffer(raw, dtype=f"<u{raw[0]}", offset=1).tolist()
 
 
 def test_a_store_of_schema_1_is_refused_with_a_one_line_error(tmp_path, capsys):
@@ -163,7 +190,7 @@ def test_a_store_of_schema_1_is_refused_with_a_one_line_error(tmp_path, capsys):
     Store(path).close()
     with sqlite3.connect(path) as db:
         db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    with pytest.raises(NotAStore, match="schema version 1; this storytrace reads version 5"):
+    with pytest.raises(NotAStore, match="schema version 1; this storytrace reads version 6"):
         Store(path)
     assert main(["trace", "--text", "Some words.", "--db", str(path)]) == 2
     err = capsys.readouterr().err.strip()
@@ -225,7 +252,8 @@ def test_a_store_of_schema_2_is_migrated_on_open_and_answers_the_same(tmp_path, 
         db.executemany("UPDATE articles SET text = ? WHERE no = ?", [(unpack_text(t), no) for no, t in texts])
         bags = db.execute("SELECT article, counts FROM bags").fetchall()  # ... the bags' counts as they are
         db.executemany("UPDATE bags SET counts = ? WHERE article = ?", [(zlib.decompress(c), no) for no, c in bags])
-        db.execute("DROP TABLE profiles")  # ... and no profiles (schema 5)
+        db.execute("DROP TABLE profiles")  # ... no profiles (schema 5) ...
+        words = words_as_text(db)  # ... and the bags' words as text (schema 6)
         db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
         wide = db.execute("SELECT COUNT(*) FROM index_ngrams WHERE key NOT BETWEEN -2147483648 AND 2147483647").fetchone()[0]
         postings = db.execute("SELECT COUNT(*) FROM index_ngrams").fetchone()[0]
@@ -239,12 +267,13 @@ def test_a_store_of_schema_2_is_migrated_on_open_and_answers_the_same(tmp_path, 
     assert main(["export", "--db", str(path), "--json", str(tmp_path / "after.json")]) == 0
     assert (tmp_path / "after.json").read_bytes() == (tmp_path / "before.json").read_bytes()
     with sqlite3.connect(path) as db:
-        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "5"
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "6"
         assert db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE  # and compacted:
         assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0  # the old texts' pages given back
         assert db.execute("SELECT COUNT(*) FROM articles WHERE typeof(text) = 'blob'").fetchone()[0] == len(texts) == 4
         assert [(no, zlib.decompress(c)) for no, c in db.execute("SELECT article, counts FROM bags")] == \
             [(no, zlib.decompress(c)) for no, c in bags]
+        assert stored_words(db) == words
         rows = bucketed(db, "ngrams")
         assert len(rows) == postings and all(-2 ** 31 <= key < 2 ** 31 for key, _ in rows)
 
@@ -261,7 +290,7 @@ def test_a_schema_2_store_that_cannot_be_migrated_now_is_refused_in_one_line(tmp
     holder = connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another writer, in the middle of a batch
     try:
-        with pytest.raises(NotAStore, match="schema version 2 must be migrated to 5 and could not be"):
+        with pytest.raises(NotAStore, match="schema version 2 must be migrated to 6 and could not be"):
             Store(path)
         assert main(["export", "--db", str(path), "--json", str(tmp_path / "e.json")]) == 2
         err = capsys.readouterr().err.strip()
@@ -312,6 +341,7 @@ def test_a_store_of_schema_3_gets_its_lead_vectors_rounded_and_its_postings_buck
         unbucket(db)  # the postings as (key, owner) rows
         text_relations(db)  # and the relations as text
         db.execute("DROP TABLE profiles")  # and no profiles (schema 5)
+        words = words_as_text(db)  # and the bags' words as text (schema 6)
         db.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
         stored = [v for (v,) in db.execute("SELECT vector FROM index_vectors ORDER BY owner")]
         assert {len(v) for v in stored} == {384 * 4}  # kept unrounded, as schema 3 kept them
@@ -321,7 +351,7 @@ def test_a_store_of_schema_3_gets_its_lead_vectors_rounded_and_its_postings_buck
     with Store(old, create=False) as a, Store(new, create=False) as b:
         assert trace_article(a, query) == trace_article(b, query)
     with sqlite3.connect(old) as db, sqlite3.connect(new) as fresh:
-        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "5"
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "6"
         rows = db.execute("SELECT vector, top, floor FROM index_vectors ORDER BY owner").fetchall()
         want = fresh.execute("SELECT vector, top, floor FROM index_vectors ORDER BY owner").fetchall()
         assert {kind: bucketed(db, kind) for kind in before} == before
@@ -331,6 +361,7 @@ def test_a_store_of_schema_3_gets_its_lead_vectors_rounded_and_its_postings_buck
                 fresh.execute(f"SELECT {columns} FROM {table} ORDER BY a, b").fetchall()
         assert {t for t, in db.execute("SELECT DISTINCT typeof(relation) FROM pair_rows")} == {"integer"}
         assert db.execute("SELECT * FROM profiles").fetchall() == fresh.execute("SELECT * FROM profiles").fetchall()
+        assert stored_words(db) == words == stored_words(fresh)
         assert {kind: bucketed(fresh, kind) for kind in before} == before
         assert [r for kind in before for r in db.execute(f"SELECT * FROM index_{kind} ORDER BY bucket")] == \
             [r for kind in before for r in fresh.execute(f"SELECT * FROM index_{kind} ORDER BY bucket")]
@@ -387,13 +418,53 @@ def test_a_store_of_schema_4_gets_the_profiles_add_would_have_written(tmp_path, 
         assert main(["add", *map(str, files), "--db", str(path), "-q"]) == 0
     with sqlite3.connect(old) as db:
         db.execute("DROP TABLE profiles")
+        words_as_text(db)
         db.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
     capsys.readouterr()
     with Store(old, create=False) as a, Store(new, create=False) as b:
         # one line says why the first open waits (minutes for a large store)
-        assert capsys.readouterr().err == f"storytrace: {old}: migrating the store from schema 4 to 5 (4 articles; once)\n"
+        assert capsys.readouterr().err == f"storytrace: {old}: migrating the store from schema 4 to 6 (4 articles; once)\n"
         assert trace_article(a, query) == trace_article(b, query)
     with sqlite3.connect(old) as db, sqlite3.connect(new) as fresh:
-        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "5"
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "6"
         profiles = db.execute("SELECT * FROM profiles ORDER BY article").fetchall()
         assert len(profiles) == 4 and profiles == fresh.execute("SELECT * FROM profiles ORDER BY article").fetchall()
+
+
+def test_a_store_of_schema_5_gets_its_bags_words_as_vocabulary_ids(tmp_path, monkeypatch, capsys):
+    """Schema 6 keeps a bag's words as ids of table vocabulary: migrated, every bag names the same
+    words in the same order (the TF-IDF row's sums follow it), the store traces as a fresh one and
+    takes a new batch as a fresh one does (new words get new ids, known words keep theirs)."""
+    from storytrace.ingest import read_inputs
+    from storytrace.store import schema, trace_article
+
+    monkeypatch.setattr(schema, "_BAG_CHUNK", 3)  # four articles: two chunks
+    files = sorted(EXAMPLE.glob("0*.txt"))
+    query = read_inputs([str(files.pop(2))]).articles[0]
+    later = files.pop()  # 004, added after the migration
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    for path in (old, new):
+        assert main(["add", *map(str, files), "--db", str(path), "-q"]) == 0
+    with sqlite3.connect(old) as db:
+        words = words_as_text(db)
+        db.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+        assert all(len(w) > 50 for _, w in words) and len(words) == 3
+    capsys.readouterr()
+    with Store(old, create=False) as a, Store(new, create=False) as b:
+        assert capsys.readouterr().err == f"storytrace: {old}: migrating the store from schema 5 to 6 (3 articles; once)\n"
+        assert trace_article(a, query) == trace_article(b, query)
+    with sqlite3.connect(old) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "6"
+        assert stored_words(db) == words
+        vocabulary = dict(db.execute("SELECT word, id FROM vocabulary"))
+        assert len(vocabulary) == len({w for _, ws in words for w in ws})
+    for path in (old, new):
+        assert main(["add", str(later), "--db", str(path), "-q"]) == 0
+    with sqlite3.connect(old) as db, sqlite3.connect(new) as fresh:
+        assert stored_words(db) == stored_words(fresh)
+        assert {w: i for w, i in db.execute("SELECT word, id FROM vocabulary") if w in vocabulary} == vocabulary
+        assert db.execute("SELECT * FROM pairs ORDER BY a, b").fetchall() == \
+            fresh.execute("SELECT * FROM pairs ORDER BY a, b").fetchall()
+    with Store(old, create=False) as a, Store(new, create=False) as b:
+        assert trace_article(a, query) == trace_article(b, query)
+        assert any(p["relation"] == "rewrite" for p in trace_article(a, query)["pairs"])

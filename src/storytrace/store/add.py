@@ -93,6 +93,7 @@ def add_articles(store: Store, articles: list[Article], processes: int | None = 
         features = features_of(prepared)
         numbers = []
         bags = [stats.bag(p.doc) for p in prepared]  # stored, and the TF-IDF rows' (Weights.knowing)
+        word_id = store.vocabulary.ids(w for words, _ in bags for w in words)
         for (article, base, version, _), p, f, counted_words in zip(new, prepared, features, bags):
             no = store.db.execute("INSERT INTO articles (id, base_id, version, text, text_hash, record, batch) "
                                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -101,7 +102,7 @@ def add_articles(store: Store, articles: list[Article], processes: int | None = 
             numbers.append(no)
             remember(store.db, no, article)
             store.db.execute("INSERT INTO bags (article, words, counts) VALUES (?, ?, ?)",
-                             (no, *stats.pack_bag(*counted_words)))
+                             (no, *stats.pack_bag([word_id[w] for w in counted_words[0]], counted_words[1])))
             store.db.execute("INSERT INTO profiles (article, data) VALUES (?, ?)", (no, pack_profile(profile_of(p, f))))
         stats.add_documents(store.db, [p.doc for p in prepared])
         count = store.count()

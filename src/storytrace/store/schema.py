@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..index.sqlite_storage import SCHEMA as INDEX_SCHEMA
 from .codec import RELATIONS
+from .vocabulary import VOCABULARY_TABLE
 
 APPLICATION_ID = 0x53545243  # "STRC"
 PAIR_TABLES = [
@@ -40,8 +41,9 @@ PAGE_SIZE = 16384
 # (encode/leads.py: 388 bytes a vector instead of 1,536), postings packed into buckets of their keys
 # (index/sqlite_storage.BUCKET_BITS), relations as small integers (codec.relation_code); 5: each
 # article's profile (store/profiles.py), so that a stored candidate is not segmented to be judged by
-# the event model. A store of schema 2, 3 or 4 is migrated on open.
-SCHEMA_VERSION = 5
+# the event model; 6: bags of words keep their words as ids of table ``vocabulary``
+# (store/vocabulary.py), read back without looking a word up. A store of schema 2 to 5 is migrated on open.
+SCHEMA_VERSION = 6
 
 # key terms, counts and sketch fingerprint of each article (profiles.pack)
 PROFILES_TABLE = "CREATE TABLE profiles (article INTEGER PRIMARY KEY, data BLOB NOT NULL)"
@@ -66,6 +68,7 @@ TABLES = [
     "CREATE TABLE sources (article TEXT PRIMARY KEY, sources TEXT NOT NULL) WITHOUT ROWID",
     # corpus statistics kept as the store grows: document frequency of each counted word ...
     "CREATE TABLE bags (article INTEGER PRIMARY KEY, words BLOB NOT NULL, counts BLOB NOT NULL)",  # stats.pack_bag
+    VOCABULARY_TABLE,  # the words of the bags
     PROFILES_TABLE,
     "CREATE TABLE word_df (word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID",
     # ... and which articles hold each line (furniture recurrence)
@@ -298,8 +301,30 @@ def _to_5(db: sqlite3.Connection) -> None:
         last = rows[-1][0]
 
 
+_BAG_CHUNK = 2000  # bags rewritten at a time by _to_6
+
+
+def _to_6(db: sqlite3.Connection) -> None:
+    """Each bag's words as vocabulary ids (stats.pack_bag), the vocabulary numbered in the order
+    the bags first name its words."""
+    from .stats import pack_word_ids, unpack_words
+
+    db.execute(VOCABULARY_TABLE)
+    vocabulary: dict[str, int] = {}
+    last = -1
+    while rows := db.execute("SELECT article, words, counts FROM bags WHERE article > ? ORDER BY article LIMIT ?",
+                             (last, _BAG_CHUNK)).fetchall():
+        updates = []
+        for no, words, counts in rows:
+            ids = [vocabulary.setdefault(w, len(vocabulary) + 1) for w in unpack_words(words)]
+            updates.append((pack_word_ids(ids), no))
+        db.executemany("UPDATE bags SET words = ? WHERE article = ?", updates)
+        last = rows[-1][0]
+    db.executemany("INSERT INTO vocabulary (id, word) VALUES (?, ?)", ((i, w) for w, i in vocabulary.items()))
+
+
 # schema version -> the step that makes it the next one
-MIGRATIONS = {2: _to_3, 3: _to_4, 4: _to_5}
+MIGRATIONS = {2: _to_3, 3: _to_4, 4: _to_5, 5: _to_6}
 
 
 def _create(db: sqlite3.Connection) -> None:

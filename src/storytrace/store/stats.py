@@ -42,25 +42,44 @@ def bag(doc: Doc) -> tuple[list[str], list[int]]:
     return list(counts), list(counts.values())
 
 
-def pack_bag(words: list[str], counts: list[int]) -> tuple[bytes, bytes]:
-    """The words (in the bag's order, which the TF-IDF row's sums follow) zlib-compressed, one a
-    line; the counts as little-endian unsigned integers of the fewest bytes that hold the largest
-    (one byte for nearly every article: unpack_bag tells the width from their length), also
-    zlib-compressed (schema 3: most counts are 1, 37% of the bytes on the synthetic corpus)."""
-    width = next(t for t in _COUNT_TYPES if not counts or max(counts) <= np.iinfo(t).max)
-    return (zlib.compress("\n".join(words).encode("utf-8", "surrogatepass"), 6),
-            compress_counts(np.array(counts, dtype=width).tobytes()))
+def pack_bag(ids, counts: list[int]) -> tuple[bytes, bytes]:
+    """The words as the store's vocabulary ids (store/vocabulary.py), in the bag's order (which the
+    TF-IDF row's sums follow), as little-endian unsigned integers of the fewest bytes that hold the
+    largest, after one byte giving that width, zlib-compressed (schema 6: a stored bag becomes a row
+    with no text to split and no word to look up); the counts likewise without the width byte
+    (one byte for nearly every article: unpack_bag tells it from their length), also compressed
+    (schema 3: most counts are 1, 37% of the bytes on the synthetic corpus)."""
+    width = _narrowest(np.asarray(counts, dtype=np.int64))
+    return pack_word_ids(ids), compress_counts(np.array(counts, dtype=width).tobytes())
 
 
-def unpack_bag(words: bytes, counts: bytes) -> tuple[list[str], np.ndarray]:
-    """The words and their counts (an array of unsigned integers, read-only) of pack_bag's bytes."""
-    text = zlib.decompress(words).decode("utf-8", "surrogatepass")
-    listed = text.split("\n") if text else []
-    if not listed:
-        return [], np.zeros(0, np.uint8)
+def pack_word_ids(ids) -> bytes:
+    """pack_bag's words: the width byte, then the ids."""
+    ids = np.asarray(ids, dtype=np.int64)
+    width = _narrowest(ids)
+    return zlib.compress(bytes([np.dtype(width).itemsize]) + ids.astype(width).tobytes(), 6)
+
+
+def unpack_bag(ids: bytes, counts: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """The vocabulary ids and their counts (arrays of unsigned integers, read-only) of pack_bag's bytes."""
+    raw = zlib.decompress(ids)
+    ids = np.frombuffer(raw, dtype=f"<u{raw[0]}", offset=1)
+    if not len(ids):
+        return ids, np.zeros(0, np.uint8)
     counts = zlib.decompress(counts)
-    width = next(t for t in _COUNT_TYPES if np.dtype(t).itemsize * len(listed) == len(counts))
-    return listed, np.frombuffer(counts, dtype=width)
+    width = next(t for t in _COUNT_TYPES if np.dtype(t).itemsize * len(ids) == len(counts))
+    return ids, np.frombuffer(counts, dtype=width)
+
+
+def unpack_words(words: bytes) -> list[str]:
+    """The words of a bag as schemas 2 to 5 stored them: zlib-compressed text, one a line (the
+    migration to schema 6 reads them)."""
+    text = zlib.decompress(words).decode("utf-8", "surrogatepass")
+    return text.split("\n") if text else []
+
+
+def _narrowest(values: np.ndarray) -> str:
+    return next(t for t in _COUNT_TYPES if not len(values) or int(values.max()) <= np.iinfo(t).max)
 
 
 def compress_counts(raw: bytes) -> bytes:
@@ -93,7 +112,12 @@ _SUBLINEAR = np.array([0.0] + [1.0 + math.log(c) for c in range(1, 256)])
 
 def make_bag(key: str, words: list[str], counts) -> Bag:
     """``counts``: a list, or unpack_bag's array (taken as it is: no list made of a stored bag)."""
-    ids = word_ids(words)
+    return bag_of_ids(key, word_ids(words), counts)
+
+
+def bag_of_ids(key: str, ids: np.ndarray, counts) -> Bag:
+    """make_bag of the words of these ids (this process's, text/vocab.py): a stored bag's, whose
+    words are not looked up again."""
     order = np.argsort(ids)
     counts = np.asarray(counts)
     if len(counts) and counts.max() < len(_SUBLINEAR):

@@ -11,15 +11,18 @@ from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
+
 from ..index import CandidateIndex, SqliteStorage, features_of
 from ..model import Article, Pair
 from ..encode.leads import pack
 from ..text.prepared import Prepared
 from .records import PAIR_COLUMNS, article_from_row, pair_from_row, text_hash
-from .stats import Bag, WordCache, Weights, make_bag, unpack_bag
+from .stats import Bag, WordCache, Weights, bag_of_ids, unpack_bag
 from .profiles import Profile, StoredPrepared
 from .profiles import unpack as unpack_profile
 from .schema import connect
+from .vocabulary import Vocabulary
 
 DEFAULT_PATH = "storytrace.db"
 PREPARED_CACHE = 4096  # stored articles kept segmented in memory (bounded: a long-running process stays small)
@@ -41,6 +44,7 @@ class Store:
         self._prepared: OrderedDict[int, Prepared] = OrderedDict()
         self._sketches: OrderedDict[int, object] = OrderedDict()
         self.words = WordCache()  # word weights and stored bags, kept between batches and traces
+        self.vocabulary = Vocabulary(self.db)  # the words of stored bags, as ids
 
     def close(self) -> None:
         self.db.close()
@@ -134,6 +138,7 @@ class Store:
             self._prepared.clear()
             self._sketches.clear()
             self.words = WordCache()  # counts and article numbers of the batch rolled back
+            self.vocabulary.forget()  # word ids of the batch rolled back, which a later one may reuse
             raise
 
     # ---- reading
@@ -199,14 +204,21 @@ class Store:
                 out[no] = unpack_profile(data)
         return out
 
-    def bags(self, numbers: list[int]) -> dict[int, tuple[str, list[str], list[int]]]:
-        """number -> (id, counted words, their counts) of stored articles."""
+    def bags(self, numbers: list[int]) -> dict[int, tuple[str, np.ndarray, np.ndarray]]:
+        """number -> (id, counted words as this process's word ids, their counts) of stored articles."""
         out = {}
         for chunk in _chunks(numbers):
             for no, aid, words, counts in self.db.execute(
                     f"SELECT bags.article, articles.id, words, counts FROM bags JOIN articles ON articles.no = bags.article "
                     f"WHERE bags.article IN ({_marks(chunk)})", chunk):
-                out[no] = (aid, *unpack_bag(words, counts))
+                ids, counts = unpack_bag(words, counts)
+                out[no] = (aid, ids, counts)
+        if out:  # every bag's store ids turned into this process's at once
+            numbers = list(out)
+            joined = self.vocabulary.process_ids(np.concatenate([out[n][1] for n in numbers]).astype(np.int64))
+            ends = np.cumsum([len(out[n][1]) for n in numbers])
+            for n, ids in zip(numbers, np.split(joined, ends[:-1])):
+                out[n] = (out[n][0], ids, out[n][2])
         return out
 
     def bag_rows(self, numbers: list[int]) -> dict[int, Bag]:
@@ -218,8 +230,8 @@ class Store:
                 missing.append(n)
             else:
                 out[n] = found
-        for n, (aid, words, counts) in self.bags(missing).items():
-            out[n] = make_bag(aid, words, counts)
+        for n, (aid, ids, counts) in self.bags(missing).items():
+            out[n] = bag_of_ids(aid, ids, counts)
             self.words.keep_bag(n, out[n])
         return out
 
