@@ -282,3 +282,30 @@ def test_templated_one_sentence_items_of_different_events_stay_in_separate_stori
     assert not mixed, [sorted(s["articles"]) for s in mixed]
     # copies of one item still make one story, and the events are not scattered into single items
     assert max(len(s["articles"]) for s in result["stories"]) >= 3
+
+
+def test_unpaired_surrogates_become_replacement_characters_with_a_note(tmp_path):
+    """JSON may escape half a surrogate pair ("\\udc80"); such a string cannot be tokenized, encoded
+    as UTF-8 or written out. It was a crash of analyze and add (the encoder's tokenizer refused it);
+    now each becomes U+FFFD at the same offset, a record's reader says so in one line, and a text
+    given directly (an argument not valid UTF-8) is replaced the same way."""
+    import json
+
+    from storytrace import compare
+
+    broken = ARTICLE.replace("storm", "st\udc80rm").replace("Ferries", "\ud800Ferries")
+    path = tmp_path / "broken.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": broken, "title": "Harbour \udfff"}) + "\n"
+                    + json.dumps({"id": "b", "text": ARTICLE}) + "\n", encoding="utf-8")
+    ingested = read_inputs([str(path)])
+    a = next(x for x in ingested.articles if x.id == "a")
+    assert len(a.text) == len(broken) and a.text.count("\ufffd") == 2 and "st\ufffdrm" in a.text
+    assert a.title == "Harbour \ufffd"
+    assert sorted(ingested.errors) == [f"{path}:1: field {name!r} holds unpaired surrogate escapes (not text), "
+                                       f"each replaced by U+FFFD" for name in ("text", "title")]
+    out = tmp_path / "out.json"
+    result = storytrace("analyze", str(path), "--json", str(out))
+    assert result.returncode == 0, result.stderr
+    pairs = json.loads(out.read_text(encoding="utf-8"))["pairs"]
+    assert [(p["a"], p["b"], p["relation"]) for p in pairs] == [("a", "b", "duplicate")]
+    assert compare(broken, ARTICLE)["relation"] == "duplicate"

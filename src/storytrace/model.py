@@ -6,6 +6,7 @@ the article's text exactly as it was read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -14,6 +15,24 @@ import numpy as np
 from .text import vocab
 
 Span = tuple[int, int]
+
+
+def has_surrogates(text: str) -> bool:
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with every unpaired surrogate code point replaced by U+FFFD (the same length)."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -33,6 +52,15 @@ class Article:
     language: str | None = None  # as the page declares it (HTML input)
     dateline: str | None = None  # the place a report is filed from ("KYIV, Ukraine")
     headings: list[Span] = field(default_factory=list)  # lines the page marks up as headings (HTML input)
+
+    def __post_init__(self) -> None:
+        # an unpaired surrogate (a JSON "\udc80" escape, an argument not valid UTF-8) cannot be
+        # tokenized, encoded as UTF-8 or written to JSON: it becomes U+FFFD, one code point for
+        # one, so offsets are unchanged (readers say so for their records: readers/records.py)
+        for name in ("id", "text", "title", "url", "outlet", "published", "byline"):
+            value = getattr(self, name)
+            if isinstance(value, str) and has_surrogates(value):
+                setattr(self, name, without_surrogates(value))
 
 
 @dataclass(slots=True)  # millions of them in a large corpus: no per-instance dict

@@ -6,7 +6,7 @@ an HTML file). The optional fields name metadata and win over what the page's ma
 
 from __future__ import annotations
 
-from ..model import Article
+from ..model import Article, has_surrogates, without_surrogates
 from .decode import newlines
 
 OPTIONAL_FIELDS = ("title", "url", "outlet", "published", "byline")
@@ -29,6 +29,12 @@ def from_record(record: object, default_id: str, where: str, errors: list[str],
         errors.append(f"{where}: field {name!r} is not text, ignored")
         return None
 
+    for name in FIELDS:  # Article replaces them; the record's reader is told
+        value = record.get(name)
+        if isinstance(value, str) and has_surrogates(value):
+            errors.append(f"{where}: field {name!r} holds unpaired surrogate escapes (not text), "
+                          f"each replaced by U+FFFD")
+            record = {**record, name: without_surrogates(value)}
     text, html = record.get("text"), record.get("html")
     fields = {name: scalar(name) for name in OPTIONAL_FIELDS}
     article_id = scalar("id") or default_id
