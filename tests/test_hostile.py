@@ -309,3 +309,28 @@ def test_unpaired_surrogates_become_replacement_characters_with_a_note(tmp_path)
     pairs = json.loads(out.read_text(encoding="utf-8"))["pairs"]
     assert [(p["a"], p["b"], p["relation"]) for p in pairs] == [("a", "b", "duplicate")]
     assert compare(broken, ARTICLE)["relation"] == "duplicate"
+
+
+def test_control_characters_from_articles_never_reach_the_terminal(tmp_path):
+    """A terminal obeys what it prints: an article's id, title or text holding an ANSI escape (clear
+    the screen, write the clipboard), a carriage return or a bidirectional override is shown as
+    escapes in every command's terminal output, and kept exactly in the JSON."""
+    import json
+
+    evil_id, evil_title = "\x1b[2Jwire\u202e", "Harbour \x1b]52;c;aGk=\x07 reopens\r"
+    path = tmp_path / "evil.jsonl"
+    path.write_text(json.dumps({"id": evil_id, "title": evil_title, "text": "\x1b[31m" + ARTICLE}) + "\n"
+                    + json.dumps({"id": "copy", "text": ARTICLE}) + "\n"
+                    + json.dumps({"id": "bad\x1b[5m", "text": 7}) + "\n", encoding="utf-8")
+    db, out = tmp_path / "s.db", tmp_path / "out.json"
+    runs = [storytrace("analyze", str(path), "--json", str(out)), storytrace("add", str(path), "--db", str(db)),
+            storytrace("trace", "--id", "copy", "--db", str(db)), storytrace("compare", str(path), str(path))]
+    assert [r.returncode for r in runs] == [0, 0, 0, 2]  # compare: a file of several articles is refused
+    for run in runs:
+        shown = run.stdout + run.stderr
+        assert not any(c in shown for c in "\x1b\x07\r\u202e"), shown
+    assert "\\x1b[2Jwire\\u202e" in runs[0].stdout and "\\x1b[2Jwire\\u202e" in runs[2].stdout
+    assert f"{path}:3: " in runs[0].stderr  # the bad record reported, the rest analysed
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert {a["id"] for a in document["articles"]} == {evil_id, "copy"}
+    assert next(a for a in document["articles"] if a["id"] == evil_id)["title"] == evil_title

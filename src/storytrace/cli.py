@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import __version__
 from .output.paths import write_json
+from .output.terminal import terminal_safe
 
 
 def _progress_callback(progress: Progress):
@@ -65,7 +66,7 @@ def _analyze(args: argparse.Namespace, client, err: Console) -> int:
             return distributed.analyze_articles(client, articles, errors, progress, read_seconds=read_seconds,
                                                 encoder=args.encoder)
     for line in ingested.errors:
-        err.print(f"storytrace: {line}", markup=False)
+        err.print(f"storytrace: {terminal_safe(line)}", markup=False)
     if not ingested.articles:
         err.print("storytrace: no article could be read; nothing to analyse", markup=False)
         return 1
@@ -141,7 +142,7 @@ def _read_text_argument(value: str, err: Console) -> tuple[str, str] | None:
 
     ingested = read_inputs([value])
     for line in ingested.errors:
-        err.print(f"storytrace: {line}", markup=False)
+        err.print(f"storytrace: {terminal_safe(line)}", markup=False)
     if not ingested.articles:
         return None
     if len(ingested.articles) > 1:  # never pick one silently

@@ -5,8 +5,9 @@ Each table shows at most ``rows`` lines (a corpus of thousands has tens of thous
 terminal is for a first look, the JSON holds everything); pairs come reuse first (duplicate,
 version, rewrite, partial), then same_event and related, the most similar first within each.
 
-Article text is untrusted: everything taken from it goes through ``escape`` so that markup-like
-text ("[bold]", "[link=...]") prints literally instead of styling the terminal.
+Article text is untrusted: everything taken from it goes through ``escape`` (output/terminal.py) so
+that markup-like text ("[bold]", "[link=...]") prints literally instead of styling the terminal,
+and control characters show as escapes instead of being obeyed.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from __future__ import annotations
 import heapq
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from ..judge.relate import RELATION_RANK
+from .terminal import escape
 
 SUMMARY_ROWS = 50  # rows per table unless the caller asks for another number (0: all)
 

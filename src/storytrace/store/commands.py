@@ -8,6 +8,7 @@ from collections import Counter
 
 from ..model import Article
 from ..output.paths import write_json
+from ..output.terminal import terminal_safe
 from .add import AddReport, add_articles
 from .export import export_result
 from .schema import NotAStore
@@ -24,6 +25,9 @@ class UsageProblem(Exception):
 
 def run_add(args, say) -> int:
     from ..ingest import read_inputs
+
+    tell = say
+    say = lambda line: tell(terminal_safe(line))  # noqa: E731  (ids and paths come from the inputs)
 
     try:
         store = Store(args.db, create=True, wait_seconds=args.wait)
@@ -49,7 +53,7 @@ def run_add(args, say) -> int:
         report = merge_reports(store, reports)
         total = store.count()
     if not args.quiet:
-        print(add_summary(report, total, args.db, args.top))
+        print(terminal_safe(add_summary(report, total, args.db, args.top)))
     return 0
 
 
@@ -114,7 +118,7 @@ def read_traced(args) -> Article | None:
         return Article(f"text_{text_hash(args.text).hex()[:16]}" if args.add else "text", args.text)
     ingested = read_inputs([args.path])
     for line in ingested.errors:
-        print(f"storytrace: {line}", file=sys.stderr)
+        print(f"storytrace: {terminal_safe(line)}", file=sys.stderr)
     if len(ingested.articles) > 1:
         raise UsageProblem(f"{args.path} holds {len(ingested.articles)} articles; trace takes one")
     return ingested.articles[0] if ingested.articles else None
@@ -146,14 +150,14 @@ def run_trace(args) -> int:
                     print(f"storytrace: {exc}", file=sys.stderr)
                     return 1
                 me = result["articles"][0]["id"]
-                print(f"{args.db}: " + (f"added {me}" if report.added else f"{me} already stored unchanged"),
+                print(terminal_safe(f"{args.db}: " + (f"added {me}" if report.added else f"{me} already stored unchanged")),
                       file=sys.stderr)
             else:
                 result = trace_article(store, article)
         stored = args.id is not None or args.add or _stored_unchanged(store, article)
     if args.json and write_json(result, args.json):
         return 0
-    print(trace_summary(result, stored=stored))
+    print(terminal_safe(trace_summary(result, stored=stored)))
     return 0
 
 
