@@ -86,12 +86,46 @@ def test_adding_again_changes_nothing_and_a_new_text_is_a_new_version(tmp_path):
         # the update derives from the version it replaced, though it is the fuller text and undated
         assert store.db.execute("SELECT source, derived FROM pairs WHERE a = ? AND b = ?",
                                 tuple(sorted((old.id, new_id)))).fetchone() == (old.id, new_id)
+        # and the batch's report says what was stored (it showed the pair's own direction: the fuller text first)
+        reported = next(p for p in report.pairs if {p.a, p.b} == {old.id, new_id})
+        assert (reported.source, reported.derived) == (old.id, new_id)
         # the id names the newest version; the older one keeps its id
         assert store.trace(id=old.id)["articles"][0]["id"] == new_id
         assert store.trace(id=f"{old.id}@v2")["articles"][0]["id"] == new_id
         assert any(new_id in (p["a"], p["b"]) for p in store.trace(id=old.id)["pairs"])
         assert add_articles(store, [edited], processes=1).unchanged == [old.id]  # v2 again: nothing
         assert store.count() == 6
+
+
+def test_ids_that_look_like_versions_never_collide(tmp_path):
+    """A version is stored as ``x@v2``; an input may use such an id itself. Each of these stopped
+    add with a UNIQUE constraint error (the whole batch lost): now every text is stored under an id
+    of its own, and a new text under a version's id is the next version of that article."""
+    from storytrace.model import Article
+
+    def texts(*ids):
+        return [Article(i, f"{w} text about the harbour storm and the ferries of the port, number {n}.")
+                for n, (i, w) in enumerate(ids)]
+
+    with Store(tmp_path / "s.db") as store:
+        add_articles(store, texts(("x", "First"), ("x@v2", "Another")), processes=1)
+        # x's second version would be x@v2, the id of another article
+        report = add_articles(store, texts(("x", "Second")), processes=1)
+        assert report.versions == ["x@v2#2"] and report.notes == []
+        # a new text under the id a version goes by: the next version of that version's article
+        report = add_articles(store, [Article("x@v2#2", "Third text, a later version of x about the harbour.")],
+                              processes=1)
+        assert report.versions == ["x@v3"]
+        # in one batch: y's new version takes y@v2, so a record called y@v2 is renamed, and said so
+        add_articles(store, texts(("y", "First")), processes=1)
+        report = add_articles(store, texts(("y", "Second"), ("y@v2", "Unrelated")), processes=1)
+        assert sorted(report.added) == ["y@v2", "y@v2#2"]
+        assert report.notes == ["y@v2: id 'y@v2' is the id of a new version in this batch; this article "
+                                "stored as 'y@v2#2'"]
+        rows = store.db.execute("SELECT id, base_id, version FROM articles ORDER BY no").fetchall()
+        assert rows == [("x", "x", 1), ("x@v2", "x@v2", 1), ("x@v2#2", "x", 2), ("x@v3", "x", 3),
+                        ("y", "y", 1), ("y@v2", "y", 2), ("y@v2#2", "y@v2#2", 1)]
+        assert store.trace(id="x")["articles"][0]["id"] == "x@v3"
 
 
 def test_a_failing_batch_leaves_the_store_as_it_was(tmp_path, monkeypatch):

@@ -40,6 +40,7 @@ class AddReport:
     pairs: list[Pair] = field(default_factory=list)     # new links
     stories: list[StoryChange] = field(default_factory=list)  # stories created or changed
     errors: list[str] = field(default_factory=list)     # inputs that could not be read (Store.add)
+    notes: list[str] = field(default_factory=list)      # ids add had to change (a record named as a version)
     batch: int | None = None                            # the batch's number in the store, once committed
 
 
@@ -56,24 +57,64 @@ def judged_by() -> str:
 
 
 def _new_texts(store: Store, articles: list[Article], report: AddReport) -> list[tuple[Article, str, int, str | None]]:
-    """(article, base id, version, previous version's id) of each text not yet stored."""
+    """(article, base id, version, previous version's id) of each text not yet stored. A new text
+    under a stored id is the next version of the article that id names (``x@v2`` names version 2
+    of ``x``); a version's id ``x@vN`` taken already by another article gets ``#2``, ``#3``."""
     out = []
+    latest: dict[str, tuple[int, str]] = {}  # base id -> (version, id) of its newest, this batch's included
+    taken: set[str] = set()  # ids given in this batch
+    batch_texts: dict[str, set[bytes]] = {}  # base id -> digests of this batch's texts under it
     for article in sorted(articles, key=lambda a: a.id):
+        base = article.id
+        stored = _versions(store, base)
+        if not stored:  # an id a stored version goes by: a new text of it is that article's next version
+            named = store.db.execute("SELECT base_id FROM articles WHERE id = ?", (base,)).fetchone()
+            if named is not None:
+                base = named[0]
+                stored = _versions(store, base)
         digest = text_hash(article.text)
-        stored = store.db.execute("SELECT id, version, text_hash FROM articles WHERE base_id = ? ORDER BY version",
-                                  (article.id,)).fetchall()
-        if any(bytes(h) == digest for _, _, h in stored):
+        if any(bytes(h) == digest for _, _, h in stored) or digest in batch_texts.get(base, ()):
             report.unchanged.append(article.id)
             continue
-        if stored:
-            version = stored[-1][1] + 1
-            previous = stored[-1][0]
-            article = dataclasses.replace(article, id=f"{article.id}@v{version}")
-            report.versions.append(article.id)
-            out.append((article, article.id.rsplit("@v", 1)[0], version, previous))
-        else:
-            out.append((article, article.id, 1, None))
+        batch_texts.setdefault(base, set()).add(digest)
+        newest = latest.get(base)
+        if newest is None and stored:
+            newest = stored[-1][1], stored[-1][0]
+        if newest is None:  # a new article
+            name = base
+            copy = 1
+            while name in taken or _stored_id(store, name):  # the name this batch gave another's version
+                copy += 1
+                name = f"{base}#{copy}"
+            if name != base:
+                report.notes.append(f"{article.origin or article.id}: id {base!r} is the id of a new version in "
+                                    f"this batch; this article stored as {name!r}")
+                article = dataclasses.replace(article, id=name)
+                base = name
+            out.append((article, base, 1, None))
+            latest[base] = (1, base)
+            taken.add(base)
+            continue
+        version, previous = newest[0] + 1, newest[1]
+        name, copy = f"{base}@v{version}", 1
+        while name in taken or _stored_id(store, name):  # the id of another article (x@v2 was one's own)
+            copy += 1
+            name = f"{base}@v{version}#{copy}"
+        article = dataclasses.replace(article, id=name)
+        report.versions.append(name)
+        out.append((article, base, version, previous))
+        latest[base] = (version, name)
+        taken.add(name)
     return out
+
+
+def _versions(store: Store, base: str) -> list[tuple[str, int, bytes]]:
+    return store.db.execute("SELECT id, version, text_hash FROM articles WHERE base_id = ? ORDER BY version",
+                            (base,)).fetchall()
+
+
+def _stored_id(store: Store, article_id: str) -> bool:
+    return store.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
 
 @with_single_threaded_blas  # as analyze: small products, no BLAS thread pool woken for each
@@ -122,9 +163,19 @@ def add_articles(store: Store, articles: list[Article], processes: int | None = 
         touched = set(report.added) | {x for p in compared if p.relation != "related" for x in (p.a, p.b)}
         touched |= rejudge(store, batch, weights)  # the pairs judged when the weights were others
         moved = orient_and_source(store, touched)
+        report.pairs = _as_stored(store, compared, report.added)
         report.stories = restory(store, touched | moved, docs=segmented.docs(*(p.doc for p in prepared)))
     report.batch = batch  # committed
     return report
+
+
+def _as_stored(store: Store, pairs: list[Pair], added: list[str]) -> list[Pair]:
+    """The batch's pairs directed as the store keeps them: a pair's own direction may be turned by
+    its family's evidence (a credited copy, the version order: orient_and_source), and the report
+    must say what was stored. Every stored pair of a new article is one of this batch's."""
+    stored = {(p.a, p.b): p for p in store.pairs_of(added, related=False)}
+    return [dataclasses.replace(p, source=stored[(p.a, p.b)].source, derived=stored[(p.a, p.b)].derived)
+            if (p.a, p.b) in stored else p for p in pairs]
 
 
 def _ids_of(store: Store, pairs: set[tuple[int, int]]) -> set[tuple[str, str]]:

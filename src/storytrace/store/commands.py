@@ -48,6 +48,8 @@ def run_add(args, say) -> int:
             except StoreBusy as exc:
                 say(f"storytrace: {exc}")
                 return 1
+            for line in reports[-1].notes:
+                say(f"storytrace: {line}")
             if not args.quiet:  # said only once committed: a batch reported here survives any crash
                 say(committed_line(reports[-1], store.count()))
         report = merge_reports(store, reports)
