@@ -104,6 +104,27 @@ def test_unknown_ids_are_404_with_a_json_message(client):
         assert r.headers["content-type"].startswith("application/json") and r.json()["error"], url
 
 
+def test_articles_and_pairs_with_any_id_can_be_fetched(tmp_path):
+    """Ids are often URLs (a WARC record's id is its address). GET /api/articles/{id} took one path
+    segment, so such an article could not be fetched (404 "no such endpoint"); now the route takes
+    slashes, and the query forms take any id, ".." included (which a client resolves away in a path)."""
+    from urllib.parse import quote
+
+    ids = ["https://example.com/news/2024/harbour", "..", "a b?c=1#d", "naïve/✓"]
+    with TestClient(create_app(tmp_path / "s.db", warm=False)) as c:
+        body = [{"id": i, "text": "The harbour reopened on Monday after the storm, the port authority said. "
+                                  f"Ferries will run from Tuesday, number {k}."} for k, i in enumerate(ids)]
+        assert c.post("/api/articles", json=body).status_code == 201
+        for i in ids:
+            assert c.get("/api/articles", params={"id": i}).json()["article"]["id"] == i
+            if i != "..":
+                assert c.get("/api/articles/" + quote(i, safe="")).json()["article"]["id"] == i
+        pair = c.get("/api/pairs", params={"a": ids[0], "b": ids[3]}).json()["pair"]
+        assert {pair["a"], pair["b"]} == {ids[0], ids[3]}
+        assert c.get("/api/articles", params={"id": "nope/x"}).status_code == 404
+        assert c.get("/api/articles").status_code == 422
+
+
 def test_trace_a_json_article_and_an_html_page_storing_nothing(client):
     before = client.get("/api/stories").json()["total"]
     text = (EXAMPLE / f"{B}.txt").read_text(encoding="utf-8")

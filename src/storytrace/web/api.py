@@ -49,14 +49,27 @@ def api_routes(access: StoreAccess) -> APIRouter:
         document, _ = access.story(story_id)
         return document
 
-    @router.get("/articles/{article_id}", summary="One article: its fields, text, sources, story and pairs",
+    # Ids are often URLs (a WARC record's id is its address): the article's route takes the rest of
+    # the path, slashes included; the query forms take any id at all ("..", which clients resolve
+    # away in a path, and a pair of ids with slashes, which a path cannot split).
+    @router.get("/articles/{article_id:path}", summary="One article: its fields, text, sources, story and pairs",
                 responses={404: _ERRORS[404]})
     def article(article_id: str):
         return access.article(article_id)
 
+    @router.get("/articles", summary="One article by its id as a query parameter (any id)",
+                responses={404: _ERRORS[404]})
+    def article_by_query(id: str = Query(..., min_length=1, description="the article's id")):
+        return access.article(id)
+
     @router.get("/pairs/{a}/{b}", summary="One pair (either order): relation, coverage, passages, both texts",
                 responses={404: _ERRORS[404]})
     def pair(a: str, b: str):
+        return access.pair(a, b)
+
+    @router.get("/pairs", summary="One pair by its two ids as query parameters (any ids)",
+                responses={404: _ERRORS[404]})
+    def pair_by_query(a: str = Query(..., min_length=1), b: str = Query(..., min_length=1)):
         return access.pair(a, b)
 
     @router.post("/trace", summary="Trace one article against the store; nothing is stored",
