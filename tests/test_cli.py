@@ -115,3 +115,22 @@ def test_json_written_a_pair_at_a_time_is_the_plain_documents_text(tmp_path):
         print_summary(document, Console(file=out, width=300), rows=3)
         summaries.append(out.getvalue())
     assert summaries[0] == summaries[1] and "... and 7 more pairs" in summaries[0]
+
+
+def test_a_reader_that_stops_reading_gets_no_traceback(tmp_path):
+    """``storytrace export --db S --json - | head`` closes the pipe before the document is written:
+    the command ends quietly (exit status 1), not with a BrokenPipeError traceback (analyze said
+    one line already; export and trace printed a traceback)."""
+    import subprocess
+    import sys
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "nato-kyiv"
+    db = tmp_path / "s.db"
+    assert main(["add", str(example), "--db", str(db), "-q"]) == 0
+    for args in (["export", "--db", str(db), "--json", "-"], ["trace", "--id", "002_5985c9d0a73851b2", "--db", str(db)]):
+        proc = subprocess.Popen([sys.executable, "-m", "storytrace.cli", *args],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc.stdout.close()  # before anything is written: the first write meets a closed pipe
+        stderr = proc.stderr.read().decode()
+        assert proc.wait(timeout=300) == 1, stderr
+        assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr

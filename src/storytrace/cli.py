@@ -419,6 +419,10 @@ def main(argv: list[str] | None = None) -> int:
     except _UsageError as exc:
         print(f"storytrace: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader stopped reading (``--json - | head``): nothing to say
+        # stdout is pointed at /dev/null so that the interpreter's last flush does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except Exception as exc:  # a missing or broken dependency: one line saying what to install
         from .deps import describe_failure
 
