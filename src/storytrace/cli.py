@@ -85,6 +85,8 @@ def _analyze(args: argparse.Namespace, client, err: Console) -> int:
             write_parts(data, args.jsonl_parts)
         if args.json:
             write_json(data, args.json)
+    except BrokenPipeError:
+        raise  # the reader of stdout stopped reading: main ends quietly
     except OSError as exc:  # checked before the run, but a disk can fill up or a folder vanish since
         print(f"storytrace: cannot write the result ({exc.strerror or exc}: {exc.filename or ''})", file=sys.stderr)
         return 1
