@@ -79,3 +79,25 @@ def test_a_long_running_store_sees_what_another_process_added(tmp_path):
         traced = service.trace(id=FILES[2].stem)
         assert len(service.storage.vectors()[0]) == 5
         assert {p["a"] for p in traced["pairs"]} | {p["b"] for p in traced["pairs"]} >= {FILES[0].stem, FILES[4].stem}
+
+
+def test_an_empty_or_unreadable_article_to_trace_is_a_clear_error_and_stores_nothing(tmp_path, capsys):
+    """A dict without a usable text stopped Store.trace with an IndexError, and an empty text was
+    traced (and with --add stored) as an article; now each is one clear error, nothing stored."""
+    from storytrace.cli import main
+
+    db = tmp_path / "s.db"
+    with storytrace.Store(db) as store:
+        store.add([FILES[0]])
+        for value, message in (("", "empty text"), ({"id": "e", "text": " \n"}, "empty text"),
+                               ({"id": "e"}, 'no "text"'), ({"id": "e", "text": 7}, 'no "text"')):
+            for add in (False, True):
+                with pytest.raises(ValueError, match=message):
+                    store.trace(value, add=add)
+        assert store.count() == 1
+    capsys.readouterr()
+    for extra in ([], ["--add"]):
+        assert main(["trace", "--text", "  ", "--db", str(db), *extra]) == 2
+        assert capsys.readouterr().err == "storytrace: --text: the text is empty\n"
+    with storytrace.Store(db) as store:
+        assert store.count() == 1

@@ -12,7 +12,7 @@ from ..output.terminal import terminal_safe
 from .add import AddReport, add_articles
 from .export import export_result
 from .schema import NotAStore
-from .store import Store, StoreBusy
+from .store import Store, StoreBusy, text_article
 from .records import text_hash
 from .trace import trace_and_add, trace_article, trace_stored
 
@@ -116,8 +116,9 @@ def read_traced(args) -> Article | None:
     from ..ingest import read_inputs
 
     if args.text is not None:
-        # added, a text needs an id of its own (a second text is not a new version of the first)
-        return Article(f"text_{text_hash(args.text).hex()[:16]}" if args.add else "text", args.text)
+        if not args.text.strip():
+            raise UsageProblem("--text: the text is empty")
+        return text_article(args.text, args.add)
     ingested = read_inputs([args.path])
     for line in ingested.errors:
         print(f"storytrace: {terminal_safe(line)}", file=sys.stderr)

@@ -291,16 +291,26 @@ class Store:
 
 
 def _as_article(value, add: bool) -> Article:
-    if isinstance(value, Article):
-        return value
     if isinstance(value, dict):
         from ..ingest import read_inputs
-        return read_inputs([value]).articles[0]
-    if isinstance(value, str):
-        from .records import text_hash
-        # stored, a text needs an id of its own (a second text is not a new version of the first)
-        return Article(f"text_{text_hash(value).hex()[:16]}" if add else "text", value)
-    raise TypeError(f"trace takes an Article, a dict or a text, not {type(value).__name__}")
+        ingested = read_inputs([value])
+        if not ingested.articles:  # no text, an empty one, a field of the wrong kind
+            raise ValueError("; ".join(ingested.errors) or "not an article")
+        value = ingested.articles[0]
+    elif isinstance(value, str):
+        value = text_article(value, add)
+    elif not isinstance(value, Article):
+        raise TypeError(f"trace takes an Article, a dict or a text, not {type(value).__name__}")
+    if not value.text.strip():
+        raise ValueError(f"{value.id}: empty text, nothing to trace")
+    return value
+
+
+def text_article(text: str, add: bool) -> Article:
+    """A text traced on its own (``--text``, the API): stored, it needs an id of its own (a second
+    text is not a new version of the first)."""
+    from .records import text_hash
+    return Article(f"text_{text_hash(text).hex()[:16]}" if add else "text", text)
 
 
 def _chunks(items: list) -> list[list]:
