@@ -326,3 +326,14 @@ def test_a_posted_text_over_the_article_limit_is_cut_with_a_note(client, monkeyp
     added = client.post("/api/articles", json={"id": "long-one", "text": text}).json()
     assert "over the limit of 200" in added["errors"][0]
     assert len(client.get("/api/articles/long-one").json()["article"]["text"]) <= 200
+
+
+def test_an_id_add_had_to_change_is_in_the_answers_errors(tmp_path):
+    with TestClient(create_app(tmp_path / "s.db", warm=False)) as c:
+        c.post("/api/articles", json={"id": "y", "text": "First text about the storm in the harbour city last week."})
+        answer = c.post("/api/articles", json=[
+            {"id": "y", "text": "Second text about the storm in the harbour city, updated."},
+            {"id": "y@v2", "text": "An unrelated article called y at v2, about the ferries and Kyiv."}]).json()
+        assert answer["added"] == ["y@v2", "y@v2#2"] and answer["versions"] == ["y@v2"]
+        assert answer["errors"] == ["input 2: id 'y@v2' is the id of a new version in this batch; this article "
+                                    "stored as 'y@v2#2'"]

@@ -86,7 +86,7 @@ def api_routes(access: StoreAccess) -> APIRouter:
     async def add(request: Request):
         articles, notes = added_articles(await request.body())
         report = await run_in_threadpool(access.add, articles)
-        report["errors"] = notes
+        report["errors"] = notes + report.pop("notes")  # unreadable inputs, then ids add had to change
         return JSONResponse(report, status_code=201 if report["added"] else 200)
 
     return router

@@ -73,7 +73,7 @@ class StoreAccess:
                 "pairs": [p.to_json() for p in report.pairs],
                 "stories": [{"id": s.id, "articles": s.articles, "origin": s.origin, "title": s.title,
                              "merged": s.merged} for s in report.stories],
-                "total": total}
+                "total": total, "notes": report.notes}
 
     def trace(self, article: Article) -> dict:
         with self._reader() as store:
