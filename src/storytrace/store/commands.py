@@ -26,8 +26,8 @@ class UsageProblem(Exception):
 def run_add(args, say) -> int:
     from ..ingest import read_inputs
 
-    tell = say
-    say = lambda line: tell(terminal_safe(line))  # noqa: E731  (ids and paths come from the inputs)
+    def tell(line: str) -> None:  # ids and paths come from the inputs: shown, never obeyed
+        say(terminal_safe(line))
 
     try:
         store = Store(args.db, create=True, wait_seconds=args.wait)
@@ -36,9 +36,9 @@ def run_add(args, say) -> int:
     with store:
         ingested = read_inputs(args.paths)
         for line in ingested.errors:
-            say(f"storytrace: {line}")
+            tell(f"storytrace: {line}")
         if not ingested.articles:
-            say("storytrace: no article could be read; nothing added")
+            tell("storytrace: no article could be read; nothing added")
             return 1
         size = args.batch_size or len(ingested.articles)
         reports = []
@@ -46,12 +46,12 @@ def run_add(args, say) -> int:
             try:
                 reports.append(add_articles(store, ingested.articles[first:first + size], processes=args.processes))
             except StoreBusy as exc:
-                say(f"storytrace: {exc}")
+                tell(f"storytrace: {exc}")
                 return 1
             for line in reports[-1].notes:
-                say(f"storytrace: {line}")
+                tell(f"storytrace: {line}")
             if not args.quiet:  # said only once committed: a batch reported here survives any crash
-                say(committed_line(reports[-1], store.count()))
+                tell(committed_line(reports[-1], store.count()))
         report = merge_reports(store, reports)
         total = store.count()
     if not args.quiet:
