@@ -135,3 +135,16 @@ def test_a_reader_that_stops_reading_gets_no_traceback(tmp_path):
         stderr = proc.stderr.read().decode()
         assert proc.wait(timeout=300) == 1, stderr
         assert "Traceback" not in stderr and "BrokenPipe" not in stderr and "Broken pipe" not in stderr, stderr
+
+
+def test_compare_texts_refuses_an_empty_one_and_repairs_one_not_valid_utf8(capsys, tmp_path):
+    assert main(["compare", "--text", " ", "The harbour reopened."]) == 2
+    assert capsys.readouterr().err == "storytrace: --text: text A is empty\n"
+    # an argument not valid UTF-8 reaches Python with unpaired surrogates ("\udcff" for the byte 0xff)
+    a, b = "The harbour \udcff reopened on Monday after the storm.", "The harbour \udcff reopened on Monday."
+    out = tmp_path / "pair.json"
+    assert main(["compare", "--text", a, b, "--json", str(out)]) == 0
+    pair = json.loads(out.read_text(encoding="utf-8"))
+    assert pair["relation"] != "unrelated" and pair["passages"]
+    assert main(["compare", "--text", a, b]) == 0
+    assert "The harbour \ufffd reopened" in capsys.readouterr().out

@@ -159,7 +159,7 @@ class _UsageError(Exception):
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from .claims import claims_of_pair
-    from .model import Article
+    from .model import Article, without_surrogates
     from .engine.pipeline import compare
     from .output.report import print_pair
 
@@ -170,7 +170,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
         return 2
     _choose_encoder(args)
     if args.text:
-        a, b = ("A", args.a), ("B", args.b)
+        # as Article repairs them: an argument not valid UTF-8 holds unpaired surrogates
+        a, b = ("A", without_surrogates(args.a)), ("B", without_surrogates(args.b))
+        for name, text in (a, b):
+            if not text.strip():
+                raise _UsageError(f"--text: text {name} is empty")
     else:
         a, b = _read_text_argument(args.a, err), _read_text_argument(args.b, err)
         if a is None or b is None:
