@@ -26,7 +26,11 @@ something else; over the reuse pairs found inside families: the share with a dir
 derived article too (``--kinds``). Articles get seeded random ids, so no id order leaks the answer.
 
     python benchmarks/provenance.py [--size 2000] [--families 20] [--pan-pairs 500]
-                                    [--skip synthetic,pan,real] [--kinds] [--no-credited-copy] [--json FILE]
+                                    [--skip synthetic,pan,real] [--kinds] [--others] [--no-credited-copy] [--json FILE]
+
+``--others`` also says what the best source is where it is not the original: an original of
+another family or another derived article, how much of the derived article it covers against the
+best-covering original listed, and how many list no original at all.
 
 Runs on whatever ``storytrace`` is importable: ``PYTHONPATH=/path/to/other/checkout/src`` measures
 another commit with the same script.
@@ -38,6 +42,7 @@ import argparse
 import hashlib
 import json
 import random
+import statistics
 import sys
 import time
 from collections import Counter, defaultdict
@@ -185,6 +190,9 @@ def with_dates(articles: list[dict], mode: str) -> list[dict]:
 
 def score(result: dict, families: list[dict]) -> dict:
     best = {a["id"]: (a["sources"][0]["id"] if a["sources"] else None) for a in result["articles"]}
+    sources_of = {a["id"]: [(x["id"], x["coverage"]) for x in a["sources"]] for a in result["articles"]}
+    originals = {o for fam in families for o in fam["originals"]}
+    others: list[tuple[str, float, float | None]] = []  # (what the best source is, its coverage, the best original's)
     pairs = {frozenset((p["a"], p["b"])): p for p in result["pairs"] if p["relation"] in REUSE}
     outcome: Counter = Counter()
     by_kind: dict[str, Counter] = defaultdict(Counter)
@@ -199,6 +207,11 @@ def score(result: dict, families: list[dict]) -> dict:
             b = best.get(d)
             got = ("original" if b in fam["originals"] else "twin" if b in fam["twins"]
                    else "sibling" if b in siblings else "none" if b is None else "other")
+            if got in ("sibling", "other"):
+                sources = sources_of[d]
+                listed = [c for i, c in sources if i in fam["originals"]]
+                others.append(("an original" if b in originals else "a derived article" if b in family_of
+                               else "neither", sources[0][1], max(listed) if listed else None))
             outcome[got] += 1
             by_kind[kind][got] += 1
     directed = right = found = with_dir = 0
@@ -219,10 +232,10 @@ def score(result: dict, families: list[dict]) -> dict:
             "sibling": share("sibling"), "none": share("none"), "other": share("other"),
             "reuse_pairs": found, "with_direction": with_dir / found if found else 0.0,
             "right_direction": right / directed if directed else 0.0, "directed_original_pairs": directed,
-            "by_kind": {k: dict(v) for k, v in sorted(by_kind.items())}}
+            "by_kind": {k: dict(v) for k, v in sorted(by_kind.items())}, "others": others}
 
 
-def run(name: str, articles: list[dict], families: list[dict], mode: str, kinds: bool) -> dict:
+def run(name: str, articles: list[dict], families: list[dict], mode: str, kinds: bool, others: bool = False) -> dict:
     started = time.perf_counter()
     result = storytrace.analyze(with_dates(articles, mode))
     result = result if isinstance(result, dict) else result.to_json()
@@ -231,6 +244,14 @@ def run(name: str, articles: list[dict], families: list[dict], mode: str, kinds:
     print(f"{name:<10} {mode:<5} {figures['derived']:>7} {figures['orig']:>6.3f} {figures['orig+twin']:>9.3f} "
           f"{figures['sibling']:>7.3f} {figures['none']:>6.3f} {figures['other']:>6.3f} {figures['reuse_pairs']:>6} "
           f"{figures['with_direction']:>8.3f} {figures['right_direction']:>6.3f}  ({figures['seconds']} s)", flush=True)
+    if others:
+        for what in sorted({w for w, _, _ in figures["others"]}):
+            cases = [(c, o) for w, c, o in figures["others"] if w == what]
+            listed = [o for _, o in cases if o is not None]
+            print(f"{'':<17}best source {what}: {len(cases)}; it covers a median "
+                  f"{statistics.median(c for c, _ in cases):.3f} of the derived article, the best original listed "
+                  + (f"a median {statistics.median(listed):.3f}" if listed else "none")
+                  + f"; no original listed in {len(cases) - len(listed)}")
     if kinds:
         for kind, counts in figures["by_kind"].items():
             total = sum(counts.values())
@@ -249,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-credited-copy", action="store_true",
                     help="real families without their credited copy (what text and dates alone give)")
     ap.add_argument("--kinds", action="store_true", help="also print the outcome per kind of derived article")
+    ap.add_argument("--others", action="store_true", help="also say what the best source is where it is not the original")
     ap.add_argument("--json", help="write the figures here")
     args = ap.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
@@ -265,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, build, modes in corpora:
         articles, families = build()
         for mode in modes:
-            out[f"{name}/{mode}"] = run(name, articles, families, mode, args.kinds)
+            out[f"{name}/{mode}"] = run(name, articles, families, mode, args.kinds, args.others)
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=1))
     return 0
