@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ..index import CandidateIndex, SqliteStorage, features_of
+from ..index.sqlite_storage import _chunks, _marks  # one chunking for every statement of a store
 from ..model import Article, Pair
 from ..encode.leads import pack
 from ..text.prepared import Prepared
@@ -27,9 +28,6 @@ from .vocabulary import Vocabulary
 DEFAULT_PATH = "storytrace.db"
 PREPARED_CACHE = 4096  # stored articles kept segmented in memory (bounded: a long-running process stays small)
 ENCODER_CACHE = 50_000  # sentence vectors kept in memory between batches (about 80 MB)
-_CHUNK = 500
-
-
 class StoreBusy(Exception):
     """Another process holds the store's write lock for longer than the wait allowed."""
 
@@ -311,11 +309,3 @@ def text_article(text: str, add: bool) -> Article:
     text is not a new version of the first)."""
     from .records import text_hash
     return Article(f"text_{text_hash(text).hex()[:16]}" if add else "text", text)
-
-
-def _chunks(items: list) -> list[list]:
-    return [items[i:i + _CHUNK] for i in range(0, len(items), _CHUNK)]
-
-
-def _marks(chunk: list) -> str:
-    return ",".join("?" * len(chunk))

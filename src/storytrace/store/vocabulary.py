@@ -13,10 +13,10 @@ import sqlite3
 
 import numpy as np
 
+from ..index.sqlite_storage import _chunks, _marks
 from ..text.vocab import word_ids
 
 VOCABULARY_TABLE = "CREATE TABLE vocabulary (id INTEGER PRIMARY KEY, word TEXT NOT NULL UNIQUE)"
-_CHUNK = 500
 
 
 class Vocabulary:
@@ -39,10 +39,8 @@ class Vocabulary:
 
     def _select(self, words: list[str]) -> dict[str, int]:
         found = {}
-        for first in range(0, len(words), _CHUNK):
-            chunk = words[first:first + _CHUNK]
-            found.update(self.db.execute(f"SELECT word, id FROM vocabulary WHERE word IN ({','.join('?' * len(chunk))})",
-                                         chunk))
+        for chunk in _chunks(words):
+            found.update(self.db.execute(f"SELECT word, id FROM vocabulary WHERE word IN ({_marks(chunk)})", chunk))
         return found
 
     def process_ids(self, ids: np.ndarray) -> np.ndarray:
@@ -59,10 +57,8 @@ class Vocabulary:
         if unknown.any():
             asked = np.unique(ids[unknown]).tolist()
             words = {}
-            for first in range(0, len(asked), _CHUNK):
-                chunk = asked[first:first + _CHUNK]
-                words.update(self.db.execute(f"SELECT id, word FROM vocabulary WHERE id IN ({','.join('?' * len(chunk))})",
-                                             chunk))
+            for chunk in _chunks(asked):
+                words.update(self.db.execute(f"SELECT id, word FROM vocabulary WHERE id IN ({_marks(chunk)})", chunk))
             missing = [i for i in asked if i not in words]
             if missing:
                 raise ValueError(f"bag of words names word ids the store's vocabulary does not hold: {missing[:5]}")
