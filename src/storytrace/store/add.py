@@ -81,11 +81,7 @@ def _new_texts(store: Store, articles: list[Article], report: AddReport) -> list
         if newest is None and stored:
             newest = stored[-1][1], stored[-1][0]
         if newest is None:  # a new article
-            name = base
-            copy = 1
-            while name in taken or _stored_id(store, name):  # the name this batch gave another's version
-                copy += 1
-                name = f"{base}#{copy}"
+            name = _unused(store, taken, base)  # its id may be the one this batch gave another's version
             if name != base:
                 report.notes.append(f"{article.origin or article.id}: id {base!r} is the id of a new version in "
                                     f"this batch; this article stored as {name!r}")
@@ -96,10 +92,7 @@ def _new_texts(store: Store, articles: list[Article], report: AddReport) -> list
             taken.add(base)
             continue
         version, previous = newest[0] + 1, newest[1]
-        name, copy = f"{base}@v{version}", 1
-        while name in taken or _stored_id(store, name):  # the id of another article (x@v2 was one's own)
-            copy += 1
-            name = f"{base}@v{version}#{copy}"
+        name = _unused(store, taken, f"{base}@v{version}")  # x@v2 may be another article's own id
         article = dataclasses.replace(article, id=name)
         report.versions.append(name)
         out.append((article, base, version, previous))
@@ -113,8 +106,13 @@ def _versions(store: Store, base: str) -> list[tuple[str, int, bytes]]:
                             (base,)).fetchall()
 
 
-def _stored_id(store: Store, article_id: str) -> bool:
-    return store.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+def _unused(store: Store, taken: set[str], name: str) -> str:
+    """``name``, else ``name#2``, ``name#3`` ...: the first neither stored nor given in this batch."""
+    free, copy = name, 1
+    while free in taken or store.db.execute("SELECT 1 FROM articles WHERE id = ?", (free,)).fetchone():
+        copy += 1
+        free = f"{name}#{copy}"
+    return free
 
 
 @with_single_threaded_blas  # as analyze: small products, no BLAS thread pool woken for each
