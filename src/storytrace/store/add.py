@@ -21,6 +21,7 @@ from ..index import features_of
 from ..model import Article, Pair
 from ..text.prepared import prepare
 from ..engine.threads import with_single_threaded_blas
+from ..judge.word_vectors import kept_in
 from . import stats
 from .families import StoryChange, orient_and_source, restory
 from .furniture import mark_batch, remember
@@ -30,6 +31,7 @@ from .judging import Segmented, compare_members, meaning_kept
 from .records import article_record, pack_text, pair_row, text_hash
 from .rejudge import rejudge
 from .store import Store
+from .word_vectors import StoredWordVectors
 
 
 @dataclass
@@ -118,7 +120,7 @@ def _unused(store: Store, taken: set[str], name: str) -> str:
 @with_single_threaded_blas  # as analyze: small products, no BLAS thread pool woken for each
 def add_articles(store: Store, articles: list[Article], processes: int | None = None) -> AddReport:
     report = AddReport()
-    with store.transaction():
+    with store.transaction(), kept_in(StoredWordVectors(store.db, writable=True)):
         batch = store.db.execute("INSERT INTO batches (added, judged_by) VALUES (?, ?)",
                                  (datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                                   judged_by())).lastrowid

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..index.sqlite_storage import SCHEMA as INDEX_SCHEMA
 from .codec import RELATIONS
 from .vocabulary import VOCABULARY_TABLE
+from .word_vectors import WORD_VECTORS_TABLE, ensure_table
 
 APPLICATION_ID = 0x53545243  # "STRC"
 PAIR_TABLES = [
@@ -75,6 +76,7 @@ TABLES = [
     "CREATE TABLE lines (hash INTEGER NOT NULL, article INTEGER NOT NULL, PRIMARY KEY (hash, article)) WITHOUT ROWID",
     # what judged each batch's pairs: storytrace, threshold and model versions
     "CREATE TABLE batches (no INTEGER PRIMARY KEY, added TEXT NOT NULL, judged_by TEXT NOT NULL)",
+    WORD_VECTORS_TABLE,  # the pair scorer's word vectors, kept (store/word_vectors.py; no schema version)
 ]
 
 
@@ -122,6 +124,7 @@ def connect(path: str | Path, create: bool) -> sqlite3.Connection:
         raise NotAStore(f"{path}: store schema version {version}; this storytrace reads version {SCHEMA_VERSION} "
                         f"(README, \"The store's file\": export it with the storytrace that made it, or add its "
                         f"inputs to a new store)")
+    ensure_table(db)  # a table a store of this schema may lack (store/word_vectors.py)
     return db
 
 

@@ -31,6 +31,8 @@ from .families import reuse_family
 from .furniture import mark_batch
 from .records import text_hash
 from .store import Store
+from .word_vectors import StoredWordVectors
+from ..judge.word_vectors import kept_in
 from ..engine.threads import with_single_threaded_blas
 
 
@@ -39,7 +41,8 @@ def trace_article(store: Store, article: Article) -> dict:
     store.db.execute("BEGIN")  # one snapshot of the store for the whole trace (WAL: writers go on)
     try:
         store.storage.refresh()  # another process may have added since the vectors were read
-        return _trace(store, article)
+        with kept_in(StoredWordVectors(store.db, writable=False)):
+            return _trace(store, article)
     finally:
         store.db.execute("ROLLBACK")
 
