@@ -56,6 +56,24 @@ def test_block_products_match_the_matrix_product_over_chunks(monkeypatch):
     assert rows.products(block, 0).shape == (4, 0)
 
 
+def test_block_products_on_threads_are_the_one_thread_products_bit_for_bit(monkeypatch):
+    import storytrace.index.vector_rows as vector_rows
+    from storytrace.engine.threads import single_threaded_blas
+
+    monkeypatch.setattr(vector_rows, "_UNPACK_ROWS", 64)
+    vectors = _unit_rows(1000, seed=5)
+    rows = _filled(vectors)
+    rows.append(7, leads.pack(np.full(DIMENSIONS, 1 / np.sqrt(DIMENSIONS), np.float32) * 0.999), 0.0)  # float32 row
+    block = _unit_rows(70, seed=6)
+    with single_threaded_blas():
+        monkeypatch.setattr(vector_rows, "SCAN_THREADS", 1)
+        alone = rows.products(block, 1001)
+        monkeypatch.setattr(vector_rows, "SCAN_THREADS", 2)
+        threaded = rows.products(block, 1001)
+    assert threaded.tobytes() == alone.tobytes()
+    assert np.allclose(threaded, block @ rows.unpacked(0, 1001).T, atol=1e-6)
+
+
 def test_rows_and_leads_not_in_eight_bits_take_the_float_path():
     vectors = _unit_rows(20, seed=4)
     odd = np.random.default_rng(5).normal(size=DIMENSIONS).astype(np.float32)

@@ -16,6 +16,7 @@ beats the int8 kernels 4x there. A row not in the 8-bit form (a vector not round
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import simsimd
@@ -29,6 +30,23 @@ _UNPACK_ROWS = 8192
 # threads scanned cache-cold rows 1.8x as fast as one at 2,000 to 300,000 rows on this 2-core
 # machine (BENCHMARKS.md "A trace's scan on two threads"); more cores were not measured.
 SCAN_THREADS = max(1, min(4, os.cpu_count() or 1))
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _pool() -> ThreadPoolExecutor:
+    """The block products' threads (BLAS kept to one thread in each: engine/threads.py)."""
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(SCAN_THREADS, thread_name_prefix="storytrace-products")
+    return _POOL
+
+
+def _forget_pool() -> None:
+    global _POOL
+    _POOL = None  # a forked child has none of its parent's threads
+
+
+os.register_at_fork(after_in_child=_forget_pool)
 
 
 class VectorRows:
@@ -126,10 +144,20 @@ class VectorRows:
         return sims
 
     def products(self, block: np.ndarray, last: int) -> np.ndarray:
-        """``block @ rows[:last].T`` in float32, the rows unpacked a chunk at a time."""
+        """``block @ rows[:last].T`` in float32, the rows unpacked a chunk at a time, the chunks on
+        SCAN_THREADS threads (numpy lets go of the GIL in both steps). Each chunk is the same
+        one-threaded BLAS product it was on one thread, so the values are the same bit for bit."""
         out = np.empty((len(block), last), np.float32)
-        for first in range(0, last, _UNPACK_ROWS):
+
+        def chunk(first: int) -> None:
             end = min(last, first + _UNPACK_ROWS)
             out[:, first:end] = block @ self.unpacked(first, end).T
+
+        starts = range(0, last, _UNPACK_ROWS)
+        if SCAN_THREADS > 1 and len(starts) > 1:
+            list(_pool().map(chunk, starts))
+        else:
+            for first in starts:
+                chunk(first)
         return out
 
