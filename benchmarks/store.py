@@ -157,14 +157,23 @@ def worker_trace(queries: str, db: str, count: str = "0", own_encoded: str = "")
 
 
 class _Query:
-    article = None
+    article = None  # the article being traced; set it before each trace
+    _of = None
+    _encoded: dict = {}
+
+    def encoded(self) -> dict:
+        """(text, word pieces) -> vector of the own texts this trace has encoded (a new dict for a
+        new article): within one trace a text is encoded once, as the encoder's cache would have it."""
+        if self._of is not self.article:
+            self._of, self._encoded = self.article, {}
+        return self._encoded
 
 
 def _encode_own_texts() -> _Query:
     """With the vector cache on (as ``add`` and ``analyze`` left it: the stored articles' leads and
     the sentences and words their pairs needed), still make every trace encode its own article: any
     text to encode that is part of the traced article (its lead, a sentence, a word) skips both
-    caches and is encoded, whatever a stored article shares with it."""
+    caches and is encoded, whatever a stored article shares with it, once in the trace."""
     import numpy as np
 
     from storytrace.encode.embed import DIMENSIONS, MAX_WORD_PIECES, get_encoder
@@ -184,8 +193,13 @@ def _encode_own_texts() -> _Query:
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         if others:
             out[others] = cached_encode([texts[i] for i in others], max_word_pieces)
-        with encoder._lock:
-            out[own] = encoder._run([texts[i] for i in own], max_word_pieces)
+        done = query.encoded()
+        fresh = sorted({texts[i] for i in own if (texts[i], max_word_pieces) not in done})
+        if fresh:
+            with encoder._lock:
+                done.update(((t, max_word_pieces), v) for t, v in zip(fresh, encoder._run(fresh, max_word_pieces)))
+        for i in own:
+            out[i] = done[(texts[i], max_word_pieces)]
         return out
 
     encoder.encode = encode
