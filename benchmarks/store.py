@@ -18,6 +18,9 @@ from planted reuse families and half at random, are held out as queries and the 
 * then, in a third subprocess with the vector cache off, each query is traced with
   ``trace_article`` after one untimed warm-up trace: every timed trace encodes its own article.
   p50 / p99 of those Q latencies are the warm figures;
+* again with the vector cache on as ``add`` and ``analyze`` left it (``stored_vectors_*``), but
+  every text of the traced article itself (lead, sentences, words that reach the encoder) encoded,
+  once in the trace: what a stored partner's texts cost depends on what ``add`` encoded before;
 * cold: the first ``--cold`` queries (default 10) each traced by ``storytrace trace FILE --db DB
   --json /dev/null`` in a new process (interpreter, imports, model and index loaded each time; the
   vector cache off): p50 / p99 of those wall times (with 10, p99 is the slowest);
