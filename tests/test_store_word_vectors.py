@@ -97,3 +97,29 @@ def test_a_store_made_before_the_table_gets_it_when_opened_and_traces_without_it
         store.db.execute("DROP TABLE word_vectors")
         traced = store.trace(FILES[2].read_text("utf-8"))  # no table: traced all the same
     assert traced["articles"][0]["sources"][0]["id"] == FILES[0].stem
+
+
+def test_opening_a_store_without_the_table_never_waits_for_another_writer(tmp_path):
+    import time
+
+    from storytrace.store.schema import connect
+
+    path = tmp_path / "s.db"
+    with storytrace.Store(path) as store:
+        store.add([FILES[0], FILES[1]])
+        store.db.execute("DROP TABLE word_vectors")
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another process's batch, holding the write lock
+    writer.execute("INSERT INTO meta (key, value) VALUES ('other', 'batch')")
+    started = time.perf_counter()
+    db = connect(path, create=False)  # as trace opens it
+    assert time.perf_counter() - started < 5  # not the 60 s busy timeout
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 60_000  # the wait for a batch's own writes stays
+    assert not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'word_vectors'").fetchone()
+    writer.execute("ROLLBACK")
+    db.close()
+    with storytrace.Store(path) as store:
+        store.db.execute("DROP TABLE word_vectors")  # opened again while nobody writes: made again; drop it
+        pairscore._WORD_CACHE = (None, {})
+        store.add([FILES[2]])  # the next batch makes it, inside its transaction
+    assert _kept(path)

@@ -25,11 +25,23 @@ _ENCODER_KEY = "word_vectors_encoder"
 
 
 def ensure_table(db: sqlite3.Connection) -> None:
-    """The table in a store made before it; left for later where the store cannot be written now."""
+    """The table in a store made before it; left for later (the next batch makes it) where the store
+    cannot be written now. Never waits: opening a store for a trace while another process adds must
+    not wait for that batch for an optional table."""
+    if _has_table(db):
+        return
+    timeout = db.execute("PRAGMA busy_timeout").fetchone()[0]
+    db.execute("PRAGMA busy_timeout = 0")
     try:
         db.execute(WORD_VECTORS_TABLE)
     except sqlite3.OperationalError:  # read-only, or another process holding the write lock
         pass
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+
+
+def _has_table(db: sqlite3.Connection) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE name = 'word_vectors'").fetchone() is not None
 
 
 class StoredWordVectors:
@@ -47,8 +59,9 @@ class StoredWordVectors:
         if os.getpid() != self._pid:
             return False
         if self._usable is None:
-            has_table = self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'word_vectors'").fetchone()
-            if not has_table:
+            if self.writable and not _has_table(self.db):
+                self.db.execute(WORD_VECTORS_TABLE)  # inside the batch's write transaction
+            if not _has_table(self.db):
                 self._usable = False
                 return False
             identity = get_encoder().identity()
