@@ -5,8 +5,8 @@ of a batch or a trace with ``kept_in``.
 A word vector is the encoder's vector of the word alone, so a kept one is exactly what encoding it
 again would give (the source answers only for the encoder that made its vectors). Each word costs
 one model run of ~1-2 ms that batching cannot share (encode/onnx_encoder.py), and a trace that
-aligns a rewrite by meaning needs a few hundred: most of its time (BENCHMARKS.md, "Word vectors
-kept in the store").
+aligns a rewrite by meaning needs a few hundred: about half its time when none is kept
+(BENCHMARKS.md, "Word vectors kept in the store").
 """
 
 from __future__ import annotations
