@@ -160,9 +160,9 @@ def worker_trace(queries: str, db: str, count: str = "0", own_encoded: str = "")
 
 
 class _Query:
-    article = None  # the article being traced; set it before each trace
-    _of = None
-    _encoded: dict = {}
+    def __init__(self) -> None:
+        self.article = None  # the article being traced; set it before each trace
+        self._of, self._encoded = None, {}
 
     def encoded(self) -> dict:
         """(text, word pieces) -> vector of the own texts this trace has encoded (a new dict for a

@@ -28,6 +28,8 @@ from .vocabulary import Vocabulary
 DEFAULT_PATH = "storytrace.db"
 PREPARED_CACHE = 4096  # stored articles kept segmented in memory (bounded: a long-running process stays small)
 ENCODER_CACHE = 50_000  # sentence vectors kept in memory between batches (about 80 MB)
+
+
 class StoreBusy(Exception):
     """Another process holds the store's write lock for longer than the wait allowed."""
 
