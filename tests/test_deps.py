@@ -96,6 +96,8 @@ def test_doctor_reports_every_part_with_versions():
         assert row.startswith("ok"), row
     html_row = next(line for line in lines if "HTML reader" in line)
     assert "trafilatura 2." in html_row and "lxml_html_clean" in html_row and "extracts a test page" in html_row
+    cache_row = next(line for line in lines if "cache directory" in line)
+    assert "(writable)" in cache_row and "vector cache" in cache_row  # its size and bound, or "off"
     assert lines[-1].startswith("every required part works")
 
 

@@ -96,7 +96,18 @@ def _cache_state() -> str:
             pass
     except OSError as exc:
         raise RuntimeError(f"{directory} is not writable ({exc.strerror or exc}); set STORYTRACE_CACHE_DIR")
-    return f"{directory} (writable)"
+    return f"{directory} (writable); {_vector_cache_state(directory)}"
+
+
+def _vector_cache_state(directory) -> str:
+    from .encode import vector_store
+    from .limits import human
+
+    if not vector_store.enabled():
+        return "vector cache off (STORYTRACE_VECTOR_CACHE)"
+    files = [directory / f"vectors.sqlite3{suffix}" for suffix in ("", "-wal")]
+    size = sum(f.stat().st_size for f in files if f.exists())
+    return f"vector cache {human(size)} of at most {human(vector_store.max_bytes())} (STORYTRACE_VECTOR_CACHE_MAX)"
 
 
 def _encode_once() -> str:

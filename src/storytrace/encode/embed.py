@@ -64,7 +64,7 @@ class Encoder:
         self._model, self._lock = None, threading.Lock()
         if self._store is not None:
             from .vector_store import VectorStore
-            self._store = VectorStore(self._store.path, self._store.dimensions)
+            self._store = VectorStore(self._store.path, self._store.dimensions, self._store.limit)
 
     def _load(self):
         if self._model is None:
