@@ -61,6 +61,29 @@ def test_export_jsonl_parts_read_back_as_the_json(exported):
     assert read_parts(tmp / "parts") == json.loads((tmp / "e.json").read_text("utf-8"))
 
 
+def test_stored_pairs_read_as_the_list_they_stand_for(exported, tmp_path):
+    """The CLI's document reads its articles and pairs from the store as they are written: every way
+    a writer reads a sequence gives the list's records, and parts of a few lines each cut it right."""
+    from storytrace.output.parts import write_parts
+    from storytrace.store import Store
+    from storytrace.store.export import StoredRows, exported as exported_document
+
+    tmp, _ = exported
+    whole = json.loads((tmp / "e.json").read_text("utf-8"))
+    listed = whole["pairs"]
+    with Store(tmp / "s.db", create=False) as store, exported_document(store) as document:
+        pairs = document["pairs"]
+        assert isinstance(pairs, StoredRows) and len(pairs) == len(listed) == 10
+        assert isinstance(document["articles"], StoredRows) and list(document["articles"]) == whole["articles"]
+        assert list(pairs) == listed and pairs[2:7] == listed[2:7] and pairs[::3] == listed[::3]
+        assert pairs[0] == listed[0] and pairs[-1] == listed[-1] and pairs[8:100] == listed[8:]
+        with pytest.raises(IndexError):
+            pairs[10]
+        write_parts(document, tmp_path / "parts", lines_per_part=3)
+    assert len(list((tmp_path / "parts").glob("pairs-*.jsonl"))) == 4
+    assert read_parts(tmp_path / "parts") == whole
+
+
 def test_export_html_renders_the_store(exported):
     from test_report_html import _Scripts
 

@@ -12,6 +12,7 @@ Concatenating a kind's parts in order gives exactly the array ``--json`` writes.
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -27,11 +28,12 @@ def write_parts(data: dict, folder: str | Path, lines_per_part: int = LINES_PER_
     head["parts"] = {}
     for kind in ARRAYS:
         records = data.get(kind, [])
+        remaining = iter(records)  # one pass: a store's pairs are read from it as they are written
         names = []
-        for n, start in enumerate(range(0, max(1, len(records)), lines_per_part)):
+        for n, _ in enumerate(range(0, max(1, len(records)), lines_per_part)):
             name = f"{kind}-{n:05d}.jsonl"
             with open(folder / name, "w", encoding="utf-8", newline="\n") as f:
-                for record in records[start:start + lines_per_part]:
+                for record in itertools.islice(remaining, lines_per_part):
                     f.write(json.dumps(record, ensure_ascii=False) + "\n")
             names.append(name)
         head["parts"][kind] = names

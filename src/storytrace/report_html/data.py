@@ -18,7 +18,7 @@ def page_data(result: dict, texts: Mapping[str, str]) -> tuple[dict, list[str | 
         if len(items) == 2:
             claim = {**claim, "diff": word_diff(items[0].get("text") or "", items[1].get("text") or "")}
         claims.append(claim)
-    articles = result.get("articles") or []
+    articles = list(result.get("articles") or [])  # a store's export reads them as they are asked for
     data = {
         "schema": result.get("schema"),
         "articles": articles,

@@ -10,7 +10,7 @@ from ..model import Article
 from ..output.paths import write_json
 from ..output.terminal import terminal_safe
 from .add import AddReport, add_articles
-from .export import export_result
+from .export import exported
 from .schema import NotAStore
 from .store import Store, StoreBusy, text_article
 from .records import text_hash
@@ -177,19 +177,19 @@ def run_export(args) -> int:
         store = Store(args.db, create=False)
     except NotAStore as exc:
         raise UsageProblem(str(exc)) from None
-    with store:
-        articles = [] if args.html else None  # the report shows the texts: the records too
-        document = export_result(store, articles, lazy_pairs=True)
-    if args.jsonl_parts:
-        from ..output.parts import write_parts
+    articles = [] if args.html else None  # the report shows the texts: the records too
+    # written inside the snapshot: the document's pairs are read from the store as they are written
+    with store, exported(store, articles) as document:
+        if args.jsonl_parts:
+            from ..output.parts import write_parts
 
-        write_parts(document, args.jsonl_parts)
-    if args.json:
-        write_json(document, args.json)
-    if args.html:
-        from ..report_html import write_report
+            write_parts(document, args.jsonl_parts)
+        if args.json:
+            write_json(document, args.json)
+        if args.html:
+            from ..report_html import write_report
 
-        write_report(args.html, document, articles, title=f"storytrace store {args.db}")
+            write_report(args.html, document, articles, title=f"storytrace store {args.db}")
     if args.json != "-":
         print(f"{args.db}: exported {len(document['articles'])} articles, {len(document['pairs'])} pairs, "
               f"{len(document['stories'])} stories", file=sys.stderr)

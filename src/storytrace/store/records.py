@@ -39,7 +39,11 @@ def unpack_text(blob: bytes) -> str:
 
 def article_from_row(text: bytes, record: str) -> Article:
     """From the columns text (pack_text) and record of table articles."""
-    text = unpack_text(text)
+    return article_from_record(record, unpack_text(text))
+
+
+def article_from_record(record: str, text: str = "") -> Article:
+    """From the column record of table articles (every field but the text) and the text, if read."""
     fields = json.loads(record)
     for name in _SPANS:
         fields[name] = [tuple(s) for s in fields[name]]
