@@ -98,6 +98,6 @@ def test_an_empty_or_unreadable_article_to_trace_is_a_clear_error_and_stores_not
     capsys.readouterr()
     for extra in ([], ["--add"]):
         assert main(["trace", "--text", "  ", "--db", str(db), *extra]) == 2
-        assert capsys.readouterr().err == "storytrace: --text: the text is empty\n"
+        assert capsys.readouterr().err == "storytrace: --text: empty text, nothing to trace\n"
     with storytrace.Store(db) as store:
         assert store.count() == 1

@@ -116,9 +116,10 @@ def read_traced(args) -> Article | None:
     from ..ingest import read_inputs
 
     if args.text is not None:
-        if not args.text.strip():
-            raise UsageProblem("--text: the text is empty")
-        return text_article(args.text, args.add)
+        try:
+            return text_article(args.text, args.add)
+        except ValueError as exc:
+            raise UsageProblem(f"--text: {exc}") from None
     ingested = read_inputs([args.path])
     for line in ingested.errors:
         print(f"storytrace: {terminal_safe(line)}", file=sys.stderr)

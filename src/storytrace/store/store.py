@@ -301,13 +301,15 @@ def _as_article(value, add: bool) -> Article:
         value = text_article(value, add)
     elif not isinstance(value, Article):
         raise TypeError(f"trace takes an Article, a dict or a text, not {type(value).__name__}")
-    if not value.text.strip():
+    elif not value.text.strip():  # the readers refuse an empty text, and text_article: an Article made by hand
         raise ValueError(f"{value.id}: empty text, nothing to trace")
     return value
 
 
 def text_article(text: str, add: bool) -> Article:
     """A text traced on its own (``--text``, the API): stored, it needs an id of its own (a second
-    text is not a new version of the first)."""
+    text is not a new version of the first). An empty text is a ValueError: nothing to trace."""
     from .records import text_hash
+    if not text.strip():
+        raise ValueError("empty text, nothing to trace")
     return Article(f"text_{text_hash(text).hex()[:16]}" if add else "text", text)
