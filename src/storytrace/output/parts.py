@@ -38,7 +38,9 @@ def write_parts(data: dict, folder: str | Path, lines_per_part: int = LINES_PER_
             names.append(name)
         head["parts"][kind] = names
     target = folder / "result.json"
-    target.write_text(json.dumps(head, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    with open(target, "w", encoding="utf-8") as f:  # written as encoded: the claims can be hundreds of MB
+        json.dump(head, f, ensure_ascii=False, indent=1)
+        f.write("\n")
     return target
 
 
