@@ -14,8 +14,8 @@ is encoded again, to the same values, and written anew. Not least recently used:
 first read of a vector in an hour made that read 0.18 times as fast (the use time in the vector's
 row, indexed) or 0.37 (in a table of its own, scanned to trim) and every write 0.59 times
 (``benchmarks/vector_cache.py``); and deleting in the order rows were written empties whole pages,
-which SQLite reuses, where deleting by use left half-empty ones. The file keeps its size once reached: about the
-bound, plus the write-ahead log.
+which SQLite reuses, where deleting by use left half-empty ones. The file keeps its size once
+reached: about the bound, plus the write-ahead log.
 """
 
 from __future__ import annotations

@@ -191,9 +191,9 @@ def run_export(args) -> int:
             from ..report_html import write_report
 
             write_report(args.html, document, articles, title=f"storytrace store {args.db}")
+        counts = len(document["articles"]), len(document["pairs"]), len(document["stories"])
     if args.json != "-":
-        print(f"{args.db}: exported {len(document['articles'])} articles, {len(document['pairs'])} pairs, "
-              f"{len(document['stories'])} stories", file=sys.stderr)
+        print(f"{args.db}: exported {counts[0]} articles, {counts[1]} pairs, {counts[2]} stories", file=sys.stderr)
     return 0
 
 

@@ -74,10 +74,10 @@ def stored_articles(db) -> StoredRows:
 
 @contextmanager
 def exported(store: Store, records: list | None = None):
-    """The store as ``Result.to_json(lazy_pairs=True)`` gives a batch run's result, from one
-    snapshot (an add committing meanwhile is not half-read), its "pairs" a ``StoredPairs``: write it
-    inside the ``with`` block. ``records``: a list to fill with the Article records (texts
-    included), as the HTML report needs them."""
+    """The store as ``Result.to_json`` gives a batch run's result, from one snapshot (an add
+    committing meanwhile is not half-read), its "articles" and "pairs" ``StoredRows`` read from the
+    database: write it inside the ``with`` block. ``records``: a list to fill with the Article
+    records (texts included), as the HTML report needs them."""
     store.db.execute("BEGIN")
     try:
         yield _export(store, records)
