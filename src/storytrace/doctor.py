@@ -105,7 +105,7 @@ def _vector_cache_state(directory) -> str:
 
     if not vector_store.enabled():
         return "vector cache off (STORYTRACE_VECTOR_CACHE)"
-    files = [directory / f"vectors.sqlite3{suffix}" for suffix in ("", "-wal")]
+    files = [directory / f"{vector_store.FILE_NAME}{suffix}" for suffix in ("", "-wal")]
     size = sum(f.stat().st_size for f in files if f.exists())
     return f"vector cache {human(size)} of at most {human(vector_store.max_bytes())} (STORYTRACE_VECTOR_CACHE_MAX)"
 

@@ -101,7 +101,7 @@ class Encoder:
         except OSError:
             return
         self._namespace = _identity(self.backend, fingerprint).encode()
-        self._store = vector_store.VectorStore(cache_dir() / "vectors.sqlite3", DIMENSIONS)
+        self._store = vector_store.VectorStore(cache_dir() / vector_store.FILE_NAME, DIMENSIONS)
 
     def identity(self) -> str:
         """Everything a vector depends on (backend, runtime release, model, export recipe, encoding

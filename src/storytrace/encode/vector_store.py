@@ -29,6 +29,7 @@ import numpy as np
 
 from ..limits import human, parse_size
 
+FILE_NAME = "vectors.sqlite3"  # in the cache directory (onnx_encoder.cache_dir)
 _CHUNK = 500  # keys per SELECT (SQLite caps bound parameters)
 DEFAULT_MAX_BYTES = 4 << 30  # about 2 million vectors (2.1 KB each with the keys): ~400,000 added articles' worth
 KEEP_AFTER_TRIM = 0.9  # a trim deletes down to this share of the bound, so trims are rare

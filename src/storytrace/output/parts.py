@@ -30,7 +30,7 @@ def write_parts(data: dict, folder: str | Path, lines_per_part: int = LINES_PER_
         records = data.get(kind, [])
         remaining = iter(records)  # one pass: a store's pairs are read from it as they are written
         names = []
-        for n, _ in enumerate(range(0, max(1, len(records)), lines_per_part)):
+        for n in range(max(1, -(-len(records) // lines_per_part))):  # one part at least, if empty
             name = f"{kind}-{n:05d}.jsonl"
             with open(folder / name, "w", encoding="utf-8", newline="\n") as f:
                 for record in itertools.islice(remaining, lines_per_part):

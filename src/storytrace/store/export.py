@@ -98,8 +98,10 @@ def _export(store: Store, records: list | None) -> dict:
     if records is not None:
         records.extend(article_from_row(text, record) for text, record in
                        store.db.execute("SELECT text, record FROM articles ORDER BY id"))
-    dated = [Article(a.id, "", published=a.published) for a in
-             (article_from_record(record) for (record,) in store.db.execute("SELECT record FROM articles ORDER BY id"))]
+        read = records
+    else:
+        read = (article_from_record(record) for (record,) in store.db.execute("SELECT record FROM articles ORDER BY id"))
+    dated = [Article(a.id, "", published=a.published) for a in read]
     stories, claims = [], []
     for no, origin, title, members, story_claims in sorted(
             store.db.execute("SELECT no, origin, title, articles, claims FROM stories"),

@@ -59,11 +59,11 @@ class StoredWordVectors:
         if os.getpid() != self._pid:
             return False
         if self._usable is None:
-            if self.writable and not _has_table(self.db):
-                self.db.execute(WORD_VECTORS_TABLE)  # inside the batch's write transaction
             if not _has_table(self.db):
-                self._usable = False
-                return False
+                if not self.writable:
+                    self._usable = False
+                    return False
+                self.db.execute(WORD_VECTORS_TABLE)  # inside the batch's write transaction
             identity = get_encoder().identity()
             row = self.db.execute("SELECT value FROM meta WHERE key = ?", (_ENCODER_KEY,)).fetchone()
             if row is not None and row[0] == identity:
