@@ -22,3 +22,38 @@ def test_unlisted_and_odd_words_agree_with_wordfreq():
     words = made_up + odd
     assert [w for w in words if zipf_en(w) != zipf_frequency(w, "en")] == []
     assert zipf_en("the") > 7 and zipf_en("qzxvbnm") == 0.0  # the fast path answers both kinds
+
+
+def test_plain_words_table_is_derived_once_and_rebuilt_when_stale(tmp_path, monkeypatch):
+    """The sorted table of plain words is written to the cache directory on first use, read from it
+    afterwards without wordfreq's dictionary, and rebuilt when its stamp no longer matches."""
+    import numpy as np
+
+    from storytrace.text import zipf
+
+    monkeypatch.setenv("STORYTRACE_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(zipf, "_LIST", None)
+    assert zipf_en("harbour") == zipf_frequency("harbour", "en")
+    table = tmp_path / zipf.PLAIN_TABLE
+    assert table.exists()
+    with np.load(table) as saved:
+        words, buckets, stamp = saved["words"], saved["buckets"], saved["stamp"]
+    assert len(words) > 280_000 and (words[1:] > words[:-1]).all()  # sorted, no word twice
+
+    # a stale table (another wordfreq release) is not trusted: its answers would be wrong
+    np.savez(table, stamp=stamp + 1, words=words[:10], buckets=buckets[:10])
+    monkeypatch.setattr(zipf, "_LIST", None)
+    assert zipf_en("harbour") == zipf_frequency("harbour", "en")
+    with np.load(table) as saved:
+        assert np.array_equal(saved["stamp"], stamp) and len(saved["words"]) == len(words)
+
+
+def test_plain_words_without_a_writable_cache(tmp_path, monkeypatch):
+    from storytrace.text import zipf
+
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    monkeypatch.setenv("STORYTRACE_CACHE_DIR", str(blocked / "cache"))
+    monkeypatch.setattr(zipf, "_LIST", None)
+    assert zipf_en("minister") == zipf_frequency("minister", "en")
+    assert zipf_en("qzxvbnm") == zipf_frequency("qzxvbnm", "en")
