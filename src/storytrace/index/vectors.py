@@ -80,6 +80,11 @@ class VectorIndex:
         finally:
             self._expected = None
 
+    def load(self) -> None:
+        """Read the stored vectors now, if they are not held yet: a cold trace reads them while
+        the encoder makes its lead, instead of after."""
+        self.storage.vectors()
+
     @staticmethod
     def self_join(features: list[Features]) -> np.ndarray:
         """Pairs (i < j) of a batch among each other's nearest lead vectors."""

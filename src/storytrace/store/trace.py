@@ -134,6 +134,7 @@ def _prepare_and_query(store: Store, doc, meanwhile=None):
         text, named = store.index.query_text(unled)
         if meanwhile is not None:
             meanwhile(text, named)
+        store.index.vectors.load()  # in a new process: the stored vectors read while the encoder starts
         [packed] = lead.result()
     p = Prepared(doc, terms, packed)
     f = dataclasses.replace(unled, packed_lead=packed)
