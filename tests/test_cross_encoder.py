@@ -60,3 +60,22 @@ def test_judge_rejects_the_same_frame_with_another_event():
         "The prime minister announced that the match was postponed due to rain.",
         "The prime minister announced that the merger had been approved.", 0.6)
     assert probability < threshold
+
+
+def test_saved_graph_gives_the_shipped_model_s_probabilities(tmp_path, monkeypatch):
+    """The optimised graph saved in the cache directory (encode/ort_session.py) is reused by the next
+    judge and decides exactly as a session on the shipped file at the runtime's default level."""
+    import onnxruntime as ort
+
+    from storytrace.judge.cross_encoder import CrossEncoderJudge, _saved_graph
+
+    monkeypatch.setenv("STORYTRACE_CACHE_DIR", str(tmp_path))
+    pairs = [(PROFITS, REWORDED), ("Kyiv hosted NATO's chief.", "The ferry resumed service."), ("a", "b")]
+    first = CrossEncoderJudge()
+    saved = _saved_graph(MODEL_FILE)
+    assert saved.exists() and saved.parent == tmp_path
+    stamp = saved.stat().st_mtime_ns
+    second = CrossEncoderJudge()
+    assert saved.stat().st_mtime_ns == stamp, "the saved graph must be reused"
+    first.session = ort.InferenceSession(str(MODEL_FILE), providers=["CPUExecutionProvider"])
+    assert list(first.probabilities(pairs)) == list(second.probabilities(pairs))

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .ort_session import open_session
+
 # Bump when the export recipe changes, so old cached files are not reused.
 EXPORT_RECIPE = "minilm-int8-v1"
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -99,35 +101,8 @@ def export_int8(model_dir: Path, target: Path) -> Path:
 
 
 def optimized_model_path(path: Path, runtime_version: str) -> Path:
-    """Where the runtime's optimised graph of an exported model is kept: one file per runtime
-    release (another release may optimise differently)."""
+    """Where the runtime's optimised graph of an exported model is kept (encode/ort_session.py)."""
     return path.with_name(f"{path.stem}.ort-{runtime_version}.extended.onnx")
-
-
-def _session(ort, path: Path, options):
-    """An inference session on ``path``'s graph as the runtime optimises it. Optimising the graph
-    was half of a session's start (~90 of ~180 ms, paid by every process that encodes): the
-    optimised graph is saved once beside the export and later sessions load it as it is. The
-    extended level's fusions are the same kernels on any CPU, where the "all" level adds layout
-    changes for the machine it runs on (ONNX Runtime's documentation); its vectors are the default
-    level's bit for bit (tests/test_encoder.py)."""
-    optimized = optimized_model_path(path, ort.__version__)
-    if optimized.exists():
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-        try:
-            return ort.InferenceSession(str(optimized), options, providers=["CPUExecutionProvider"])
-        except Exception:  # noqa: BLE001 - a damaged file: optimise again and replace it
-            pass
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
-    partial = optimized.with_name(f"{optimized.name}.{os.getpid()}.tmp")
-    options.optimized_model_filepath = str(partial)
-    try:
-        session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        os.replace(partial, optimized)  # another process may be writing it too: each its own file
-        return session
-    except Exception:  # noqa: BLE001 - the graph could not be saved (a cache directory not writable)
-        options.optimized_model_filepath = ""  # the next process optimises again; a real fault raises below
-        return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
 class OnnxSentenceModel:
@@ -149,7 +124,7 @@ class OnnxSentenceModel:
         options.inter_op_num_threads = 1
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
-        self.session = _session(ort, path, options)
+        self.session = open_session(path, options, optimized_model_path(path, ort.__version__))
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.path = path
         self.threads = threads or min(4, os.cpu_count() or 1)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..encode.ort_session import open_session
+
 DATA = Path(__file__).parent.parent / "data"
 MODEL_FILE = DATA / "cross_encoder.int8.onnx"
 CONFIG_PATH = DATA / "cross_encoder.json"
@@ -34,7 +36,7 @@ class CrossEncoderJudge:
         options.inter_op_num_threads = 1
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
-        self.session = ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
+        self.session = open_session(model_file, options, _saved_graph(model_file))
         self.tokenizer = Tokenizer.from_file(str(Path(get_model_path()) / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=MAX_WORD_PIECES)
         self.tokenizer.no_padding()
@@ -51,6 +53,16 @@ class CrossEncoderJudge:
 
     def probabilities(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         return np.array([self.probability(a, b) for a, b in pairs], dtype=np.float64)
+
+
+def _saved_graph(model_file: Path) -> Path:
+    """Its optimised graph in the cache directory, named by the shipped file's size and time (a new
+    release of the file gets its own)."""
+    from ..encode.onnx_encoder import cache_dir
+    from ..encode.ort_session import saved_graph_path
+
+    stat = model_file.stat()
+    return saved_graph_path(cache_dir(), f"{model_file.stem}-{stat.st_size}-{stat.st_mtime_ns}")
 
 
 @lru_cache(maxsize=1)
