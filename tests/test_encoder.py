@@ -122,7 +122,7 @@ def test_optimized_graph_is_saved_once_and_gives_the_same_vectors(tmp_path, monk
     texts = ["Kyiv hosted NATO's chief.", "Fares rise by 12 percent in May.", "word",
              "The harbour council voted on Tuesday to raise ferry fares by 12 percent, its first rise in a decade."]
     first = OnnxSentenceModel(model_dir, threads=1)
-    optimized = optimized_model_path(first.path, ort.__version__)
+    optimized = optimized_model_path(first.path)
     assert optimized.exists() and not list(tmp_path.glob("*.tmp"))
     stamp = optimized.stat().st_mtime_ns
     second = OnnxSentenceModel(model_dir, threads=1)
@@ -139,7 +139,7 @@ def test_optimized_graph_is_saved_once_and_gives_the_same_vectors(tmp_path, monk
     # nowhere to save the optimised graph (a read-only cache): the session starts all the same
     from storytrace.encode import onnx_encoder
 
-    monkeypatch.setattr(onnx_encoder, "optimized_model_path", lambda path, version: tmp_path / "missing" / "x.onnx")
+    monkeypatch.setattr(onnx_encoder, "optimized_model_path", lambda path: tmp_path / "missing" / "x.onnx")
     fourth = OnnxSentenceModel(model_dir, threads=1)
     assert np.array_equal(fourth.encode(texts, 128), second.encode(texts, 128))
     assert not (tmp_path / "missing").exists()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .ort_session import open_session
+from .ort_session import open_session, saved_graph_path
 
 # Bump when the export recipe changes, so old cached files are not reused.
 EXPORT_RECIPE = "minilm-int8-v1"
@@ -100,9 +100,9 @@ def export_int8(model_dir: Path, target: Path) -> Path:
     return target
 
 
-def optimized_model_path(path: Path, runtime_version: str) -> Path:
-    """Where the runtime's optimised graph of an exported model is kept (encode/ort_session.py)."""
-    return path.with_name(f"{path.stem}.ort-{runtime_version}.extended.onnx")
+def optimized_model_path(path: Path) -> Path:
+    """Where the runtime's optimised graph of an exported model is kept: beside it."""
+    return saved_graph_path(path.parent, path.stem)
 
 
 class OnnxSentenceModel:
@@ -124,7 +124,7 @@ class OnnxSentenceModel:
         options.inter_op_num_threads = 1
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
-        self.session = open_session(path, options, optimized_model_path(path, ort.__version__))
+        self.session = open_session(path, options, optimized_model_path(path))
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.path = path
         self.threads = threads or min(4, os.cpu_count() or 1)
