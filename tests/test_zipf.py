@@ -57,3 +57,15 @@ def test_plain_words_without_a_writable_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(zipf, "_LIST", None)
     assert zipf_en("minister") == zipf_frequency("minister", "en")
     assert zipf_en("qzxvbnm") == zipf_frequency("qzxvbnm", "en")
+
+
+def test_without_wordfreq_s_data_file_where_expected(tmp_path, monkeypatch):
+    """Another wordfreq release keeping its list elsewhere: wordfreq's own dictionary answers."""
+    from storytrace.text import zipf
+
+    monkeypatch.setenv("STORYTRACE_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(zipf, "_data_file", lambda: tmp_path / "nowhere" / "large_en.msgpack.gz")
+    monkeypatch.setattr(zipf, "_LIST", None)
+    for word in ("harbour", "the", "qzxvbnm", "minister"):
+        assert zipf_en(word) == zipf_frequency(word, "en")
+    assert not (tmp_path / zipf.PLAIN_TABLE).exists()

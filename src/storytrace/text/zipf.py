@@ -36,8 +36,15 @@ class _PlainWords:
     word occurs with frequency 10 ** (-bucket / 100) (wordfreq's cBpack format)."""
 
     def __init__(self) -> None:
-        source = _data_file()
-        stamp = np.array([source.stat().st_size, source.stat().st_mtime_ns], np.int64)
+        self._dictionary: dict[str, float] | None = None
+        try:
+            source = _data_file()
+            stamp = np.array([source.stat().st_size, source.stat().st_mtime_ns], np.int64)
+        except (ImportError, OSError):  # not where wordfreq 3.1 keeps it: wordfreq's own dictionary
+            from wordfreq import get_frequency_dict
+
+            self._dictionary = get_frequency_dict("en", "best")
+            return
         table = _cache_dir() / PLAIN_TABLE
         try:
             with np.load(table) as saved:
@@ -48,11 +55,14 @@ class _PlainWords:
             self.words, self.buckets = _read_plain(source)
             _save(table, stamp, self.words, self.buckets)
 
-    def bucket(self, word: str) -> int | None:
+    def frequency(self, word: str) -> float | None:
+        """The word's frequency in wordfreq's list (None: not listed)."""
+        if self._dictionary is not None:
+            return self._dictionary.get(word)
         key = word.encode("ascii")
         at = int(self.words.searchsorted(key))
         if at < len(self.words) and self.words[at] == key:
-            return int(self.buckets[at])
+            return 10 ** (-int(self.buckets[at]) / 100)  # wordfreq's cB_to_freq(-bucket)
         return None
 
 
@@ -99,14 +109,17 @@ def _read_plain(source: Path) -> tuple[np.ndarray, np.ndarray]:
 def _save(table: Path, stamp: np.ndarray, words: np.ndarray, buckets: np.ndarray) -> None:
     """Written to a temporary name and renamed (another process may be writing it too); a cache
     directory that cannot be written only means the next process reads wordfreq's file again."""
+    temporary = table.with_name(f"{table.name}.{os.getpid()}.tmp")
     try:
         table.parent.mkdir(parents=True, exist_ok=True)
-        temporary = table.with_name(f"{table.name}.{os.getpid()}.tmp")
         with open(temporary, "wb") as f:
             np.savez(f, stamp=stamp, words=words, buckets=buckets)
         os.replace(temporary, table)
     except OSError:
-        pass
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 _LIST: _PlainWords | None = None
@@ -121,11 +134,10 @@ def zipf_en(word: str) -> float:
         return zipf_frequency(word, "en")
     if _LIST is None:
         _LIST = _PlainWords()
-    bucket = _LIST.bucket(word)
-    if bucket is None:
+    frequency = _LIST.frequency(word)
+    if frequency is None:
         value = _MINIMUM  # a word not listed: wordfreq returns its floor as it is
     else:
-        frequency = 10 ** (-bucket / 100)  # wordfreq's cB_to_freq
         unrounded = max(1.0 / (0.0 + 1.0 / frequency), _MINIMUM)  # its 1/f sum over the one token
         value = round(unrounded, math.floor(-math.log(unrounded, 10)) + 3)  # 3 significant digits
     return round(math.log(value, 10) + 9, 2)
