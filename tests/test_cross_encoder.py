@@ -69,11 +69,11 @@ def test_saved_graph_gives_the_shipped_model_s_probabilities(tmp_path, monkeypat
 
     from storytrace.judge.cross_encoder import CrossEncoderJudge, _saved_graph
 
-    monkeypatch.setenv("STORYTRACE_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("STORYTRACE_CACHE_DIR", str(tmp_path / "not-made-yet"))
     pairs = [(PROFITS, REWORDED), ("Kyiv hosted NATO's chief.", "The ferry resumed service."), ("a", "b")]
     first = CrossEncoderJudge()
     saved = _saved_graph(MODEL_FILE)
-    assert saved.exists() and saved.parent == tmp_path
+    assert saved.exists() and saved.parent == tmp_path / "not-made-yet"
     stamp = saved.stat().st_mtime_ns
     second = CrossEncoderJudge()
     assert saved.stat().st_mtime_ns == stamp, "the saved graph must be reused"

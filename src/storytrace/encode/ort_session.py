@@ -41,6 +41,7 @@ def open_session(model: Path, options, saved: Path):
     partial = saved.with_name(f"{saved.name}.{os.getpid()}.tmp")
     options.optimized_model_filepath = str(partial)
     try:
+        saved.parent.mkdir(parents=True, exist_ok=True)  # a cache directory nothing has made yet
         session = ort.InferenceSession(str(model), options, providers=providers)
         os.replace(partial, saved)
         return session
