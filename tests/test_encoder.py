@@ -139,8 +139,10 @@ def test_optimized_graph_is_saved_once_and_gives_the_same_vectors(tmp_path, monk
     # nowhere to save the optimised graph (a read-only cache): the session starts all the same
     from storytrace.encode import onnx_encoder
 
-    monkeypatch.setattr(onnx_encoder, "optimized_model_path", lambda path: tmp_path / "missing" / "x.onnx")
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a directory")
+    monkeypatch.setattr(onnx_encoder, "optimized_model_path", lambda path: blocked / "x.onnx")
     fourth = OnnxSentenceModel(model_dir, threads=1)
     assert np.array_equal(fourth.encode(texts, 128), second.encode(texts, 128))
-    assert not (tmp_path / "missing").exists()
+    assert blocked.read_text() == "not a directory"
 
