@@ -47,6 +47,13 @@ def test_plain_words_table_is_derived_once_and_rebuilt_when_stale(tmp_path, monk
     with np.load(table) as saved:
         assert np.array_equal(saved["stamp"], stamp) and len(saved["words"]) == len(words)
 
+    # a damaged table (a cut copy) is derived again, not fatal
+    table.write_bytes(table.read_bytes()[:1000])
+    monkeypatch.setattr(zipf, "_LIST", None)
+    assert zipf_en("harbour") == zipf_frequency("harbour", "en")
+    with np.load(table) as saved:
+        assert len(saved["words"]) == len(words)
+
 
 def test_plain_words_without_a_writable_cache(tmp_path, monkeypatch):
     from storytrace.text import zipf
@@ -69,3 +76,26 @@ def test_without_wordfreq_s_data_file_where_expected(tmp_path, monkeypatch):
     for word in ("harbour", "the", "qzxvbnm", "minister"):
         assert zipf_en(word) == zipf_frequency(word, "en")
     assert not (tmp_path / zipf.PLAIN_TABLE).exists()
+
+
+def test_a_word_list_in_another_format_falls_back_to_wordfreq(tmp_path, monkeypatch):
+    """wordfreq's file where expected but not in the format read here (another release, a damaged
+    file): wordfreq's own dictionary answers, and no table is derived from it."""
+    import gzip
+
+    import msgpack
+
+    from storytrace.text import zipf
+
+    other = tmp_path / "large_en.msgpack.gz"
+    other.write_bytes(gzip.compress(msgpack.packb([{"format": "other", "version": 2}, ["harbour"]])))
+    cut = tmp_path / "cut.msgpack.gz"
+    cut.write_bytes(gzip.compress(msgpack.packb([{"format": "cB", "version": 1}, ["harbour"] * 50]))[:40])
+    monkeypatch.setenv("STORYTRACE_CACHE_DIR", str(tmp_path / "cache"))
+    for source in (other, cut):
+        monkeypatch.setattr(zipf, "_data_file", lambda source=source: source)
+        monkeypatch.setattr(zipf, "_LIST", None)
+        for word in ("harbour", "the", "qzxvbnm"):
+            assert zipf_en(word) == zipf_frequency(word, "en")
+        assert zipf._LIST._dictionary is not None
+    assert not (tmp_path / "cache" / zipf.PLAIN_TABLE).exists()

@@ -22,6 +22,7 @@ import gzip
 import math
 import os
 import re
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -38,22 +39,11 @@ class _PlainWords:
     def __init__(self) -> None:
         self._dictionary: dict[str, float] | None = None
         try:
-            source = _data_file()
-            stamp = np.array([source.stat().st_size, source.stat().st_mtime_ns], np.int64)
-        except (ImportError, OSError):  # not where wordfreq 3.1 keeps it: wordfreq's own dictionary
+            self.words, self.buckets = _table()
+        except (ImportError, OSError, ValueError):  # not wordfreq 3.1's list as it keeps it
             from wordfreq import get_frequency_dict
 
             self._dictionary = get_frequency_dict("en", "best")
-            return
-        table = _cache_dir() / PLAIN_TABLE
-        try:
-            with np.load(table) as saved:
-                if not np.array_equal(saved["stamp"], stamp):
-                    raise ValueError("wordfreq's data file changed")
-                self.words, self.buckets = saved["words"], saved["buckets"]
-        except (OSError, ValueError, KeyError):
-            self.words, self.buckets = _read_plain(source)
-            _save(table, stamp, self.words, self.buckets)
 
     def frequency(self, word: str) -> float | None:
         """The word's frequency in wordfreq's list (None: not listed)."""
@@ -64,6 +54,23 @@ class _PlainWords:
         if at < len(self.words) and self.words[at] == key:
             return 10 ** (-int(self.buckets[at]) / 100)  # wordfreq's cB_to_freq(-bucket)
         return None
+
+
+def _table() -> tuple[np.ndarray, np.ndarray]:
+    """The sorted plain words and their buckets: the cache directory's table when it was derived
+    from wordfreq's data file as it is now, else derived again (and saved)."""
+    source = _data_file()
+    stamp = np.array([source.stat().st_size, source.stat().st_mtime_ns], np.int64)
+    table = _cache_dir() / PLAIN_TABLE
+    try:
+        with np.load(table) as saved:
+            if np.array_equal(saved["stamp"], stamp):
+                return saved["words"], saved["buckets"]
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        pass  # no table yet, or a damaged one
+    words, buckets = _read_plain(source)
+    _save(table, stamp, words, buckets)
+    return words, buckets
 
 
 def _cache_dir() -> Path:
@@ -87,9 +94,12 @@ def _read_plain(source: Path) -> tuple[np.ndarray, np.ndarray]:
     centibel of frequency, most frequent first), sorted, with their buckets."""
     import msgpack
 
-    with gzip.open(source, "rb") as f:
-        data = msgpack.unpackb(f.read(), raw=False)
-    header = data[0]
+    try:
+        with gzip.open(source, "rb") as f:
+            data = msgpack.unpackb(f.read(), raw=False)
+    except (EOFError, msgpack.UnpackException) as exc:  # a cut or damaged file (gzip's own are OSErrors)
+        raise ValueError(f"{source}: not a readable word list ({exc})") from exc
+    header = data[0] if isinstance(data, list) and data else None
     if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
         raise ValueError(f"{source}: not a cBpack word list (header {header!r})")
     words, buckets = [], []
